@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using OpsConsole.Features.Ingestion;
+using OpsConsole.Features.Instances;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Data;
+
+public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : DbContext(options)
+{
+    public DbSet<EventRecord> Records => Set<EventRecord>();
+    public DbSet<InstanceState> InstanceStates => Set<InstanceState>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Unix milliseconds sort and compare correctly in SQLite, where DateTimeOffset text does not.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UnixMillisecondsConverter>();
+    }
+
+    private sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.ToUnixTimeMilliseconds(),
+        v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+}

@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Data;
+using OpsConsole.Features.Ingestion;
+using OpsConsole.Features.Instances;
+
+namespace OpsConsole.Features.Classification;
+
+public sealed record CategoryDto(string Id, string Family, string Title, int FailingInstances, int Records);
+
+public static class CategoriesEndpoints
+{
+    public static RouteGroupBuilder MapCategories(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1").WithTags("Classification").RequireAuthorization(IngestionEndpoints.ApiPolicy);
+        group.MapGet("/categories", ListAsync).WithName("ListCategories")
+            .WithSummary("The failure taxonomy with the number of failing instances and stored records in each category.");
+        return group;
+    }
+
+    private static async Task<IResult> ListAsync(InstanceQueries instances, IDbContextFactory<OpsDbContext> databases, CancellationToken cancellationToken)
+    {
+        var failing = await instances.FailingByCategoryAsync(cancellationToken);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var records = await db.Records.AsNoTracking().GroupBy(r => r.Category)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        return TypedResults.Ok(Taxonomy.All.Select(c => new CategoryDto(c.Id, c.Family, c.Title,
+            failing.GetValueOrDefault(c.Id), records.GetValueOrDefault(c.Id))));
+    }
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Features.Classification;
+
+/// <summary>The outcome of classifying one record: category, severity, the rule and what it matched.</summary>
+public readonly record struct Classification(string Category, string Severity, string RuleId, string Evidence)
+{
+    public bool IsFailure => Category != Taxonomy.None && Severity != "info";
+
+    public static Classification Unmatched(EventRecord record) => new(Taxonomy.Unknown, "warning", "fallback-unknown",
+        $"no rule matched (entry={record.Entry}, state={record.State ?? "-"}, reason={record.Reason ?? "-"}, exitCode={record.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"})");
+}
+
+/// <summary>One validated rule with its matchers compiled; tests conditions cheapest first.</summary>
+public sealed class ClassificationRule
+{
+    private readonly (string Name, Func<EventRecord, string?> Field, ValueMatcher Matcher)[] _textConditions;
+    private readonly (string Name, Func<EventRecord, int?> Field, (int From, int To)[] Ranges)[] _numberConditions;
+    private readonly bool? _hasExitCode;
+    private readonly string[]? _hints;
+    private readonly Regex? _message;
+    private readonly Regex? _messageNot;
+
+    public string Id { get; }
+    public string Category { get; }
+    public string Severity { get; }
+    public string Description { get; }
+    public string Origin { get; }
+
+    /// <summary>The kinds the rule can match, or null for any kind; used to index rules by kind.</summary>
+    public IReadOnlyList<string>? Kinds { get; }
+
+    internal ClassificationRule(RuleDefinition definition, string origin, TimeSpan regexTimeout)
+    {
+        Id = definition.Id!;
+        Category = definition.Category!;
+        Severity = definition.Severity!;
+        Description = definition.Description ?? "";
+        Origin = origin;
+        var when = definition.When!;
+        Kinds = when.Kind;
+
+        var text = new List<(string, Func<EventRecord, string?>, ValueMatcher)>();
+        void AddText(string name, List<string>? values, Func<EventRecord, string?> field)
+        {
+            if (values is { Count: > 0 }) text.Add((name, field, new ValueMatcher(values)));
+        }
+        AddText("kind", when.Kind, r => r.Kind);
+        AddText("source", when.Source, r => r.Source);
+        AddText("format", when.Format, r => r.Format);
+        AddText("entry", when.Entry, r => r.Entry);
+        AddText("state", when.State, r => r.State);
+        AddText("reason", when.Reason, r => r.Reason);
+        AddText("errorCode", when.ErrorCode, r => r.ErrorCode);
+        AddText("stage", when.Stage, r => r.Stage);
+        AddText("signal", when.Signal, r => r.Signal);
+        _textConditions = [.. text];
+
+        var numbers = new List<(string, Func<EventRecord, int?>, (int, int)[])>();
+        if (when.ExitCode is { Count: > 0 }) numbers.Add(("exitCode", r => r.ExitCode, ParseRanges(when.ExitCode, "exitCode")));
+        if (when.HttpCode is { Count: > 0 }) numbers.Add(("httpCode", r => r.HttpCode, ParseRanges(when.HttpCode, "httpCode")));
+        _numberConditions = [.. numbers];
+
+        _hasExitCode = when.HasExitCode;
+        _hints = when.Hint is { Count: > 0 } ? [.. when.Hint] : null;
+        _message = Compile(when.Message, "message", regexTimeout);
+        _messageNot = Compile(when.MessageNot, "messageNot", regexTimeout);
+
+        if (_textConditions.Length == 0 && _numberConditions.Length == 0 && _hasExitCode is null && _hints is null && _message is null)
+            throw new RuleValidationException("has no conditions in 'when'; a rule must say what it matches");
+    }
+
+    public bool TryMatch(EventRecord record, out Classification result)
+    {
+        result = default;
+        foreach (var (_, field, matcher) in _textConditions)
+            if (!matcher.Matches(field(record))) return false;
+        foreach (var (_, field, ranges) in _numberConditions)
+            if (!InRanges(field(record), ranges)) return false;
+        if (_hasExitCode is { } has && has != record.ExitCode.HasValue) return false;
+        if (_hints is not null && !HasAnyHint(record.Hints, _hints)) return false;
+
+        Match? messageMatch = null;
+        if (_message is not null)
+        {
+            if (record.Message is null) return false;
+            messageMatch = _message.Match(record.Message);
+            if (!messageMatch.Success) return false;
+        }
+        if (_messageNot is not null && record.Message is not null && _messageNot.IsMatch(record.Message)) return false;
+
+        result = new Classification(Category, Severity, Id, Evidence(record, messageMatch));
+        return true;
+    }
+
+    /// <summary>What the rule looked at, with the record's values: "reason=OOMKilled; exitCode=137".</summary>
+    private string Evidence(EventRecord record, Match? messageMatch)
+    {
+        var parts = new List<string>(4);
+        foreach (var (name, field, _) in _textConditions)
+            if (name is not "kind" and not "source") parts.Add($"{name}={field(record)}");
+        foreach (var (name, field, _) in _numberConditions)
+            parts.Add($"{name}={field(record)?.ToString(CultureInfo.InvariantCulture)}");
+        if (_hasExitCode == true && _numberConditions.Length == 0) parts.Add($"exitCode={record.ExitCode?.ToString(CultureInfo.InvariantCulture)}");
+        if (_hints is not null) parts.Add($"hint={record.Hints}");
+        if (messageMatch is not null) parts.Add($"message~\"{messageMatch.Value}\"");
+        return parts.Count == 0 ? $"source={record.Source}" : string.Join("; ", parts);
+    }
+
+    private static bool InRanges(int? value, (int From, int To)[] ranges)
+    {
+        if (value is not { } v) return false;
+        foreach (var (from, to) in ranges)
+            if (v >= from && v <= to) return true;
+        return false;
+    }
+
+    private static bool HasAnyHint(string? hints, string[] wanted)
+    {
+        if (string.IsNullOrEmpty(hints)) return false;
+        foreach (var part in hints.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var w in wanted)
+                if (string.Equals(part, w, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
+    private static (int, int)[] ParseRanges(List<string> values, string field) => values.Select(v =>
+    {
+        var dash = v.IndexOf('-', 1);
+        if (dash < 0 && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var single)) return (single, single);
+        if (dash > 0 && int.TryParse(v[..dash], NumberStyles.Integer, CultureInfo.InvariantCulture, out var from)
+                     && int.TryParse(v[(dash + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var to) && from <= to)
+            return (from, to);
+        throw new RuleValidationException($"'{field}' value '{v}' is not a number or a range like 500-599");
+    }).ToArray();
+
+    private static Regex? Compile(string? pattern, string field, TimeSpan timeout)
+    {
+        if (string.IsNullOrEmpty(pattern)) return null;
+        try
+        {
+            // Compiled: these run on every record of every batch.
+            return new Regex(pattern, RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, timeout);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new RuleValidationException($"'{field}' is not a valid regular expression: {ex.Message}");
+        }
+    }
+
+    /// <summary>Exact values compared ignoring case; "Failed*" matches a prefix, "*.error" a suffix.</summary>
+    private sealed class ValueMatcher(List<string> values)
+    {
+        private readonly string[] _exact = [.. values.Where(v => !v.StartsWith('*') && !v.EndsWith('*'))];
+        private readonly string[] _prefixes = [.. values.Where(v => v.Length > 1 && v.EndsWith('*')).Select(v => v[..^1])];
+        private readonly string[] _suffixes = [.. values.Where(v => v.Length > 1 && v.StartsWith('*') && !v.EndsWith('*')).Select(v => v[1..])];
+
+        public bool Matches(string? value)
+        {
+            if (value is null) return false;
+            foreach (var e in _exact)
+                if (string.Equals(value, e, StringComparison.OrdinalIgnoreCase)) return true;
+            foreach (var p in _prefixes)
+                if (value.StartsWith(p, StringComparison.OrdinalIgnoreCase)) return true;
+            foreach (var s in _suffixes)
+                if (value.EndsWith(s, StringComparison.OrdinalIgnoreCase)) return true;
+            return false;
+        }
+    }
+}
+
+/// <summary>A rules file that cannot be used; the message names the file, the rule and the problem.</summary>
+public sealed class RuleValidationException(string message) : Exception(message);

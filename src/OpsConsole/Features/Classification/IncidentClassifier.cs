@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Features.Classification;
+
+/// <summary>
+/// Tags records with a taxonomy category from the effective rule set (the shipped rules.yaml plus the
+/// operator's extra file). Loading validates every rule; a bad file stops start-up with its message.
+/// </summary>
+public sealed class IncidentClassifier
+{
+    public const string ShippedRulesFile = "Features/Classification/rules.yaml";
+
+    private readonly IOptionsMonitor<ClassificationOptions> _options;
+    private volatile RuleSet _rules;
+
+    public IncidentClassifier(IOptionsMonitor<ClassificationOptions> options)
+    {
+        _options = options;
+        _rules = LoadRules();
+    }
+
+    public RuleSet Rules => _rules;
+
+    public Classification Classify(EventRecord record) => _rules.Classify(record);
+
+    /// <summary>Applies the current rules to a record, storing category, severity, rule, evidence and rule-set version.</summary>
+    public void Apply(EventRecord record) => Apply(_rules, record);
+
+    public static void Apply(RuleSet rules, EventRecord record)
+    {
+        var result = rules.Classify(record);
+        record.Category = result.Category;
+        record.Severity = result.Severity;
+        record.RuleId = result.RuleId;
+        record.Evidence = result.Evidence;
+        record.IsFailure = result.IsFailure;
+        record.RulesetVersion = rules.Version;
+    }
+
+    /// <summary>Re-reads the rule files; returns true when the effective rules changed.</summary>
+    public bool Reload()
+    {
+        var fresh = LoadRules();
+        if (fresh.Version == _rules.Version) return false;
+        _rules = fresh;
+        return true;
+    }
+
+    private RuleSet LoadRules()
+    {
+        var files = new List<(string, string)>();
+        if (_options.CurrentValue.ExtraRulesPath is { Length: > 0 } extra)
+        {
+            if (!File.Exists(extra))
+                throw new RuleValidationException($"Classification:ExtraRulesPath '{extra}' does not exist");
+            files.Add((extra, File.ReadAllText(extra)));
+        }
+        files.Add((ShippedRulesFile, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, ShippedRulesFile))));
+        return RuleSet.Load(files);
+    }
+}

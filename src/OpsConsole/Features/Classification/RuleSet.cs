@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Text;
+using OpsConsole.Features.Records;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace OpsConsole.Features.Classification;
+
+/// <summary>
+/// The effective, validated rules: operator rules first, then the shipped ones; first match wins.
+/// <see cref="Version"/> hashes every file's text, so a record knows which rules classified it.
+/// </summary>
+public sealed class RuleSet
+{
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .Build();
+
+    private readonly Dictionary<string, ClassificationRule[]> _byKind;
+    private readonly ClassificationRule[] _anyKind;
+
+    public IReadOnlyList<ClassificationRule> Rules { get; }
+    public string Version { get; }
+
+    private RuleSet(IReadOnlyList<ClassificationRule> rules, string version)
+    {
+        Rules = rules;
+        Version = version;
+        // Most rules name a kind; indexing by kind keeps a record from testing rules that cannot apply to it.
+        var kinds = rules.Where(r => r.Kinds is not null).SelectMany(r => r.Kinds!).Distinct(StringComparer.OrdinalIgnoreCase);
+        _byKind = kinds.ToDictionary(k => k,
+            k => rules.Where(r => r.Kinds is null || r.Kinds.Contains(k, StringComparer.OrdinalIgnoreCase)).ToArray(),
+            StringComparer.OrdinalIgnoreCase);
+        _anyKind = rules.Where(r => r.Kinds is null).ToArray();
+    }
+
+    public Classification Classify(EventRecord record)
+    {
+        var rules = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
+        foreach (var rule in rules)
+            if (rule.TryMatch(record, out var result)) return result;
+        return Classification.Unmatched(record);
+    }
+
+    /// <summary>Loads and validates rule files given as (origin, YAML text), highest precedence first.</summary>
+    public static RuleSet Load(IEnumerable<(string Origin, string Yaml)> files, TimeSpan? regexTimeout = null)
+    {
+        var timeout = regexTimeout ?? TimeSpan.FromMilliseconds(100);
+        var rules = new List<ClassificationRule>();
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        var versionText = new StringBuilder();
+
+        foreach (var (origin, yaml) in files)
+        {
+            versionText.Append(origin).Append('\n').Append(yaml).Append('\n');
+            RuleFile file;
+            try
+            {
+                file = Yaml.Deserialize<RuleFile>(yaml) ?? new RuleFile();
+            }
+            catch (YamlException ex)
+            {
+                var inner = ex.InnerException?.Message ?? ex.Message;
+                throw new RuleValidationException($"{origin}: line {ex.Start.Line}, column {ex.Start.Column}: {inner}");
+            }
+
+            for (var i = 0; i < file.Rules.Count; i++)
+            {
+                var definition = file.Rules[i];
+                var name = definition.Id is { Length: > 0 } id ? $"rule '{id}'" : $"rule #{i + 1}";
+                try
+                {
+                    Validate(definition);
+                    if (ids.TryGetValue(definition.Id!, out var first))
+                        throw new RuleValidationException($"id is already used in {first}");
+                    ids[definition.Id!] = origin;
+                    rules.Add(new ClassificationRule(definition, origin, timeout));
+                }
+                catch (RuleValidationException ex)
+                {
+                    throw new RuleValidationException($"{origin}: {name} {ex.Message}");
+                }
+            }
+        }
+
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(versionText.ToString()));
+        return new RuleSet(rules, Convert.ToHexStringLower(digest)[..16]);
+    }
+
+    private static void Validate(RuleDefinition rule)
+    {
+        if (string.IsNullOrWhiteSpace(rule.Id)) throw new RuleValidationException("has no id");
+        if (string.IsNullOrWhiteSpace(rule.Category)) throw new RuleValidationException("has no category");
+        if (!Taxonomy.IsKnown(rule.Category))
+            throw new RuleValidationException($"names category '{rule.Category}', which is not in the taxonomy");
+        if (rule.Severity is null || !Taxonomy.Severities.Contains(rule.Severity))
+            throw new RuleValidationException($"has severity '{rule.Severity}'; use one of {string.Join(", ", Taxonomy.Severities)}");
+        if (rule.When is null) throw new RuleValidationException("has no 'when' conditions");
+    }
+}

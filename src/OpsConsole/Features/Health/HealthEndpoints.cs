@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpsConsole.Data;
+
+namespace OpsConsole.Features.Health;
+
+public static class HealthEndpoints
+{
+    private const string ReadyTag = "ready";
+
+    public static IServiceCollection AddHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
+    {
+        // Liveness runs no check: the process answering is the signal; a slow database must not get it restarted.
+        routes.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        routes.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        return routes;
+    }
+
+    /// <summary>Ready when the database answers and every migration is applied.</summary>
+    private sealed class DatabaseReadyCheck(IDbContextFactory<OpsDbContext> databases) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var db = await databases.CreateDbContextAsync(cancellationToken);
+                if (!await db.Database.CanConnectAsync(cancellationToken))
+                    return HealthCheckResult.Unhealthy("The database cannot be reached.");
+                var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+                return pending.Count == 0
+                    ? HealthCheckResult.Healthy("Database reachable and migrated.")
+                    : HealthCheckResult.Unhealthy($"Migrations not applied: {string.Join(", ", pending)}");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy("The database check failed.", ex);
+            }
+        }
+    }
+}

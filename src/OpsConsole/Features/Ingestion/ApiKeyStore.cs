@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpsConsole.Data;
+
+namespace OpsConsole.Features.Ingestion;
+
+/// <summary>
+/// The ingestion keys the console accepts, held only as SHA-256 hashes and compared in constant time.
+/// Sources: Ingestion:ApiKeys, keys generated at first start (stored hashed), and process-local keys
+/// (the demo feeder's).
+/// </summary>
+public sealed partial class ApiKeyStore(IOptions<IngestionOptions> options, IDbContextFactory<OpsDbContext> databases,
+    TimeProvider clock, ILogger<ApiKeyStore> logger)
+{
+    private readonly Lock _gate = new();
+    private byte[][] _hashes = [.. options.Value.ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(Hash)];
+
+    public bool HasConfiguredKeys => options.Value.ApiKeys.Any(k => !string.IsNullOrWhiteSpace(k));
+
+    /// <summary>Loads stored keys; with none configured or stored, generates one and logs it once.</summary>
+    public async Task InitializeAsync(string publicUrl, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var stored = await db.ApiKeys.AsNoTracking().Select(k => k.KeyHash).ToListAsync(cancellationToken);
+        lock (_gate) _hashes = [.. _hashes, .. stored];
+        if (HasConfiguredKeys || stored.Count > 0) return;
+
+        var key = NewKey();
+        db.ApiKeys.Add(new ApiKey { Label = "generated at first start", KeyHash = Hash(key), CreatedAt = clock.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
+        AddLocal(key);
+        LogGeneratedKey(logger, key,
+            $"curl -X POST {publicUrl.TrimEnd('/')}/api/v1/container-exits -H 'X-Api-Key: {key}' -H 'Content-Type: application/json' -d @pod.json");
+    }
+
+    /// <summary>Accepts a key for this process only (not stored); used for the demo feeder.</summary>
+    public void AddLocal(string key)
+    {
+        var hash = Hash(key);
+        lock (_gate) _hashes = [.. _hashes, hash];
+    }
+
+    public bool IsValid(string? presented)
+    {
+        if (string.IsNullOrEmpty(presented)) return false;
+        var hash = Hash(presented);
+        var valid = false;
+        // Compare against every key without stopping early, so timing says nothing about which one matched.
+        foreach (var candidate in Volatile.Read(ref _hashes))
+            valid |= CryptographicOperations.FixedTimeEquals(hash, candidate);
+        return valid;
+    }
+
+    public static string NewKey() => "ops_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No ingestion key was configured, so one was generated. It is shown only this once; only its hash is stored. Key: {Key}  Try: {Curl}")]
+    private static partial void LogGeneratedKey(ILogger logger, string key, string curl);
+}

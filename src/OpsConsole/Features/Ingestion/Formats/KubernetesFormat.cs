@@ -1,0 +1,179 @@
+using System.Text.RegularExpressions;
+using OpsConsole.Features.Ingestion.Parsing;
+
+namespace OpsConsole.Features.Ingestion.Formats;
+
+/// <summary>
+/// <c>kubectl get … -o json</c> output: a Pod, PodList, Event, EventList or mixed List. One record per
+/// container state worth noting (current waiting/terminated/running, last termination), per pod-level
+/// failure (Evicted, Unschedulable) and per Event. The cluster comes from <c>?cluster=</c>.
+/// </summary>
+public sealed partial class KubernetesFormat : IPayloadFormat
+{
+    public const string SourceName = "kubernetes";
+
+    public string Name => "kubernetes";
+
+    public bool Matches(JsonNode node) =>
+        node.IsObject && node.Str("kind") is "Pod" or "PodList" or "Event" or "EventList" or "List";
+
+    public void Parse(JsonNode node, ParseContext context)
+    {
+        var cluster = context.Query("cluster") ?? "default";
+        switch (node.Str("kind"))
+        {
+            case "Pod": ParsePod(node, cluster, context); break;
+            case "Event": ParseEvent(node, cluster, context); break;
+            case "PodList" or "EventList" or "List":
+                var index = 0;
+                foreach (var item in node.Array("items"))
+                {
+                    var reindexed = new JsonNode(item.Element, index++, item.Path);
+                    switch (reindexed.Str("kind"))
+                    {
+                        case "Pod": ParsePod(reindexed, cluster, context); break;
+                        case "Event": ParseEvent(reindexed, cluster, context); break;
+                        case null when node.Str("kind") == "PodList": ParsePod(reindexed, cluster, context); break;
+                        case null when node.Str("kind") == "EventList": ParseEvent(reindexed, cluster, context); break;
+                        // A mixed List may hold Deployments or Services; they state no container failure.
+                    }
+                }
+                break;
+        }
+    }
+
+    private static void ParsePod(JsonNode pod, string cluster, ParseContext context)
+    {
+        var metadata = pod.RequiredObj("metadata");
+        var name = metadata.RequiredStr("name");
+        var ns = metadata.Str("namespace") ?? "default";
+        var nodeName = pod.Obj("spec")?.Str("nodeName");
+        var status = pod.Obj("status");
+        var podKey = $"k8s/{cluster}/{ns}/{name}";
+        var podName = $"{ns}/{name}";
+        if (status is not { } st) return;
+
+        var phase = st.Str("phase");
+        if (st.Str("reason") is { } podReason)
+        {
+            var record = context.Add(st, SourceName, "k8s-pod", "pod-status", podKey, podName,
+                LatestTransition(st) ?? st.Time("startTime"));
+            record.State = phase;
+            record.Reason = podReason;
+            record.Message = st.Str("message");
+            record.Location = nodeName;
+        }
+
+        foreach (var condition in st.Array("conditions"))
+        {
+            if (condition.Str("type") != "PodScheduled" || condition.Str("status") != "False") continue;
+            var record = context.Add(condition, SourceName, "k8s-pod", "pod-condition", podKey, podName, condition.Time("lastTransitionTime"));
+            record.State = phase;
+            record.Reason = condition.Str("reason") ?? "Unschedulable";
+            record.Message = condition.Str("message");
+        }
+
+        foreach (var section in new[] { "initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses" })
+        {
+            foreach (var container in st.Array(section))
+                ParseContainerStatus(container, $"{podKey}/{container.RequiredStr("name")}", $"{podName}/{container.Str("name")}", nodeName, context);
+        }
+    }
+
+    private static void ParseContainerStatus(JsonNode container, string key, string display, string? nodeName, ParseContext context)
+    {
+        var restarts = container.Int("restartCount");
+        var lastTerminated = container.Obj("lastState")?.Obj("terminated");
+
+        // Emit the last termination first: the current state is the newer fact about the container.
+        if (lastTerminated is { } last)
+            AddTerminated(last, "last-terminated", key, display, nodeName, restarts, context);
+
+        var state = container.Obj("state");
+        if (state?.Obj("waiting") is { } waiting)
+        {
+            var record = context.Add(waiting, SourceName, "k8s-pod", "waiting", key, display,
+                lastTerminated?.Time("finishedAt"));
+            record.State = "waiting";
+            record.Reason = waiting.Str("reason");
+            record.Message = waiting.Str("message");
+            record.RestartCount = restarts;
+            record.Location = nodeName;
+            // The kubelet's back-off may be stated in the dedupe text of an otherwise unchanged status:
+            // restartCount makes a new restart a new fact.
+            record.DedupeKey = $"{record.DedupeKey}:{restarts}";
+        }
+        else if (state?.Obj("terminated") is { } terminated)
+        {
+            AddTerminated(terminated, "terminated", key, display, nodeName, restarts, context);
+        }
+        else if (state?.Obj("running") is { } running)
+        {
+            var record = context.Add(running, SourceName, "k8s-pod", "running", key, display, running.Time("startedAt"));
+            record.State = "running";
+            record.RestartCount = restarts;
+            record.Location = nodeName;
+        }
+    }
+
+    private static void AddTerminated(JsonNode terminated, string entry, string key, string display, string? nodeName, int? restarts, ParseContext context)
+    {
+        var record = context.Add(terminated, SourceName, "k8s-pod", entry, key, display,
+            terminated.Time("finishedAt") ?? terminated.Time("startedAt"));
+        record.State = "terminated";
+        record.ExitCode = terminated.Int("exitCode");
+        record.Signal = terminated.Str("signal");
+        record.Reason = terminated.Str("reason");
+        record.Message = terminated.Str("message");
+        record.RestartCount = restarts;
+        record.Location = nodeName;
+    }
+
+    private static void ParseEvent(JsonNode ev, string cluster, ParseContext context)
+    {
+        var involved = ev.RequiredObj("involvedObject");
+        var kind = involved.Str("kind") ?? "Pod";
+        var objectName = involved.RequiredStr("name");
+        var ns = involved.Str("namespace") ?? ev.Obj("metadata")?.Str("namespace") ?? "default";
+        var container = involved.Str("fieldPath") is { } fieldPath && ContainerInFieldPath().Match(fieldPath) is { Success: true } m
+            ? m.Groups[1].Value : null;
+
+        var (key, display) = kind switch
+        {
+            "Pod" => container is null
+                ? ($"k8s/{cluster}/{ns}/{objectName}", $"{ns}/{objectName}")
+                : ($"k8s/{cluster}/{ns}/{objectName}/{container}", $"{ns}/{objectName}/{container}"),
+            "Node" => ($"k8s/{cluster}/node/{objectName}", $"node {objectName}"),
+            _ => ($"k8s/{cluster}/{ns}/{kind.ToLowerInvariant()}/{objectName}", $"{ns}/{kind.ToLowerInvariant()}/{objectName}"),
+        };
+
+        var metadata = ev.Obj("metadata");
+        var series = ev.Obj("series");
+        var first = ev.Time("firstTimestamp") ?? ev.Time("eventTime") ?? metadata?.Time("creationTimestamp");
+        // events.k8s.io (scheduler) events leave count/lastTimestamp empty and count repeats in series.
+        var lastSeen = series?.Time("lastObservedTime") ?? ev.Time("lastTimestamp") ?? ev.Time("eventTime") ?? first;
+        var identity = metadata?.Str("uid") ?? $"{ns}/{metadata?.Str("name") ?? objectName}/{ev.Str("reason")}/{first?.ToUnixTimeMilliseconds()}";
+
+        var record = context.Add(ev, SourceName, "k8s-event", "event", key, display, first, identity: $"{cluster}/{identity}");
+        record.State = ev.Str("type");
+        record.Reason = ev.Str("reason");
+        record.Message = ev.Str("message");
+        record.OccurrenceCount = series?.Int("count") ?? ev.Int("count") ?? 1;
+        record.LastSeenAt = lastSeen ?? record.OccurredAt;
+        record.Location = ev.Obj("source")?.Str("host") ?? ev.Str("reportingInstance");
+        record.Stage = ev.Obj("source")?.Str("component") ?? ev.Str("reportingComponent");
+    }
+
+    private static DateTimeOffset? LatestTransition(JsonNode status)
+    {
+        DateTimeOffset? latest = null;
+        foreach (var condition in status.Array("conditions"))
+        {
+            if (condition.Time("lastTransitionTime") is { } t && (latest is null || t > latest)) latest = t;
+        }
+        return latest;
+    }
+
+    [GeneratedRegex(@"spec\.(?:initContainers|containers|ephemeralContainers)\{([^}]+)\}")]
+    private static partial Regex ContainerInFieldPath();
+}

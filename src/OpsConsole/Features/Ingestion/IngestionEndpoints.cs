@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using OpsConsole.Features.Ingestion.Parsing;
+using OpsConsole.Infrastructure;
+
+namespace OpsConsole.Features.Ingestion;
+
+public static class IngestionEndpoints
+{
+    public const string ApiPolicy = "api";
+
+    public static RouteGroupBuilder MapIngestion(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1").WithTags("Ingestion").RequireAuthorization(ApiPolicy);
+
+        group.MapPost("/unit-status", (HttpContext http, IngestionPipeline pipeline, IOptionsMonitor<IngestionOptions> options, CancellationToken ct) =>
+                IngestAsync(PayloadFormats.Unit, http, pipeline, options.CurrentValue, ct))
+            .WithName("IngestUnitStatus")
+            .WithSummary("Aos cloud-protocol unitStatus and alerts messages (v6 and v7), one or an array.");
+        group.MapPost("/container-exits", (HttpContext http, IngestionPipeline pipeline, IOptionsMonitor<IngestionOptions> options, CancellationToken ct) =>
+                IngestAsync(PayloadFormats.Container, http, pipeline, options.CurrentValue, ct))
+            .WithName("IngestContainerExits")
+            .WithSummary("Kubernetes Pod/PodList/Event/EventList, Container Apps system logs, Docker events, or the simple shape.");
+        group.MapPost("/vm-events", (HttpContext http, IngestionPipeline pipeline, IOptionsMonitor<IngestionOptions> options, CancellationToken ct) =>
+                IngestAsync(PayloadFormats.Vm, http, pipeline, options.CurrentValue, ct))
+            .WithName("IngestVmEvents")
+            .WithSummary("Nova servers, API errors, instance actions and notifications; MAAS events and machines; or the simple shape.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<IngestResult>, ProblemHttpResult>> IngestAsync(
+        string kind, HttpContext http, IngestionPipeline pipeline, IngestionOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await PayloadReader.ReadBodyAsync(http.Request, options.MaxBodyBytes, cancellationToken);
+            var contentType = http.Request.ContentType ?? "";
+            var newlineDelimited = contentType.Contains("ndjson", StringComparison.OrdinalIgnoreCase)
+                                   || contentType.Contains("jsonl", StringComparison.OrdinalIgnoreCase)
+                                   || contentType.Contains("json-seq", StringComparison.OrdinalIgnoreCase);
+            var items = PayloadReader.Split(body, newlineDelimited, options.MaxItems);
+            var query = http.Request.Query;
+            var result = await pipeline.IngestAsync(kind, items, query["format"].FirstOrDefault(), name => query[name].FirstOrDefault(), cancellationToken);
+            return TypedResults.Ok(result);
+        }
+        catch (PayloadException ex)
+        {
+            OpsMetrics.IngestRejected.WithLabels(kind, "400").Inc();
+            return Problems.BadRequest(ex.Message, ex.Item, ex.Field);
+        }
+        catch (PayloadTooLargeException ex)
+        {
+            OpsMetrics.IngestRejected.WithLabels(kind, "413").Inc();
+            return Problems.TooLarge(ex.Message);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OpsConsole.Features.Ingestion;
+
+public sealed class IngestionOptions
+{
+    public const string SectionName = "Ingestion";
+
+    /// <summary>Keys accepted in X-Api-Key or Authorization: Bearer. None configured: one is generated at first start.</summary>
+    public string[] ApiKeys { get; set; } = [];
+
+    [Range(1024, 1L << 30)]
+    public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    [Range(1, 1_000_000)]
+    public int MaxItems { get; set; } = 10_000;
+
+    /// <summary>Messages longer than this are cut; the record names the cut field in <c>truncated</c>.</summary>
+    [Range(64, 1_000_000)]
+    public int MaxMessageLength { get; set; } = 4000;
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using OpsConsole.Features.Classification;
+using OpsConsole.Features.Ingestion.Parsing;
+using OpsConsole.Features.Records;
+using OpsConsole.Infrastructure;
+
+namespace OpsConsole.Features.Ingestion;
+
+/// <summary>The result of one ingestion request, records in input order.</summary>
+public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestedRecord> Records);
+
+public sealed record IngestedRecord(long Id, string Kind, string Source, string Instance, string Category, string Severity, bool Duplicate, bool Updated);
+
+/// <summary>Parse → correlate → classify → commit, for one request; nothing is written unless everything parsed.</summary>
+public sealed class IngestionPipeline(
+    IncidentClassifier classifier,
+    RecordCorrelator correlator,
+    IRecordStore store,
+    IRecordChangeFeed changes,
+    IOptionsMonitor<IngestionOptions> options,
+    TimeProvider clock)
+{
+    public async Task<IngestResult> IngestAsync(string kind, IReadOnlyList<JsonNode> items, string? format,
+        Func<string, string?> query, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var context = new ParseContext(kind, clock.GetUtcNow(), query);
+        PayloadFormats.Parse(kind, items, format, context);
+        var records = context.Records;
+
+        var maxMessage = options.CurrentValue.MaxMessageLength;
+        foreach (var record in records) RecordLimits.Apply(record, maxMessage);
+        await correlator.AnnotateAsync(records, cancellationToken);
+        var rules = classifier.Rules;
+        foreach (var record in records) IncidentClassifier.Apply(rules, record);
+
+        var stored = await store.WriteAsync(records, cancellationToken);
+
+        var result = new List<IngestedRecord>(records.Count);
+        var accepted = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var r = records[i];
+            var s = stored[i];
+            result.Add(new IngestedRecord(s.Id, r.Kind, r.Source, r.InstanceKey, r.Category, r.Severity, s.Duplicate, s.Updated));
+            if (s.Duplicate) continue;
+            accepted++;
+            OpsMetrics.RecordsIngested.WithLabels(r.Kind, r.Source).Inc();
+            OpsMetrics.RecordsClassified.WithLabels(r.Category, r.Severity).Inc();
+            if (r.Category == Taxonomy.Unknown) OpsMetrics.Unclassified.Inc();
+        }
+        if (records.Count > accepted) OpsMetrics.DuplicatesIgnored.WithLabels(kind).Inc(records.Count - accepted);
+        OpsMetrics.IngestBatchDuration.WithLabels(kind).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+
+        if (accepted > 0) changes.Publish(records.Where((_, i) => !stored[i].Duplicate).ToList());
+        return new IngestResult(accepted, records.Count - accepted, result);
+    }
+}

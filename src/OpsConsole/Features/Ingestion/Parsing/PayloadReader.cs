@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace OpsConsole.Features.Ingestion.Parsing;
+
+/// <summary>Reads a request body within the size limit (after gzip) and splits it into top-level items.</summary>
+public static class PayloadReader
+{
+    public static async Task<byte[]> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+            throw new PayloadTooLargeException($"The body is {request.ContentLength} bytes; the limit is {maxBytes} (Ingestion:MaxBodyBytes).");
+        // We enforce the limit ourselves, after decompression too.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+            sizeFeature.MaxRequestBodySize = maxBytes;
+
+        var gzip = request.Headers.ContentEncoding.Any(e => string.Equals(e, "gzip", StringComparison.OrdinalIgnoreCase));
+        await using var body = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : request.Body;
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                    throw new PayloadTooLargeException($"The {(gzip ? "decompressed " : "")}body is over the limit of {maxBytes} bytes (Ingestion:MaxBodyBytes).");
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new PayloadException(null, null, $"The body is marked gzip but could not be decompressed: {ex.Message}");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new PayloadTooLargeException($"The body is over the limit of {maxBytes} bytes (Ingestion:MaxBodyBytes).");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The body's top-level items: the elements of a JSON array, the lines of newline-delimited JSON, or a
+    /// single object. Throws a 413 when the items (or the entries of a list shape) exceed <paramref name="maxItems"/>.
+    /// </summary>
+    public static List<JsonNode> Split(byte[] body, bool newlineDelimited, int maxItems)
+    {
+        if (body.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+            throw new PayloadException(null, null, "The body is empty; send a JSON document.");
+
+        if (!newlineDelimited)
+        {
+            try
+            {
+                var root = JsonDocument.Parse(body).RootElement;
+                if (root.ValueKind == JsonValueKind.Array)
+                {
+                    var items = new List<JsonNode>(root.GetArrayLength());
+                    CheckCount(root.GetArrayLength(), maxItems);
+                    var i = 0;
+                    foreach (var element in root.EnumerateArray()) items.Add(new JsonNode(element, i++, ""));
+                    return items;
+                }
+                if (root.ValueKind != JsonValueKind.Object)
+                    throw new PayloadException(null, null, $"The body must be a JSON object or array, not {root.ValueKind.ToString().ToLowerInvariant()}.");
+                CheckCount(CountListEntries(root), maxItems);
+                return [new JsonNode(root, 0, "")];
+            }
+            catch (JsonException) when (LooksNewlineDelimited(body))
+            {
+                // docker events and az containerapp logs stream one object per line; accept them without the header too.
+            }
+            catch (JsonException ex)
+            {
+                throw new PayloadException(null, null, $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}): {FirstSentence(ex.Message)}");
+            }
+        }
+        return SplitLines(body, maxItems);
+    }
+
+    private static List<JsonNode> SplitLines(byte[] body, int maxItems)
+    {
+        var items = new List<JsonNode>();
+        var rest = body.AsMemory();
+        var line = 0;
+        while (!rest.IsEmpty)
+        {
+            var end = rest.Span.IndexOf((byte)'\n');
+            var current = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? Memory<byte>.Empty : rest[(end + 1)..];
+            line++;
+            if (current.Span.Trim(" \t\r"u8).IsEmpty) continue;
+            CheckCount(items.Count + 1, maxItems);
+            try
+            {
+                var element = JsonDocument.Parse(current).RootElement;
+                items.Add(new JsonNode(element, items.Count, ""));
+            }
+            catch (JsonException ex)
+            {
+                throw new PayloadException(items.Count, null, $"Line {line} is not valid JSON: {FirstSentence(ex.Message)}");
+            }
+        }
+        if (items.Count == 0) throw new PayloadException(null, null, "The body holds no JSON lines.");
+        return items;
+    }
+
+    private static bool LooksNewlineDelimited(byte[] body)
+    {
+        var trimmed = body.AsSpan().Trim(" \t\r\n"u8);
+        return trimmed.Length > 0 && trimmed[0] == (byte)'{' && trimmed.IndexOf((byte)'\n') > 0;
+    }
+
+    /// <summary>List shapes (PodList, EventList, MAAS events, REST tables) hold their items inside one object.</summary>
+    private static int CountListEntries(JsonElement root)
+    {
+        var count = 1;
+        foreach (var name in (ReadOnlySpan<string>)["items", "events", "instanceActions", "servers"])
+            if (root.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array)
+                count = Math.Max(count, list.GetArrayLength());
+        if (root.TryGetProperty("tables", out var tables) && tables.ValueKind == JsonValueKind.Array)
+        {
+            var rows = 0;
+            foreach (var table in tables.EnumerateArray())
+                if (table.ValueKind == JsonValueKind.Object && table.TryGetProperty("rows", out var r) && r.ValueKind == JsonValueKind.Array)
+                    rows += r.GetArrayLength();
+            count = Math.Max(count, rows);
+        }
+        return count;
+    }
+
+    private static void CheckCount(int count, int maxItems)
+    {
+        if (count > maxItems)
+            throw new PayloadTooLargeException($"The payload holds {count} items; the limit is {maxItems} per request (Ingestion:MaxItems). Split it into smaller batches.");
+    }
+
+    private static string FirstSentence(string message) => message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0];
+}

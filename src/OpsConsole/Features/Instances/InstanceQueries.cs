@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Data;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Features.Instances;
+
+public sealed record FailingInstance(
+    string Instance, string DisplayName, string Kind, string Source, string? Location, string Category, string Family,
+    string Severity, string? LastMessage, int FailureCount, DateTimeOffset? FirstFailureAt, DateTimeOffset? LastFailureAt,
+    DateTimeOffset LastSeenAt, long LastRecordId);
+
+public sealed record FailingFilter(
+    string? Kind = null, string? Source = null, string? Family = null, string? Category = null, string? Severity = null,
+    string? Search = null, DateTimeOffset? Since = null);
+
+public sealed record FailingPage(IReadOnlyList<FailingInstance> Items, int Total, int Offset, int Limit);
+
+public enum FailingSort { LastFailure, FirstFailure, Failures, Severity, Instance }
+
+/// <summary>Reads of the instance-state table: the failing list never touches the records table.</summary>
+public sealed class InstanceQueries(IDbContextFactory<OpsDbContext> databases)
+{
+    public async Task<FailingPage> FailingAsync(FailingFilter filter, FailingSort sort, bool descending, int offset, int limit,
+        CancellationToken cancellationToken)
+    {
+        limit = Math.Clamp(limit, 1, 500);
+        offset = Math.Max(0, offset);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var query = Filter(db.InstanceStates.AsNoTracking().Where(s => s.IsFailing), filter);
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await Sort(query, sort, descending).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+        return new FailingPage(rows.Select(ToFailing).ToList(), total, offset, limit);
+    }
+
+    public async Task<InstanceState?> FindAsync(string instanceKey, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.InstanceStates.AsNoTracking().FirstOrDefaultAsync(s => s.InstanceKey == instanceKey, cancellationToken);
+    }
+
+    /// <summary>Failing instances per category, for the family chips and the category list.</summary>
+    public async Task<Dictionary<string, int>> FailingByCategoryAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.InstanceStates.AsNoTracking().Where(s => s.IsFailing)
+            .GroupBy(s => s.Category).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+    }
+
+    private static FailingInstance ToFailing(InstanceState s) => new(
+        s.InstanceKey, s.DisplayName, s.Kind, s.Source, s.Location, s.Category, RecordDto.FamilyOf(s.Category), s.Severity,
+        s.LastMessage, s.FailureCount, s.FirstFailureAt, s.LastFailureAt, s.LastSeenAt, s.LastRecordId);
+
+    private static IQueryable<InstanceState> Filter(IQueryable<InstanceState> query, FailingFilter f)
+    {
+        if (f.Kind is { Length: > 0 } kind) query = query.Where(s => s.Kind == kind);
+        if (f.Source is { Length: > 0 } source) query = query.Where(s => s.Source == source);
+        if (f.Category is { Length: > 0 } category) query = query.Where(s => s.Category == category);
+        if (f.Family is { Length: > 0 } family)
+        {
+            var prefix = family + ".";
+            query = query.Where(s => s.Category == family || s.Category.StartsWith(prefix));
+        }
+        if (f.Severity is { Length: > 0 } severity) query = query.Where(s => s.Severity == severity);
+        if (f.Since is { } since) query = query.Where(s => s.LastFailureAt >= since);
+        if (f.Search is { Length: > 0 } search)
+        {
+            var pattern = $"%{search.Replace("%", "").Replace("_", "")}%";
+            query = query.Where(s => EF.Functions.Like(s.DisplayName, pattern) || EF.Functions.Like(s.InstanceKey, pattern)
+                                     || (s.LastMessage != null && EF.Functions.Like(s.LastMessage, pattern)));
+        }
+        return query;
+    }
+
+    private static IQueryable<InstanceState> Sort(IQueryable<InstanceState> query, FailingSort sort, bool descending) => sort switch
+    {
+        FailingSort.FirstFailure => descending ? query.OrderByDescending(s => s.FirstFailureAt) : query.OrderBy(s => s.FirstFailureAt),
+        FailingSort.Failures => descending ? query.OrderByDescending(s => s.FailureCount) : query.OrderBy(s => s.FailureCount),
+        FailingSort.Instance => descending ? query.OrderByDescending(s => s.DisplayName) : query.OrderBy(s => s.DisplayName),
+        FailingSort.Severity => (descending
+                ? query.OrderBy(s => s.Severity == "critical" ? 0 : s.Severity == "error" ? 1 : s.Severity == "warning" ? 2 : 3)
+                : query.OrderByDescending(s => s.Severity == "critical" ? 0 : s.Severity == "error" ? 1 : s.Severity == "warning" ? 2 : 3))
+            .ThenByDescending(s => s.LastFailureAt),
+        _ => descending ? query.OrderByDescending(s => s.LastFailureAt) : query.OrderBy(s => s.LastFailureAt),
+    };
+}

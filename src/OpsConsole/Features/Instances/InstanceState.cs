@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace OpsConsole.Features.Instances;
+
+/// <summary>
+/// The current state of one instance (unit instance, container, server, machine), kept up to date
+/// on every write so the failing list never has to scan the records table.
+/// </summary>
+public sealed class InstanceState
+{
+    public required string InstanceKey { get; set; }
+    public required string Kind { get; set; }
+    public required string Source { get; set; }
+    public required string DisplayName { get; set; }
+    public string? Location { get; set; }
+
+    /// <summary>Category of the newest record (by the source's own time).</summary>
+    public required string Category { get; set; }
+    public required string Severity { get; set; }
+    public bool IsFailing { get; set; }
+    public string? LastMessage { get; set; }
+    public long LastRecordId { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+
+    public int FailureCount { get; set; }
+    public DateTimeOffset? FirstFailureAt { get; set; }
+    public DateTimeOffset? LastFailureAt { get; set; }
+}
+
+internal sealed class InstanceStateConfiguration : IEntityTypeConfiguration<InstanceState>
+{
+    public void Configure(EntityTypeBuilder<InstanceState> builder)
+    {
+        builder.ToTable("instance_states");
+        builder.HasKey(s => s.InstanceKey);
+        builder.HasIndex(s => new { s.IsFailing, s.LastFailureAt });
+        builder.HasIndex(s => new { s.Source, s.LastSeenAt });
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OpsConsole.Features.Ingestion;
+using OpsConsole.Features.Records;
+using OpsConsole.Infrastructure;
+
+namespace OpsConsole.Features.Instances;
+
+public static class InstancesEndpoints
+{
+    public static RouteGroupBuilder MapInstances(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/instances").WithTags("Instances").RequireAuthorization(IngestionEndpoints.ApiPolicy);
+        group.MapGet("/failing", FailingAsync).WithName("ListFailingInstances")
+            .WithSummary("One row per instance whose current state is a failure; sort by lastFailure, firstFailure, failures, severity or instance.");
+        // Instance keys contain slashes (k8s/cluster/ns/pod/container), so the key is the rest of the path.
+        group.MapGet("/{**path}", TimelineAsync).WithName("GetInstanceTimeline")
+            .WithSummary("GET /api/v1/instances/{key}/timeline: every record of one instance, newest first.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<FailingPage>, ProblemHttpResult>> FailingAsync(
+        InstanceQueries queries, string? kind, string? source, string? family, string? category, string? severity, string? search,
+        string? since, string? sort, string? order, int? offset, int? limit, CancellationToken cancellationToken)
+    {
+        if (!RecordsEndpoints.TryTime(since, out var sinceTime))
+            return Problems.BadRequest("'since' must be an ISO 8601 timestamp.", field: "since", title: "Bad query");
+        var sortBy = FailingSort.LastFailure;
+        if (sort is { Length: > 0 } && !Enum.TryParse(sort, ignoreCase: true, out sortBy))
+            return Problems.BadRequest($"'sort' must be one of {string.Join(", ", Enum.GetNames<FailingSort>())}.", field: "sort", title: "Bad query");
+        var filter = new FailingFilter(kind, source, family, category, severity, search, sinceTime);
+        var descending = !string.Equals(order, "asc", StringComparison.OrdinalIgnoreCase);
+        return TypedResults.Ok(await queries.FailingAsync(filter, sortBy, descending, offset ?? 0, limit ?? 50, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<InstanceTimeline>, ProblemHttpResult>> TimelineAsync(
+        string path, InstanceQueries instances, RecordQueries records, int? limit, CancellationToken cancellationToken)
+    {
+        const string suffix = "/timeline";
+        if (!path.EndsWith(suffix, StringComparison.Ordinal))
+            return Problems.NotFound("Use /api/v1/instances/{key}/timeline.");
+        var key = Uri.UnescapeDataString(path[..^suffix.Length]);
+        var state = await instances.FindAsync(key, cancellationToken);
+        if (state is null) return Problems.NotFound($"No instance '{key}'.");
+        return TypedResults.Ok(new InstanceTimeline(state, await records.TimelineAsync(key, limit ?? 500, cancellationToken)));
+    }
+}
+
+public sealed record InstanceTimeline(InstanceState Instance, IReadOnlyList<RecordDto> Records);

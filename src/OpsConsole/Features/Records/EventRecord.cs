@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace OpsConsole.Features.Records;
+
+/// <summary>
+/// One fact a source stated (a container's last termination, a Nova fault, a MAAS event…),
+/// normalised to the fields the classifier and the console need, with the original item kept.
+/// </summary>
+public sealed class EventRecord
+{
+    public long Id { get; set; }
+
+    /// <summary><c>unit</c>, <c>container</c> or <c>vm</c>: which ingestion endpoint the record came through.</summary>
+    public required string Kind { get; set; }
+
+    /// <summary>The emitting system: aos, kubernetes, container-apps, docker, nova, maas, or a name given in the simple shape.</summary>
+    public required string Source { get; set; }
+
+    /// <summary>The payload shape it was read from, e.g. <c>k8s-pod</c> or <c>aos-unitstatus-v7</c>.</summary>
+    public required string Format { get; set; }
+
+    /// <summary>What kind of fact inside that shape: <c>instance</c>, <c>waiting</c>, <c>terminated</c>, <c>event</c>, <c>fault</c>…</summary>
+    public required string Entry { get; set; }
+
+    public required string InstanceKey { get; set; }
+    public required string InstanceName { get; set; }
+
+    /// <summary>Where it ran: node, host, replica or hypervisor.</summary>
+    public string? Location { get; set; }
+
+    public string? RequestId { get; set; }
+    public string? State { get; set; }
+    public int? ExitCode { get; set; }
+    public int? RestartCount { get; set; }
+    public string? Signal { get; set; }
+    public string? Reason { get; set; }
+    public string? Message { get; set; }
+
+    /// <summary>A source error code: Aos error name (eTimeout), Nova exception class, ACA ErrorCode…</summary>
+    public string? ErrorCode { get; set; }
+
+    public int? HttpCode { get; set; }
+    public string? Stage { get; set; }
+
+    public DateTimeOffset OccurredAt { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+
+    /// <summary>How often the source says the fact happened (Kubernetes Event count, ACA Count).</summary>
+    public int OccurrenceCount { get; set; } = 1;
+
+    public string Category { get; set; } = "unknown";
+    public string Severity { get; set; } = "warning";
+    public string RuleId { get; set; } = "";
+    public string Evidence { get; set; } = "";
+    public string RulesetVersion { get; set; } = "";
+    public bool IsFailure { get; set; }
+
+    /// <summary>Correlation facts found across records before classification (e.g. <c>oom-evidence</c>), space separated.</summary>
+    public string? Hints { get; set; }
+
+    /// <summary>For a derived (pattern) record, the ids of the records it was derived from, comma separated.</summary>
+    public string? DerivedFrom { get; set; }
+
+    /// <summary>Hash of source identity, timestamp and content; the same fact posted twice is stored once.</summary>
+    public required string DedupeKey { get; set; }
+
+    /// <summary>Names of fields that were cut to the configured length, comma separated.</summary>
+    public string? Truncated { get; set; }
+
+    public required string RawJson { get; set; }
+}
+
+internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventRecord>
+{
+    public void Configure(EntityTypeBuilder<EventRecord> builder)
+    {
+        builder.ToTable("records");
+        builder.HasKey(r => r.Id);
+        builder.HasIndex(r => r.DedupeKey).IsUnique();
+        builder.HasIndex(r => new { r.InstanceKey, r.OccurredAt });
+        builder.HasIndex(r => new { r.Category, r.Id });
+        builder.HasIndex(r => r.OccurredAt);
+    }
+}

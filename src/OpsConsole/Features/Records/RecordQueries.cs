@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Data;
+
+namespace OpsConsole.Features.Records;
+
+public sealed record RecordFilter(
+    string? Kind = null, string? Source = null, string? Category = null, string? Family = null, string? Severity = null,
+    string? Instance = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null);
+
+public sealed record RecordPage(IReadOnlyList<RecordDto> Items, string? NextCursor);
+
+/// <summary>Reads of stored records for the API and the pages; newest first, keyset-paged by id.</summary>
+public sealed class RecordQueries(IDbContextFactory<OpsDbContext> databases)
+{
+    public const int MaxPageSize = 500;
+
+    public async Task<RecordPage> ListAsync(RecordFilter filter, long? cursor, int limit, CancellationToken cancellationToken)
+    {
+        limit = Math.Clamp(limit, 1, MaxPageSize);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var query = Filter(db.Records.AsNoTracking(), filter);
+        if (cursor is { } before) query = query.Where(r => r.Id < before);
+        var rows = await query.OrderByDescending(r => r.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        var next = rows.Count > limit ? rows[limit - 1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new RecordPage(rows.Take(limit).Select(r => RecordDto.From(r, includeRaw: false)).ToList(), next);
+    }
+
+    public async Task<RecordDto?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var record = await db.Records.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        return record is null ? null : RecordDto.From(record, includeRaw: true);
+    }
+
+    /// <summary>Every record of one instance, newest first (by the source's own time, then arrival).</summary>
+    public async Task<IReadOnlyList<RecordDto>> TimelineAsync(string instanceKey, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Records.AsNoTracking()
+            .Where(r => r.InstanceKey == instanceKey)
+            .OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id)
+            .Take(Math.Clamp(limit, 1, 5000))
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => RecordDto.From(r, includeRaw: true)).ToList();
+    }
+
+    private static IQueryable<EventRecord> Filter(IQueryable<EventRecord> query, RecordFilter f)
+    {
+        if (f.Kind is { Length: > 0 } kind) query = query.Where(r => r.Kind == kind);
+        if (f.Source is { Length: > 0 } source) query = query.Where(r => r.Source == source);
+        if (f.Category is { Length: > 0 } category) query = query.Where(r => r.Category == category);
+        if (f.Family is { Length: > 0 } family)
+        {
+            var prefix = family + ".";
+            query = query.Where(r => r.Category == family || r.Category.StartsWith(prefix));
+        }
+        if (f.Severity is { Length: > 0 } severity) query = query.Where(r => r.Severity == severity);
+        if (f.Instance is { Length: > 0 } instance) query = query.Where(r => r.InstanceKey == instance);
+        if (f.Since is { } since) query = query.Where(r => r.OccurredAt >= since);
+        if (f.Until is { } until) query = query.Where(r => r.OccurredAt < until);
+        return query;
+    }
+}

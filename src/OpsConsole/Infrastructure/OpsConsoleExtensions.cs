@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using MudBlazor.Services;
+using OpsConsole.Components;
+using OpsConsole.Data;
+using OpsConsole.Features.Classification;
+using OpsConsole.Features.Demo;
+using OpsConsole.Features.Health;
+using OpsConsole.Features.Ingestion;
+using OpsConsole.Features.Instances;
+using OpsConsole.Features.Records;
+using Prometheus;
+
+namespace OpsConsole.Infrastructure;
+
+/// <summary>Wires every feature; keeps Program.cs short.</summary>
+public static class OpsConsoleExtensions
+{
+    public static IServiceCollection AddOpsConsole(this IServiceCollection services, IConfiguration configuration, bool demo)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddOpsDatabase(configuration);
+        services.AddHealth();
+        services.AddIngestion();
+        services.AddClassification();
+        services.AddSingleton<RecordQueries>();
+        services.AddSingleton<InstanceQueries>();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        if (demo) services.AddDemoFleet();
+        return services;
+    }
+
+    /// <summary>Migrates the store, loads ingestion keys and the rules; a bad rules file stops start-up here.</summary>
+    public static async Task InitializeOpsConsoleAsync(this WebApplication app)
+    {
+        await app.Services.MigrateDatabaseAsync();
+        app.Services.GetRequiredService<IncidentClassifier>();
+        var url = app.Configuration["OpsConsole:PublicBaseUrl"] ?? app.Configuration["Urls"]?.Split(';')[0] ?? "http://localhost:5080";
+        await app.Services.GetRequiredService<ApiKeyStore>().InitializeAsync(url, CancellationToken.None);
+    }
+
+    public static WebApplication UseOpsConsole(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseHttpMetrics();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealth();
+        app.MapMetrics("/metrics");
+        app.MapOpenApi();
+        app.MapIngestion();
+        app.MapRecords();
+        app.MapInstances();
+        app.MapCategories();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>The first address Kestrel listens on, for in-process clients (the demo feeder).</summary>
+    public static string? ListeningAddress(this IServer server) =>
+        server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+}

@@ -1,0 +1,34 @@
+using Prometheus;
+
+namespace OpsConsole.Infrastructure;
+
+/// <summary>The console's own Prometheus metrics (HTTP metrics come from prometheus-net's middleware).</summary>
+public static class OpsMetrics
+{
+    public static readonly Counter RecordsIngested = Metrics.CreateCounter(
+        "opsconsole_records_ingested_total", "Records stored by ingestion (duplicates excluded).",
+        new CounterConfiguration { LabelNames = ["kind", "source"] });
+
+    public static readonly Counter DuplicatesIgnored = Metrics.CreateCounter(
+        "opsconsole_records_duplicate_total", "Records posted again and not stored a second time.",
+        new CounterConfiguration { LabelNames = ["kind"] });
+
+    public static readonly Counter RecordsClassified = Metrics.CreateCounter(
+        "opsconsole_records_classified_total", "Records classified, by category and severity.",
+        new CounterConfiguration { LabelNames = ["category", "severity"] });
+
+    public static readonly Counter Unclassified = Metrics.CreateCounter(
+        "opsconsole_records_unknown_total", "Failures no rule matched (category unknown): each one wants a rule.");
+
+    public static readonly Counter IngestRejected = Metrics.CreateCounter(
+        "opsconsole_ingest_rejected_total", "Ingestion requests refused, by HTTP status.",
+        new CounterConfiguration { LabelNames = ["kind", "status"] });
+
+    public static readonly Histogram IngestBatchDuration = Metrics.CreateHistogram(
+        "opsconsole_ingest_batch_duration_seconds", "Time to parse, classify and commit one ingestion request.",
+        new HistogramConfiguration { LabelNames = ["kind"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
+
+    public static readonly Counter DerivedRecords = Metrics.CreateCounter(
+        "opsconsole_derived_records_total", "Pattern records written by the detectors (crash loops, silences).",
+        new CounterConfiguration { LabelNames = ["category"] });
+}

@@ -1,0 +1,22 @@
+using OpsConsole.Infrastructure;
+
+// --demo is a switch, not a configuration key; the rest of the arguments are configuration as usual.
+var demo = args.Contains("--demo");
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args.Where(a => a != "--demo").ToArray(),
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+// The web root is the repository's wwwroot (linked in the csproj); outside Development the build's static
+// web assets manifest is what points there. After `dotnet publish` the files sit in wwwroot and this is a no-op.
+builder.WebHost.UseStaticWebAssets();
+builder.Services.AddOpsConsole(builder.Configuration, demo);
+
+var app = builder.Build();
+await app.InitializeOpsConsoleAsync();
+app.UseOpsConsole();
+await app.RunAsync();
+
+/// <summary>Entry point; public so the tests' WebApplicationFactory can host it.</summary>
+public partial class Program;
