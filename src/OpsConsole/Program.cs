@@ -1,4 +1,7 @@
+using OpsConsole.Features.Health;
 using OpsConsole.Infrastructure;
+
+if (args is [HealthProbe.Command, ..]) return await HealthProbe.RunAsync(args);
 
 // --demo is a switch, not a configuration key; the rest of the arguments are configuration as usual.
 var demo = args.Contains("--demo");
@@ -17,6 +20,7 @@ var app = builder.Build();
 await app.InitializeOpsConsoleAsync();
 app.UseOpsConsole();
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so the tests' WebApplicationFactory can host it.</summary>
 public partial class Program;

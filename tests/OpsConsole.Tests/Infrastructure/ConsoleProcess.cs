@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace OpsConsole.Tests.Infrastructure;
+
+/// <summary>
+/// The console as README starts it: <c>dotnet run --project src/OpsConsole --no-build -- --urls …</c> from the
+/// repository root, a real Kestrel on 127.0.0.1 and a real SQLite file.
+/// </summary>
+public sealed class ConsoleProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ConsoleProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+    }
+
+    public int Port { get; }
+    public Uri BaseAddress { get; }
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    /// <summary>The build configuration the tests were built with; dotnet run --no-build must use the same.</summary>
+    public static string Configuration { get; } = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    public static ConsoleProcess Start(string databasePath, string apiKey, int? port = null, params string[] extraArgs)
+    {
+        port ??= FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "run", "--project", "src/OpsConsole", "-c", Configuration, "--no-build", "--", "--urls", $"http://127.0.0.1:{port}" }.Concat(extraArgs))
+            info.ArgumentList.Add(arg);
+        info.Environment["ConnectionStrings__OpsConsole"] = $"Data Source={databasePath}";
+        info.Environment["Ingestion__ApiKeys__0"] = apiKey;
+        info.Environment["Demo__Interval"] = "00:00:00.300";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+
+        var process = new Process { StartInfo = info };
+        var console = new ConsoleProcess(process, port.Value);
+        process.OutputDataReceived += (_, e) => { lock (console._output) console._output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (console._output) console._output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return console;
+    }
+
+    /// <summary>Polls /healthz; returns the time it took to answer.</summary>
+    public async Task<TimeSpan> WaitHealthyAsync(TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        while (watch.Elapsed < timeout)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The console exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK) return watch.Elapsed;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"/healthz did not answer within {timeout}:\n{Output}");
+    }
+
+    public HttpClient CreateClient(string? apiKey = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
+    /// <summary>Ends the process at once, as a crash would (no graceful shutdown).</summary>
+    public void Crash()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using YamlDotNet.RepresentationModel;
+
+namespace OpsConsole.Tests.Infrastructure;
+
+/// <summary>No container engine here: the Dockerfile and compose file are checked against the app by parsing them.</summary>
+public sealed class ContainerFilesTests
+{
+    private static readonly YamlMappingNode Service = LoadService();
+    private static readonly string[] Dockerfile = File.ReadAllLines(Path.Combine(Repository.Root, "Dockerfile"));
+    private static readonly IConfiguration AppSettings =
+        new ConfigurationBuilder().AddJsonFile(Path.Combine(Repository.Root, "appsettings.json")).Build();
+
+    [Fact]
+    public void Compose_publishes_the_port_the_app_listens_on()
+    {
+        var ports = ((YamlSequenceNode)Service["ports"]).Select(p => p.ToString()).ToList();
+        var appPort = new Uri(AppSettings["Urls"]!).Port;
+        Assert.Contains($"{appPort}:{appPort}", ports);
+        Assert.Contains(Dockerfile, l => l.Trim() == $"EXPOSE {appPort}");
+        Assert.Contains(Dockerfile, l => l.Contains($"Urls=http://+:{appPort}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Compose_healthcheck_probes_the_liveness_endpoint_through_the_app()
+    {
+        var test = ((YamlSequenceNode)((YamlMappingNode)Service["healthcheck"])["test"]).Select(n => n.ToString()).ToList();
+        Assert.Equal(["CMD", "dotnet", "OpsConsole.dll", "healthcheck"], test.Take(4));
+        Assert.EndsWith("/healthz", test[4]);
+        Assert.Contains(Dockerfile, l => l.Contains("\"healthcheck\", \"http://127.0.0.1:5080/healthz\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Compose_variables_are_configuration_keys_the_app_reads()
+    {
+        var environment = (YamlMappingNode)Service["environment"];
+        var names = environment.Children.Keys.Select(k => k.ToString()).ToList();
+        Assert.Contains("ConnectionStrings__OpsConsole", names);
+        Assert.Contains("Ingestion__ApiKeys__0", names);
+        foreach (var name in names)
+        {
+            var section = string.Join(':', name.Split("__").SkipLast(name.EndsWith("__0", StringComparison.Ordinal) ? 1 : 0));
+            var parent = section.Contains(':') ? section[..section.LastIndexOf(':')] : section;
+            Assert.True(AppSettings.GetSection(parent).Exists() || name.StartsWith("OpsConsole__", StringComparison.Ordinal),
+                $"{name} does not bind to any section of appsettings.json");
+        }
+    }
+
+    [Fact]
+    public void The_database_lives_on_the_volume()
+    {
+        var environment = (YamlMappingNode)Service["environment"];
+        var dataSource = new SqliteConnectionStringBuilder(environment["ConnectionStrings__OpsConsole"].ToString()).DataSource;
+        var volume = ((YamlSequenceNode)Service["volumes"]).Select(v => v.ToString()).Single();
+        var mountPath = volume.Split(':')[1];
+        Assert.StartsWith(mountPath + "/", dataSource);
+        Assert.Contains(Dockerfile, l => l.Trim() == $"VOLUME {mountPath}");
+        Assert.Contains(Dockerfile, l => l.Contains($"chown app:app {mountPath}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_image_is_multi_stage_and_runs_as_a_non_root_user()
+    {
+        Assert.True(Dockerfile.Count(l => l.StartsWith("FROM ", StringComparison.Ordinal)) >= 2);
+        var user = Dockerfile.Last(l => l.StartsWith("USER ", StringComparison.Ordinal));
+        Assert.NotEqual("USER root", user.Trim());
+        Assert.Contains(Dockerfile, l => l.StartsWith("COPY --from=build", StringComparison.Ordinal));
+        Assert.Contains(Dockerfile, l => l.StartsWith("ENTRYPOINT", StringComparison.Ordinal) && l.Contains("OpsConsole.dll", StringComparison.Ordinal));
+    }
+
+    private static YamlMappingNode LoadService()
+    {
+        var yaml = new YamlStream();
+        using var reader = new StreamReader(Path.Combine(Repository.Root, "docker-compose.yml"));
+        yaml.Load(reader);
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        return (YamlMappingNode)((YamlMappingNode)root["services"])["opsconsole"];
+    }
+}
