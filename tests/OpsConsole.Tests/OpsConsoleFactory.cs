@@ -52,6 +52,7 @@ public class OpsConsoleFactory : WebApplicationFactory<Program>
     /// <summary>A direct connection to the fixture's SQLite file, to check what really was written.</summary>
     public SqliteConnection OpenDatabase()
     {
+        _ = Services; // starts the host, which creates and migrates the file
         var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         connection.Open();
         return connection;

@@ -41,13 +41,20 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
                 if (row.ValueKind != JsonValueKind.Array)
                     throw new PayloadException(node.Item, row.Path, $"Field '{row.Path}' must be an array of column values.");
                 var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+                // A REST row is positional; it is kept as {column: value} so the stored item still says what each value is.
+                var named = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
                 var i = 0;
                 foreach (var cell in row.Element.EnumerateArray())
                 {
-                    if (i < columns.Length) values[columns[i]] = CellText(cell);
+                    if (i < columns.Length)
+                    {
+                        values[columns[i]] = CellText(cell);
+                        named[columns[i]] = cell;
+                    }
                     i++;
                 }
-                AddRow(new JsonNode(row.Element, rowIndex++, row.Path), values, "aca-rest-row", context);
+                var item = JsonSerializer.SerializeToElement(named);
+                AddRow(new JsonNode(item, rowIndex++, row.Path), values, "aca-rest-row", context);
             }
         }
     }

@@ -10,7 +10,8 @@ public sealed class SimpleContainerExitFormat : IPayloadFormat
 {
     public string Name => "simple";
 
-    public bool Matches(JsonNode node) => node.IsObject && node.Has("source") && node.Has("instance") && !node.Has("stage");
+    // Any object naming a source is taken as this shape, so a missing instance is reported as such.
+    public bool Matches(JsonNode node) => node.IsObject && node.Has("source") && !node.Has("stage");
 
     public void Parse(JsonNode node, ParseContext context)
     {

@@ -9,7 +9,8 @@ public sealed class SimpleVmEventFormat : IPayloadFormat
 {
     public string Name => "simple";
 
-    public bool Matches(JsonNode node) => node.IsObject && node.Has("source") && node.Has("instance") && node.Has("stage");
+    // Any object naming a source is taken as this shape, so a missing field is reported by name.
+    public bool Matches(JsonNode node) => node.IsObject && node.Has("source");
 
     public void Parse(JsonNode node, ParseContext context)
     {
