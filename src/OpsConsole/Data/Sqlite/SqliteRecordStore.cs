@@ -159,6 +159,38 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
         }
     }
 
+    public async Task RebuildInstanceStatesAsync(CancellationToken cancellationToken)
+    {
+        await WriteLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            using var rebuild = connection.CreateCommand();
+            rebuild.Transaction = transaction;
+            // Same rule as the write path: the newest record is current, a failure wins a tie.
+            rebuild.CommandText = """
+                DELETE FROM instance_states;
+                INSERT INTO instance_states (InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing, LastMessage,
+                                             LastRecordId, LastSeenAt, FailureCount, FirstFailureAt, LastFailureAt)
+                SELECT c.InstanceKey, c.Kind, c.Source, c.InstanceName, c.Location, c.Category, c.Severity, c.IsFailure, c.Message,
+                       c.Id, c.OccurredAt, a.Failures, a.FirstFailure, a.LastFailure
+                FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY InstanceKey ORDER BY OccurredAt DESC, IsFailure DESC, Id DESC) AS n FROM records) c
+                JOIN (SELECT InstanceKey, SUM(IsFailure) AS Failures,
+                             MIN(CASE WHEN IsFailure THEN OccurredAt END) AS FirstFailure,
+                             MAX(CASE WHEN IsFailure THEN OccurredAt END) AS LastFailure
+                      FROM records GROUP BY InstanceKey) a ON a.InstanceKey = c.InstanceKey
+                WHERE c.n = 1;
+                """;
+            await rebuild.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            WriteLock.Release();
+        }
+    }
+
     /// <summary>A prepared insert with one parameter per record column; shared with the raw-insert benchmark baseline.</summary>
     internal static SqliteCommand CreateInsert(SqliteConnection connection, SqliteTransaction transaction, string suffix = "")
     {

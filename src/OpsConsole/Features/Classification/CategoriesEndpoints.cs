@@ -14,6 +14,11 @@ public static class CategoriesEndpoints
         var group = routes.MapGroup("/api/v1").WithTags("Classification").RequireAuthorization(IngestionEndpoints.ApiPolicy);
         group.MapGet("/categories", ListAsync).WithName("ListCategories")
             .WithSummary("The failure taxonomy with the number of failing instances and stored records in each category.");
+        group.MapPost("/reclassify", (Reclassifier reclassifier) => TypedResults.Accepted("/api/v1/reclassify", reclassifier.Start()))
+            .WithName("StartReclassification")
+            .WithSummary("Re-reads the rule files and reclassifies stored records whose rule-set version differs; answers with progress.");
+        group.MapGet("/reclassify", (Reclassifier reclassifier) => TypedResults.Ok(reclassifier.Progress))
+            .WithName("GetReclassificationProgress");
         return group;
     }
 

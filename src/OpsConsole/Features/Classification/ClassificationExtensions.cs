@@ -10,6 +10,11 @@ public static class ClassificationExtensions
             .ValidateOnStart();
         services.AddSingleton<IncidentClassifier>();
         services.AddSingleton<RecordCorrelator>();
+        services.AddSingleton<Patterns.CrashLoopDetector>();
+        services.AddSingleton<Patterns.SilenceDetector>();
+        services.AddHostedService(sp => sp.GetRequiredService<Patterns.SilenceDetector>());
+        services.AddSingleton<Reclassifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<Reclassifier>());
         return services;
     }
 }

@@ -15,4 +15,7 @@ public interface IRecordStore
 
     /// <summary>Rewrites the classification of stored records (reclassification after a rule change).</summary>
     Task UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken);
+
+    /// <summary>Recomputes every instance's current state from its records (after reclassification).</summary>
+    Task RebuildInstanceStatesAsync(CancellationToken cancellationToken);
 }
