@@ -21,6 +21,7 @@ public sealed class ClassificationRule
     private readonly bool? _hasExitCode;
     private readonly string[]? _hints;
     private readonly Regex? _message;
+    private readonly Regex? _messageAlso;
     private readonly Regex? _messageNot;
 
     public string Id { get; }
@@ -66,6 +67,7 @@ public sealed class ClassificationRule
         _hasExitCode = when.HasExitCode;
         _hints = when.Hint is { Count: > 0 } ? [.. when.Hint] : null;
         _message = Compile(when.Message, "message", regexTimeout);
+        _messageAlso = Compile(when.MessageAlso, "messageAlso", regexTimeout);
         _messageNot = Compile(when.MessageNot, "messageNot", regexTimeout);
 
         if (_textConditions.Length == 0 && _numberConditions.Length == 0 && _hasExitCode is null && _hints is null && _message is null)
@@ -89,24 +91,38 @@ public sealed class ClassificationRule
             messageMatch = _message.Match(record.Message);
             if (!messageMatch.Success) return false;
         }
+        if (_messageAlso is not null && (record.Message is null || !_messageAlso.IsMatch(record.Message))) return false;
         if (_messageNot is not null && record.Message is not null && _messageNot.IsMatch(record.Message)) return false;
 
         result = new Classification(Category, Severity, Id, Evidence(record, messageMatch));
         return true;
     }
 
+    [ThreadStatic]
+    private static System.Text.StringBuilder? _evidenceBuilder;
+
     /// <summary>What the rule looked at, with the record's values: "reason=OOMKilled; exitCode=137".</summary>
     private string Evidence(EventRecord record, Match? messageMatch)
     {
-        var parts = new List<string>(4);
+        var text = _evidenceBuilder ??= new System.Text.StringBuilder(128);
+        text.Clear();
+        void Part(string name, string? value)
+        {
+            if (text.Length > 0) text.Append("; ");
+            text.Append(name).Append('=').Append(value);
+        }
         foreach (var (name, field, _) in _textConditions)
-            if (name is not "kind" and not "source") parts.Add($"{name}={field(record)}");
+            if (name is not "kind" and not "source") Part(name, field(record));
         foreach (var (name, field, _) in _numberConditions)
-            parts.Add($"{name}={field(record)?.ToString(CultureInfo.InvariantCulture)}");
-        if (_hasExitCode == true && _numberConditions.Length == 0) parts.Add($"exitCode={record.ExitCode?.ToString(CultureInfo.InvariantCulture)}");
-        if (_hints is not null) parts.Add($"hint={record.Hints}");
-        if (messageMatch is not null) parts.Add($"message~\"{messageMatch.Value}\"");
-        return parts.Count == 0 ? $"source={record.Source}" : string.Join("; ", parts);
+            Part(name, field(record)?.ToString(CultureInfo.InvariantCulture));
+        if (_hasExitCode == true && _numberConditions.Length == 0) Part("exitCode", record.ExitCode?.ToString(CultureInfo.InvariantCulture));
+        if (_hints is not null) Part("hint", record.Hints);
+        if (messageMatch is not null)
+        {
+            if (text.Length > 0) text.Append("; ");
+            text.Append("message~\"").Append(messageMatch.Value).Append('"');
+        }
+        return text.Length == 0 ? $"source={record.Source}" : text.ToString();
     }
 
     private static bool InRanges(int? value, (int From, int To)[] ranges)
@@ -141,7 +157,7 @@ public sealed class ClassificationRule
         if (string.IsNullOrEmpty(pattern)) return null;
         try
         {
-            // Compiled: these run on every record of every batch.
+            // Compiled: these run on every record of every batch. The timeout bounds a pathological operator pattern.
             return new Regex(pattern, RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, timeout);
         }
         catch (ArgumentException ex)

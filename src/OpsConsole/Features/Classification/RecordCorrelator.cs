@@ -29,26 +29,35 @@ public sealed partial class RecordCorrelator(IDbContextFactory<OpsDbContext> dat
 
     public async Task AnnotateAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < records.Count; i++)
+        var kills = records.Where(r => r.Source == "docker" && r.Entry == "die" && r.ExitCode == 137).ToList();
+        if (kills.Count > 0)
         {
-            var record = records[i];
-            if (record.Source == "docker" && record.Entry == "die" && record.ExitCode == 137
-                && await HasRecentOomAsync(records, record, cancellationToken))
-                AddHint(record, OomEvidence);
-            else if (record.Format == "maas-event" && record.Message is { } message && CommissioningTimedOut().IsMatch(message)
-                     && await BootedWithoutReportAsync(records, record, cancellationToken))
+            var withOom = await ContainersWithRecentOomAsync(records, kills, cancellationToken);
+            foreach (var die in kills.Where(withOom.Contains)) AddHint(die, OomEvidence);
+        }
+
+        foreach (var record in records)
+        {
+            if (record.Format == "maas-event" && record.Message is { } message && CommissioningTimedOut().IsMatch(message)
+                && await BootedWithoutReportAsync(records, record, cancellationToken))
                 AddHint(record, BootedNoReport);
         }
     }
 
-    private async Task<bool> HasRecentOomAsync(IReadOnlyList<EventRecord> batch, EventRecord die, CancellationToken cancellationToken)
+    /// <summary>The die events that an <c>oom</c> event of the same container preceded (in the batch or the store) within seconds.</summary>
+    private async Task<HashSet<EventRecord>> ContainersWithRecentOomAsync(IReadOnlyList<EventRecord> batch, List<EventRecord> kills, CancellationToken cancellationToken)
     {
-        var from = die.OccurredAt - OomLookBack;
-        if (batch.Any(r => r.InstanceKey == die.InstanceKey && r.Entry == "oom" && r.OccurredAt >= from && r.OccurredAt <= die.OccurredAt))
-            return true;
+        var keys = kills.Select(k => k.InstanceKey).Distinct().ToList();
+        var from = kills.Min(k => k.OccurredAt) - OomLookBack;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.Records.AnyAsync(r => r.InstanceKey == die.InstanceKey && r.Entry == "oom"
-                                              && r.OccurredAt >= from && r.OccurredAt <= die.OccurredAt, cancellationToken);
+        var stored = await db.Records.AsNoTracking()
+            .Where(r => keys.Contains(r.InstanceKey) && r.Entry == "oom" && r.OccurredAt >= from)
+            .Select(r => new { r.InstanceKey, r.OccurredAt })
+            .ToListAsync(cancellationToken);
+        var ooms = batch.Where(r => r.Source == "docker" && r.Entry == "oom").Select(r => (r.InstanceKey, r.OccurredAt))
+            .Concat(stored.Select(s => (s.InstanceKey, s.OccurredAt)))
+            .ToLookup(o => o.InstanceKey, o => o.OccurredAt, StringComparer.Ordinal);
+        return kills.Where(die => ooms[die.InstanceKey].Any(t => t >= die.OccurredAt - OomLookBack && t <= die.OccurredAt)).ToHashSet();
     }
 
     private async Task<bool> BootedWithoutReportAsync(IReadOnlyList<EventRecord> batch, EventRecord timeout, CancellationToken cancellationToken)

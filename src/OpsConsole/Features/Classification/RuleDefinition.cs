@@ -32,5 +32,6 @@ public sealed class RuleConditions
     public List<string>? HttpCode { get; set; }
     public bool? HasExitCode { get; set; }
     public string? Message { get; set; }
+    public string? MessageAlso { get; set; }
     public string? MessageNot { get; set; }
 }

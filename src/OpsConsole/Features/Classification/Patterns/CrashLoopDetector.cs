@@ -26,18 +26,24 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
         if (candidates.Count == 0) return [];
 
         var settings = options.CurrentValue;
-        var found = new List<EventRecord>();
+        var newestByInstance = candidates.ToDictionary(g => g.Key, g => g.MaxBy(r => r.OccurredAt)!, StringComparer.Ordinal);
+        var keys = newestByInstance.Keys.ToList();
+        var earliest = newestByInstance.Values.Min(r => r.OccurredAt) - (settings.CrashLoopWindow > AosBurstWindow ? settings.CrashLoopWindow : AosBurstWindow);
+
+        // One query for every instance the batch touched (the index on InstanceKey, OccurredAt serves it).
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        foreach (var group in candidates)
+        var history = (await db.Records.AsNoTracking()
+                .Where(r => keys.Contains(r.InstanceKey) && r.OccurredAt >= earliest)
+                .Select(r => new { r.Id, r.InstanceKey, r.OccurredAt, r.Category, r.Source, r.Entry, r.State, r.ExitCode, r.Format })
+                .ToListAsync(cancellationToken))
+            .ToLookup(r => r.InstanceKey, StringComparer.Ordinal);
+
+        var found = new List<EventRecord>();
+        foreach (var (key, newest) in newestByInstance)
         {
-            var newest = group.MaxBy(r => r.OccurredAt)!;
             var (window, threshold) = newest.Source == "aos" ? (AosBurstWindow, AosBurstFailures) : (settings.CrashLoopWindow, settings.CrashLoopExits);
             var from = newest.OccurredAt - window;
-
-            var recent = await db.Records.AsNoTracking()
-                .Where(r => r.InstanceKey == group.Key && r.OccurredAt >= from && r.OccurredAt <= newest.OccurredAt)
-                .Select(r => new { r.Id, r.Category, r.Source, r.Entry, r.State, r.ExitCode, r.Reason, r.Format })
-                .ToListAsync(cancellationToken);
+            var recent = history[key].Where(r => r.OccurredAt >= from && r.OccurredAt <= newest.OccurredAt).ToList();
             if (recent.Any(r => r.Category == Category)) continue; // the source (or an earlier run) already says so
 
             var failures = recent.Where(r => IsRestartFailure(r.Source, r.Entry, r.State, r.ExitCode, r.Format)).Select(r => r.Id).ToList();
