@@ -94,8 +94,6 @@ namespace OpsConsole.Migrations
 
                     b.HasIndex("IsFailing", "LastFailureAt");
 
-                    b.HasIndex("Source", "LastSeenAt");
-
                     b.ToTable("instance_states", (string)null);
                 });
 

@@ -23,6 +23,7 @@ public static class DatabaseExtensions
         services.AddDbContextFactory<OpsDbContext>(options => options.UseSqlite(connectionString));
         services.AddSingleton(new SqliteConnectionFactory(connectionString));
         services.AddSingleton<IRecordStore, SqliteRecordStore>();
+        services.AddHostedService<WalCheckpointer>();
         return services;
     }
 

@@ -13,8 +13,9 @@ public sealed class SqliteConnectionFactory(string connectionString)
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
         // WAL is persistent in the file (set at migration); synchronous=NORMAL in WAL mode survives a process
-        // crash (only power loss can drop the last commits) and avoids an fsync per request.
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;";
+        // crash (only power loss can drop the last commits) and avoids an fsync per request. Checkpoints run in
+        // WalCheckpointer; 20000 pages (~80 MB) is only the safety net.
+        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = 20000;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

@@ -52,7 +52,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
             await using var connection = await connections.OpenAsync(cancellationToken);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
-            using var insert = CreateInsert(connection, transaction, " ON CONFLICT (DedupeKey) DO NOTHING RETURNING Id");
+            using var insert = CreateInsert(connection, transaction, " ON CONFLICT (DedupeKey) DO NOTHING");
             using var existing = connection.CreateCommand();
             existing.Transaction = transaction;
             existing.CommandText = "SELECT Id, OccurrenceCount, LastSeenAt FROM records WHERE DedupeKey = $key";
@@ -63,8 +63,10 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
             {
                 var record = records[i];
                 BindRecord(insert, record);
-                if (insert.ExecuteScalar() is long id)
+                // No RETURNING reader per row: the insert either added one row (its rowid is the id) or hit the dedupe key.
+                if (insert.ExecuteNonQuery() == 1)
                 {
+                    var id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
                     record.Id = id;
                     results[i] = new StoredRecord(id, Duplicate: false, Updated: false);
                     Accumulate(states, record);

@@ -11,6 +11,8 @@ public static class ClassificationExtensions
         services.AddSingleton<IncidentClassifier>();
         services.AddSingleton<RecordCorrelator>();
         services.AddSingleton<Patterns.CrashLoopDetector>();
+        services.AddSingleton<Patterns.CrashLoopWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Patterns.CrashLoopWatcher>());
         services.AddSingleton<Patterns.SilenceDetector>();
         services.AddHostedService(sp => sp.GetRequiredService<Patterns.SilenceDetector>());
         services.AddSingleton<Reclassifier>();

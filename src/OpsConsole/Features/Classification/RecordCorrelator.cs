@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
@@ -11,8 +12,14 @@ namespace OpsConsole.Features.Classification;
 /// <c>booted-no-report</c> (a MAAS node PXE-booted the ephemeral image, then never reported back before
 /// its commissioning timed out: seed B's silent failure). Looks in the batch first, then in the store.
 /// </summary>
-public sealed partial class RecordCorrelator(IDbContextFactory<OpsDbContext> databases)
+public sealed partial class RecordCorrelator(IDbContextFactory<OpsDbContext> databases, TimeProvider clock)
 {
+    /// <summary>Newest Docker OOM time per container, so a die 137 needs no query; primed from the store once.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _recentOoms = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _primeOnce = new(1, 1);
+    private volatile bool _primed;
+    private const int MaxTrackedOoms = 50_000;
+
     public const string OomEvidence = "oom-evidence";
     public const string BootedNoReport = "booted-no-report";
 
@@ -44,20 +51,52 @@ public sealed partial class RecordCorrelator(IDbContextFactory<OpsDbContext> dat
         }
     }
 
-    /// <summary>The die events that an <c>oom</c> event of the same container preceded (in the batch or the store) within seconds.</summary>
+    /// <summary>The die events that an <c>oom</c> event of the same container preceded (in the batch or before) within seconds.</summary>
     private async Task<HashSet<EventRecord>> ContainersWithRecentOomAsync(IReadOnlyList<EventRecord> batch, List<EventRecord> kills, CancellationToken cancellationToken)
     {
-        var keys = kills.Select(k => k.InstanceKey).Distinct().ToList();
-        var from = kills.Min(k => k.OccurredAt) - OomLookBack;
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var stored = await db.Records.AsNoTracking()
-            .Where(r => keys.Contains(r.InstanceKey) && r.Entry == "oom" && r.OccurredAt >= from)
-            .Select(r => new { r.InstanceKey, r.OccurredAt })
-            .ToListAsync(cancellationToken);
-        var ooms = batch.Where(r => r.Source == "docker" && r.Entry == "oom").Select(r => (r.InstanceKey, r.OccurredAt))
-            .Concat(stored.Select(s => (s.InstanceKey, s.OccurredAt)))
-            .ToLookup(o => o.InstanceKey, o => o.OccurredAt, StringComparer.Ordinal);
-        return kills.Where(die => ooms[die.InstanceKey].Any(t => t >= die.OccurredAt - OomLookBack && t <= die.OccurredAt)).ToHashSet();
+        await PrimeAsync(cancellationToken);
+        var inBatch = batch.Where(r => r.Source == "docker" && r.Entry == "oom").ToLookup(r => r.InstanceKey, r => r.OccurredAt, StringComparer.Ordinal);
+        return kills.Where(die =>
+                inBatch[die.InstanceKey].Any(t => t >= die.OccurredAt - OomLookBack && t <= die.OccurredAt)
+                || (_recentOoms.TryGetValue(die.InstanceKey, out var last) && last >= die.OccurredAt - OomLookBack && last <= die.OccurredAt))
+            .ToHashSet();
+    }
+
+    /// <summary>Remembers the OOM events of a committed batch for the die events of later batches.</summary>
+    public void Remember(IReadOnlyList<EventRecord> committed)
+    {
+        foreach (var oom in committed)
+        {
+            if (oom.Source != "docker" || oom.Entry != "oom") continue;
+            _recentOoms.AddOrUpdate(oom.InstanceKey, oom.OccurredAt, (_, known) => known > oom.OccurredAt ? known : oom.OccurredAt);
+        }
+        if (_recentOoms.Count <= MaxTrackedOoms) return;
+        var cutoff = _recentOoms.Values.Max() - TimeSpan.FromHours(1);
+        foreach (var (key, at) in _recentOoms)
+            if (at < cutoff) _recentOoms.TryRemove(key, out _);
+    }
+
+    private async Task PrimeAsync(CancellationToken cancellationToken)
+    {
+        if (_primed) return;
+        await _primeOnce.WaitAsync(cancellationToken);
+        try
+        {
+            if (_primed) return;
+            var since = clock.GetUtcNow() - TimeSpan.FromHours(1);
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            var stored = await db.Records.AsNoTracking()
+                .Where(r => r.Source == "docker" && r.Entry == "oom" && r.ReceivedAt >= since)
+                .Select(r => new { r.InstanceKey, r.OccurredAt })
+                .ToListAsync(cancellationToken);
+            foreach (var oom in stored)
+                _recentOoms.AddOrUpdate(oom.InstanceKey, oom.OccurredAt, (_, known) => known > oom.OccurredAt ? known : oom.OccurredAt);
+            _primed = true;
+        }
+        finally
+        {
+            _primeOnce.Release();
+        }
     }
 
     private async Task<bool> BootedWithoutReportAsync(IReadOnlyList<EventRecord> batch, EventRecord timeout, CancellationToken cancellationToken)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using OpsConsole.Features.Classification;
-using OpsConsole.Features.Classification.Patterns;
 using OpsConsole.Features.Ingestion.Parsing;
 using OpsConsole.Features.Records;
 using OpsConsole.Infrastructure;
@@ -17,7 +16,6 @@ public sealed record IngestedRecord(long Id, string Kind, string Source, string 
 public sealed class IngestionPipeline(
     IncidentClassifier classifier,
     RecordCorrelator correlator,
-    CrashLoopDetector crashLoops,
     IRecordStore store,
     IRecordChangeFeed changes,
     IOptionsMonitor<IngestionOptions> options,
@@ -55,18 +53,11 @@ public sealed class IngestionPipeline(
         if (records.Count > accepted) OpsMetrics.DuplicatesIgnored.WithLabels(kind).Inc(records.Count - accepted);
         OpsMetrics.IngestBatchDuration.WithLabels(kind).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
 
+        // Listeners (open pages, the crash-loop watcher) learn of the new records after the commit.
         if (accepted > 0)
         {
             var written = records.Where((_, i) => !stored[i].Duplicate).ToList();
-            // Patterns across records are extra facts on the timeline, not answers to input items.
-            var patterns = await crashLoops.DetectAsync(written, rules.Version, cancellationToken);
-            if (patterns.Count > 0)
-            {
-                var storedPatterns = await store.WriteAsync(patterns, cancellationToken);
-                var newPatterns = patterns.Where((_, i) => !storedPatterns[i].Duplicate).ToList();
-                foreach (var pattern in newPatterns) OpsMetrics.DerivedRecords.WithLabels(pattern.Category).Inc();
-                written.AddRange(newPatterns);
-            }
+            correlator.Remember(written);
             changes.Publish(written);
         }
         return new IngestResult(accepted, records.Count - accepted, result);

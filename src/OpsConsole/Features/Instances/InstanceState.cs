@@ -35,6 +35,5 @@ internal sealed class InstanceStateConfiguration : IEntityTypeConfiguration<Inst
         builder.ToTable("instance_states");
         builder.HasKey(s => s.InstanceKey);
         builder.HasIndex(s => new { s.IsFailing, s.LastFailureAt });
-        builder.HasIndex(s => new { s.Source, s.LastSeenAt });
     }
 }

@@ -119,6 +119,7 @@ public sealed class PatternDetectorTests : IDisposable
 
     private async Task<List<JsonElement>> Patterns(string category)
     {
+        await _factory.Services.GetRequiredService<CrashLoopWatcher>().WhenIdleAsync(CancellationToken.None);
         var page = await (await _factory.CreateApiClient().GetAsync($"/api/v1/records?category={category}")).ReadJsonAsync();
         return page.GetProperty("items").EnumerateArray().Where(r => r.GetProperty("format").GetString() == "derived").ToList();
     }

@@ -10,7 +10,7 @@ using OpsConsole.Data;
 namespace OpsConsole.Migrations
 {
     [DbContext(typeof(OpsDbContext))]
-    [Migration("20261123093009_InitialSchema")]
+    [Migration("20261123095531_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -96,8 +96,6 @@ namespace OpsConsole.Migrations
                     b.HasKey("InstanceKey");
 
                     b.HasIndex("IsFailing", "LastFailureAt");
-
-                    b.HasIndex("Source", "LastSeenAt");
 
                     b.ToTable("instance_states", (string)null);
                 });

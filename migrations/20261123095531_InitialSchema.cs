@@ -105,11 +105,6 @@ namespace OpsConsole.Migrations
                 columns: new[] { "IsFailing", "LastFailureAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_instance_states_Source_LastSeenAt",
-                table: "instance_states",
-                columns: new[] { "Source", "LastSeenAt" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_records_Category_Id",
                 table: "records",
                 columns: new[] { "Category", "Id" });

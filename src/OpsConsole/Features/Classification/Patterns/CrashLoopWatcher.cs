@@ -1,0 +1,82 @@
+using System.Threading.Channels;
+using OpsConsole.Features.Ingestion;
+using OpsConsole.Features.Records;
+using OpsConsole.Infrastructure;
+
+namespace OpsConsole.Features.Classification.Patterns;
+
+/// <summary>
+/// Runs the crash-loop detector on every committed batch, off the ingestion request path: the sender gets
+/// its answer as soon as its records are committed, and the pattern record follows within moments.
+/// Batches that arrive while one is being examined are examined together.
+/// </summary>
+public sealed class CrashLoopWatcher(
+    IRecordChangeFeed changes,
+    CrashLoopDetector detector,
+    IRecordStore store,
+    IncidentClassifier classifier,
+    ILogger<CrashLoopWatcher> logger) : BackgroundService
+{
+    private readonly Channel<IReadOnlyList<EventRecord>> _queue = Channel.CreateUnbounded<IReadOnlyList<EventRecord>>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private int _pending;
+
+    /// <summary>Completes when every batch published so far has been examined (for tests and shutdown).</summary>
+    public async Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        while (Volatile.Read(ref _pending) > 0) await Task.Delay(20, cancellationToken);
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = changes.Subscribe(records =>
+        {
+            if (!records.Any(r => r.Format != DerivedRecord.Format)) return;
+            Interlocked.Increment(ref _pending);
+            _queue.Writer.TryWrite(records);
+        });
+        return base.StartAsync(cancellationToken);
+    }
+
+    private IDisposable? _subscription;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(stoppingToken))
+        {
+            var batch = new List<EventRecord>();
+            var taken = 0;
+            while (reader.TryRead(out var records))
+            {
+                batch.AddRange(records);
+                taken++;
+            }
+            try
+            {
+                var patterns = await detector.DetectAsync(batch, classifier.Rules.Version, stoppingToken);
+                if (patterns.Count > 0)
+                {
+                    var stored = await store.WriteAsync(patterns, stoppingToken);
+                    var written = patterns.Where((_, i) => !stored[i].Duplicate).ToList();
+                    foreach (var pattern in written) OpsMetrics.DerivedRecords.WithLabels(pattern.Category).Inc();
+                    if (written.Count > 0) changes.Publish(written);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Crash-loop detection failed for {Count} records", batch.Count);
+            }
+            finally
+            {
+                Interlocked.Add(ref _pending, -taken);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _subscription?.Dispose();
+        base.Dispose();
+    }
+}
