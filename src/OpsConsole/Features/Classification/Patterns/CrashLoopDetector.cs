@@ -6,12 +6,13 @@ using OpsConsole.Features.Records;
 namespace OpsConsole.Features.Classification.Patterns;
 
 /// <summary>
-/// Crash loops no single record states: one container exiting (or backing off) again and again within a
-/// window, and the Aos burst (seed A: three failed starts within five seconds, then Failed). Runs after
-/// each ingestion write on the instances that batch touched; writes a <c>restart.crash-loop</c> record
-/// linked to the failures it saw, unless the loop is already on the timeline.
+/// Crash loops no single record states: one container exiting again and again within a window, and the
+/// Aos burst (seed A: three failed starts within five seconds, then Failed). Keeps a sliding window of
+/// recent failures per instance in memory (primed from the store on first use, so a restart loses nothing
+/// recent) and returns a <c>restart.crash-loop</c> record linked to the failures, unless the loop is
+/// already on the timeline. Called by <see cref="CrashLoopWatcher"/> only, one batch at a time.
 /// </summary>
-public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases, IOptionsMonitor<ClassificationOptions> options)
+public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases, IOptionsMonitor<ClassificationOptions> options, TimeProvider clock)
 {
     public const string RuleId = "pattern-crash-loop";
     public const string Category = "restart.crash-loop";
@@ -19,46 +20,46 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
     /// <summary>Seed A: the unit gives up on an instance after three failed starts within five seconds.</summary>
     private static readonly TimeSpan AosBurstWindow = TimeSpan.FromSeconds(5);
     private const int AosBurstFailures = 3;
+    private const int MaxTrackedInstances = 100_000;
+
+    private readonly Dictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
+    private bool _primed;
 
     public async Task<IReadOnlyList<EventRecord>> DetectAsync(IReadOnlyList<EventRecord> written, string rulesetVersion, CancellationToken cancellationToken)
     {
-        var candidates = written.Where(IsRestartFailure).GroupBy(r => r.InstanceKey).ToList();
-        if (candidates.Count == 0) return [];
-
+        if (!_primed) await PrimeAsync(cancellationToken);
         var settings = options.CurrentValue;
-        var newestByInstance = candidates.ToDictionary(g => g.Key, g => g.MaxBy(r => r.OccurredAt)!, StringComparer.Ordinal);
-        var keys = newestByInstance.Keys.ToList();
-        var earliest = newestByInstance.Values.Min(r => r.OccurredAt) - (settings.CrashLoopWindow > AosBurstWindow ? settings.CrashLoopWindow : AosBurstWindow);
-
-        // One query for every instance the batch touched (the index on InstanceKey, OccurredAt serves it).
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var history = (await db.Records.AsNoTracking()
-                .Where(r => keys.Contains(r.InstanceKey) && r.OccurredAt >= earliest)
-                .Select(r => new { r.Id, r.InstanceKey, r.OccurredAt, r.Category, r.Source, r.Entry, r.State, r.ExitCode, r.Format })
-                .ToListAsync(cancellationToken))
-            .ToLookup(r => r.InstanceKey, StringComparer.Ordinal);
+        var touched = new Dictionary<string, EventRecord>(StringComparer.Ordinal);
+        foreach (var record in written.OrderBy(r => r.OccurredAt))
+        {
+            if (record.Category == Category)
+            {
+                Window(record.InstanceKey).NoteLoop(record.OccurredAt);
+            }
+            else if (IsRestartFailure(record.Source, record.Entry, record.State, record.ExitCode, record.Format))
+            {
+                Window(record.InstanceKey).Add(record.OccurredAt, record.Id);
+                touched[record.InstanceKey] = record;
+            }
+        }
 
         var found = new List<EventRecord>();
-        foreach (var (key, newest) in newestByInstance)
+        foreach (var (key, newest) in touched)
         {
             var (window, threshold) = newest.Source == "aos" ? (AosBurstWindow, AosBurstFailures) : (settings.CrashLoopWindow, settings.CrashLoopExits);
-            var from = newest.OccurredAt - window;
-            var recent = history[key].Where(r => r.OccurredAt >= from && r.OccurredAt <= newest.OccurredAt).ToList();
-            if (recent.Any(r => r.Category == Category)) continue; // the source (or an earlier run) already says so
+            var failures = _windows[key].Within(newest.OccurredAt - window, newest.OccurredAt, out var loopAlreadyShown);
+            if (loopAlreadyShown || failures.Count < threshold) continue;
 
-            var failures = recent.Where(r => IsRestartFailure(r.Source, r.Entry, r.State, r.ExitCode, r.Format)).Select(r => r.Id).ToList();
-            if (failures.Count < threshold) continue;
-
+            _windows[key].NoteLoop(newest.OccurredAt);
             var what = newest.Source == "aos" ? "failed starts" : "exits";
             found.Add(DerivedRecord.Create(InstanceIdentity.Of(newest), Category, "critical", RuleId,
                 $"{failures.Count} {what} within {window.TotalSeconds:0} s (threshold {threshold})",
                 $"Crash loop: {failures.Count} {what} of this instance within {Describe(window)}",
                 failures, newest.OccurredAt, rulesetVersion));
         }
+        if (_windows.Count > MaxTrackedInstances) Trim(settings.CrashLoopWindow);
         return found;
     }
-
-    private static bool IsRestartFailure(EventRecord r) => IsRestartFailure(r.Source, r.Entry, r.State, r.ExitCode, r.Format);
 
     /// <summary>An exit that means the process died (not a clean or graceful stop), or an Aos instance that failed.</summary>
     private static bool IsRestartFailure(string source, string entry, string? state, int? exitCode, string format) =>
@@ -67,6 +68,69 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
             ? entry == "instance" && state == "failed"
             : exitCode is { } code && code != 0 && code != 143 && entry != "waiting");
 
+    private FailureWindow Window(string key)
+    {
+        if (!_windows.TryGetValue(key, out var window)) _windows[key] = window = new FailureWindow();
+        return window;
+    }
+
+    /// <summary>Loads the failures and loops received within the window before this process started.</summary>
+    private async Task PrimeAsync(CancellationToken cancellationToken)
+    {
+        var since = clock.GetUtcNow() - options.CurrentValue.CrashLoopWindow;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var recent = await db.Records.AsNoTracking()
+            .Where(r => r.ReceivedAt >= since && (r.ExitCode != null || r.Entry == "instance" || r.Category == Category))
+            .OrderBy(r => r.OccurredAt)
+            .Select(r => new { r.Id, r.InstanceKey, r.OccurredAt, r.Category, r.Source, r.Entry, r.State, r.ExitCode, r.Format })
+            .ToListAsync(cancellationToken);
+        foreach (var r in recent)
+        {
+            if (r.Category == Category) Window(r.InstanceKey).NoteLoop(r.OccurredAt);
+            else if (IsRestartFailure(r.Source, r.Entry, r.State, r.ExitCode, r.Format)) Window(r.InstanceKey).Add(r.OccurredAt, r.Id);
+        }
+        _primed = true;
+    }
+
+    /// <summary>Forgets instances with nothing inside the window of the newest failure seen.</summary>
+    private void Trim(TimeSpan window)
+    {
+        var newest = _windows.Values.Max(w => w.Newest);
+        foreach (var key in _windows.Where(w => w.Value.Newest < newest - window).Select(w => w.Key).ToList())
+            _windows.Remove(key);
+    }
+
     private static string Describe(TimeSpan window) =>
         window.TotalMinutes >= 1 ? $"{window.TotalMinutes:0} min" : $"{window.TotalSeconds:0} s";
+
+    /// <summary>Recent failures of one instance (sorted by the source's time) and when a loop was last shown.</summary>
+    private sealed class FailureWindow
+    {
+        private const int MaxFailures = 64;
+        private readonly List<(DateTimeOffset At, long Id)> _failures = [];
+        private DateTimeOffset? _lastLoop;
+
+        public DateTimeOffset Newest => _failures.Count > 0 ? _failures[^1].At : _lastLoop ?? DateTimeOffset.MinValue;
+
+        public void Add(DateTimeOffset at, long id)
+        {
+            // Priming and the first batch can both bring the same record.
+            if (_failures.Exists(f => f.Id == id)) return;
+            var index = _failures.Count;
+            while (index > 0 && _failures[index - 1].At > at) index--;
+            _failures.Insert(index, (at, id));
+            if (_failures.Count > MaxFailures) _failures.RemoveAt(0);
+        }
+
+        public void NoteLoop(DateTimeOffset at)
+        {
+            if (_lastLoop is null || at > _lastLoop) _lastLoop = at;
+        }
+
+        public List<long> Within(DateTimeOffset from, DateTimeOffset to, out bool loopAlreadyShown)
+        {
+            loopAlreadyShown = _lastLoop is { } loop && loop >= from && loop <= to;
+            return _failures.Where(f => f.At >= from && f.At <= to).Select(f => f.Id).ToList();
+        }
+    }
 }
