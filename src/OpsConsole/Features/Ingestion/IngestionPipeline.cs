@@ -39,6 +39,9 @@ public sealed class IngestionPipeline(
 
         var result = new List<IngestedRecord>(records.Count);
         var accepted = 0;
+        // Metric labels are looked up once per distinct value in the batch, not once per record.
+        var bySource = new Dictionary<(string, string), int>();
+        var byCategory = new Dictionary<(string, string), int>();
         for (var i = 0; i < records.Count; i++)
         {
             var r = records[i];
@@ -46,9 +49,14 @@ public sealed class IngestionPipeline(
             result.Add(new IngestedRecord(s.Id, r.Kind, r.Source, r.InstanceKey, r.Category, r.Severity, s.Duplicate, s.Updated));
             if (s.Duplicate) continue;
             accepted++;
-            OpsMetrics.RecordsIngested.WithLabels(r.Kind, r.Source).Inc();
-            OpsMetrics.RecordsClassified.WithLabels(r.Category, r.Severity).Inc();
-            if (r.Category == Taxonomy.Unknown) OpsMetrics.Unclassified.Inc();
+            bySource[(r.Kind, r.Source)] = bySource.GetValueOrDefault((r.Kind, r.Source)) + 1;
+            byCategory[(r.Category, r.Severity)] = byCategory.GetValueOrDefault((r.Category, r.Severity)) + 1;
+        }
+        foreach (var ((recordKind, source), count) in bySource) OpsMetrics.RecordsIngested.WithLabels(recordKind, source).Inc(count);
+        foreach (var ((category, severity), count) in byCategory)
+        {
+            OpsMetrics.RecordsClassified.WithLabels(category, severity).Inc(count);
+            if (category == Taxonomy.Unknown) OpsMetrics.Unclassified.Inc(count);
         }
         if (records.Count > accepted) OpsMetrics.DuplicatesIgnored.WithLabels(kind).Inc(records.Count - accepted);
         OpsMetrics.IngestBatchDuration.WithLabels(kind).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);

@@ -21,6 +21,7 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
     public EventRecord Add(JsonNode item, string source, string format, string entry,
         string instanceKey, string instanceName, DateTimeOffset? sourceTime, string? identity = null)
     {
+        var raw = item.Raw;
         var record = new EventRecord
         {
             Kind = Kind,
@@ -32,19 +33,30 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
             OccurredAt = sourceTime ?? ReceivedAt,
             ReceivedAt = ReceivedAt,
             LastSeenAt = sourceTime ?? ReceivedAt,
-            RawJson = item.Raw,
+            RawJson = raw,
             DedupeKey = identity is null
-                ? Hash($"{format}|{instanceKey}|{entry}|{sourceTime?.ToUnixTimeMilliseconds()}|{item.Raw}")
-                : Hash($"{format}|{identity}"),
+                ? Hash(format, instanceKey, entry, sourceTime?.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", raw)
+                : Hash(format, identity),
         };
         Records.Add(record);
         return record;
     }
 
-    private static string Hash(string text)
+    /// <summary>SHA-256 over the parts (separated, so "ab|c" and "a|bc" differ), without building one big string.</summary>
+    private static string Hash(params ReadOnlySpan<string> parts)
     {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> buffer = stackalloc byte[512];
+        foreach (var part in parts)
+        {
+            var max = Encoding.UTF8.GetMaxByteCount(part.Length);
+            var bytes = max <= buffer.Length ? buffer : new byte[max];
+            var written = Encoding.UTF8.GetBytes(part, bytes);
+            hash.AppendData(bytes[..written]);
+            hash.AppendData("|"u8);
+        }
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), digest);
+        hash.GetHashAndReset(digest);
         return Convert.ToHexStringLower(digest[..16]);
     }
 }
