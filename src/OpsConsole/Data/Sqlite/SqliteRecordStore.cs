@@ -43,20 +43,12 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
                                  ELSE MAX(LastFailureAt, excluded.LastFailureAt) END
         """;
 
-    public async Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
-    {
-        var results = new StoredRecord[records.Count];
-        await WriteLock.WaitAsync(cancellationToken);
-        try
+    public Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync<IReadOnlyList<StoredRecord>>((connection, transaction) =>
         {
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-
+            var results = new StoredRecord[records.Count];
             using var insert = CreateInsert(connection, transaction, " ON CONFLICT (DedupeKey) DO NOTHING");
-            using var existing = connection.CreateCommand();
-            existing.Transaction = transaction;
-            existing.CommandText = "SELECT Id, OccurrenceCount, LastSeenAt FROM records WHERE DedupeKey = $key";
-            var existingKey = existing.Parameters.Add("$key", SqliteType.Text);
+            using var existing = Prepare(connection, transaction, "SELECT Id, OccurrenceCount FROM records WHERE DedupeKey = $key", "$key");
 
             var states = new Dictionary<string, InstanceStateDelta>(StringComparer.Ordinal);
             for (var i = 0; i < records.Count; i++)
@@ -73,7 +65,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
                     continue;
                 }
 
-                existingKey.Value = record.DedupeKey;
+                existing.Parameters[0].Value = record.DedupeKey;
                 using var reader = existing.ExecuteReader();
                 reader.Read();
                 var existingId = reader.GetInt64(0);
@@ -85,13 +77,9 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
                 results[i] = new StoredRecord(existingId, Duplicate: true, Updated: updated);
             }
 
-            using (var upsert = connection.CreateCommand())
+            using (var upsert = Prepare(connection, transaction, UpsertStateSql, "$key", "$kind", "$source", "$name", "$location", "$category",
+                       "$severity", "$failing", "$message", "$recordId", "$seen", "$failures", "$firstFailure", "$lastFailure"))
             {
-                upsert.Transaction = transaction;
-                upsert.CommandText = UpsertStateSql;
-                foreach (var name in new[] { "$key", "$kind", "$source", "$name", "$location", "$category", "$severity", "$failing", "$message", "$recordId", "$seen", "$failures", "$firstFailure", "$lastFailure" })
-                    upsert.Parameters.Add(new SqliteParameter { ParameterName = name });
-                upsert.Prepare();
                 foreach (var state in states.Values)
                 {
                     var p = upsert.Parameters;
@@ -114,32 +102,17 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
                 }
             }
 
-            await transaction.CommitAsync(cancellationToken);
-        }
-        finally
-        {
-            WriteLock.Release();
-        }
-        return results;
-    }
+            return results;
+        }, cancellationToken);
 
-    public async Task UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
-    {
-        await WriteLock.WaitAsync(cancellationToken);
-        try
+    public Task UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync((connection, transaction) =>
         {
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            using var update = connection.CreateCommand();
-            update.Transaction = transaction;
-            update.CommandText = """
+            using var update = Prepare(connection, transaction, """
                 UPDATE records SET Category = $category, Severity = $severity, RuleId = $rule, Evidence = $evidence,
                                    RulesetVersion = $version, IsFailure = $failure, Hints = $hints
                 WHERE Id = $id
-                """;
-            foreach (var name in new[] { "$category", "$severity", "$rule", "$evidence", "$version", "$failure", "$hints", "$id" })
-                update.Parameters.Add(new SqliteParameter { ParameterName = name });
-            update.Prepare();
+                """, "$category", "$severity", "$rule", "$evidence", "$version", "$failure", "$hints", "$id");
             foreach (var record in records)
             {
                 var p = update.Parameters;
@@ -153,25 +126,14 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
                 p[7].Value = record.Id;
                 update.ExecuteNonQuery();
             }
-            await transaction.CommitAsync(cancellationToken);
-        }
-        finally
-        {
-            WriteLock.Release();
-        }
-    }
+            return true;
+        }, cancellationToken);
 
-    public async Task RebuildInstanceStatesAsync(CancellationToken cancellationToken)
-    {
-        await WriteLock.WaitAsync(cancellationToken);
-        try
+    public Task RebuildInstanceStatesAsync(CancellationToken cancellationToken) =>
+        InWriteTransactionAsync((connection, transaction) =>
         {
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            using var rebuild = connection.CreateCommand();
-            rebuild.Transaction = transaction;
             // Same rule as the write path: the newest record is current, a failure wins a tie.
-            rebuild.CommandText = """
+            using var rebuild = Prepare(connection, transaction, """
                 DELETE FROM instance_states;
                 INSERT INTO instance_states (InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing, LastMessage,
                                              LastRecordId, LastSeenAt, FailureCount, FirstFailureAt, LastFailureAt)
@@ -183,9 +145,21 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
                              MAX(CASE WHEN IsFailure THEN OccurredAt END) AS LastFailure
                       FROM records GROUP BY InstanceKey) a ON a.InstanceKey = c.InstanceKey
                 WHERE c.n = 1;
-                """;
-            await rebuild.ExecuteNonQueryAsync(cancellationToken);
+                """);
+            return rebuild.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction under the single-writer lock; commits when it returns.</summary>
+    private async Task<T> InWriteTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    {
+        await WriteLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var result = work(connection, transaction);
             await transaction.CommitAsync(cancellationToken);
+            return result;
         }
         finally
         {
@@ -193,17 +167,19 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
         }
     }
 
-    /// <summary>A prepared insert with one parameter per record column; shared with the raw-insert benchmark baseline.</summary>
-    internal static SqliteCommand CreateInsert(SqliteConnection connection, SqliteTransaction transaction, string suffix = "")
+    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = InsertSql + suffix;
-        foreach (var column in RecordColumns.Split(", "))
-            command.Parameters.Add(new SqliteParameter { ParameterName = "$" + column });
+        command.CommandText = sql;
+        foreach (var name in parameters) command.Parameters.Add(new SqliteParameter { ParameterName = name });
         command.Prepare();
         return command;
     }
+
+    /// <summary>A prepared insert with one parameter per record column; shared with the raw-insert benchmark baseline.</summary>
+    internal static SqliteCommand CreateInsert(SqliteConnection connection, SqliteTransaction transaction, string suffix = "") =>
+        Prepare(connection, transaction, InsertSql + suffix, [.. RecordColumns.Split(", ").Select(c => "$" + c)]);
 
     internal static void BindRecord(SqliteCommand command, EventRecord r)
     {
