@@ -20,7 +20,7 @@ public static class OpsConsoleExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddOperationTransformer<IngestionOpenApiExamples>());
         services.AddOpsDatabase(configuration);
         services.AddHealth();
         services.AddIngestion();

@@ -51,6 +51,13 @@ public sealed class LayoutTests : IClassFixture<OpsConsoleFactory>
         var json = await _factory.CreateClient().GetStringAsync("/openapi/v1.json");
         Assert.Contains("/api/v1/container-exits", json);
         Assert.Contains("/api/v1/instances/failing", json);
+
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var examples = document.RootElement.GetProperty("paths").GetProperty("/api/v1/container-exits").GetProperty("post")
+            .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("examples");
+        Assert.Equal("CrashLoopBackOff", examples.GetProperty("kubernetes-pod-crashloop").GetProperty("value")
+            .GetProperty("status").GetProperty("containerStatuses")[0].GetProperty("state").GetProperty("waiting").GetProperty("reason").GetString());
+        Assert.Contains("docker-die", examples.EnumerateObject().Select(e => e.Name));
     }
 }
 
