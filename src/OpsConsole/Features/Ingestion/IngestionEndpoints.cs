@@ -33,12 +33,13 @@ public static class IngestionEndpoints
     {
         try
         {
-            var body = await PayloadReader.ReadBodyAsync(http.Request, options.MaxBodyBytes, cancellationToken);
+            // The parsed items point into the pooled body; it goes back to the pool when the request is done.
+            using var body = await PayloadReader.ReadBodyAsync(http.Request, options.MaxBodyBytes, cancellationToken);
             var contentType = http.Request.ContentType ?? "";
             var newlineDelimited = contentType.Contains("ndjson", StringComparison.OrdinalIgnoreCase)
                                    || contentType.Contains("jsonl", StringComparison.OrdinalIgnoreCase)
                                    || contentType.Contains("json-seq", StringComparison.OrdinalIgnoreCase);
-            var items = PayloadReader.Split(body, newlineDelimited, options.MaxItems);
+            var items = PayloadReader.Split(body.Memory, newlineDelimited, options.MaxItems);
             var query = http.Request.Query;
             var result = await pipeline.IngestAsync(kind, items, query["format"].FirstOrDefault(), name => query[name].FirstOrDefault(), cancellationToken);
             return TypedResults.Ok(result);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
@@ -8,7 +7,11 @@ namespace OpsConsole.Features.Ingestion.Parsing;
 /// <summary>Reads a request body within the size limit (after gzip) and splits it into top-level items.</summary>
 public static class PayloadReader
 {
-    public static async Task<byte[]> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body into a pooled buffer: bodies are large (hundreds of KB) and a fresh array per request
+    /// would land on the large-object heap and drive full collections under load.
+    /// </summary>
+    public static async Task<PooledBody> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
             throw new PayloadTooLargeException($"The body is {request.ContentLength} bytes; the limit is {maxBytes} (Ingestion:MaxBodyBytes).");
@@ -18,40 +21,42 @@ public static class PayloadReader
 
         var gzip = request.Headers.ContentEncoding.Any(e => string.Equals(e, "gzip", StringComparison.OrdinalIgnoreCase));
         await using var body = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : request.Body;
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(81920);
+        var buffer = new PooledBody((int)Math.Min(maxBytes + 1, gzip ? 64 * 1024 : request.ContentLength + 1 ?? 64 * 1024));
         try
         {
             int read;
-            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+            while ((read = await body.ReadAsync(buffer.FreeSpace(), cancellationToken)) > 0)
             {
-                if (buffer.Length + read > maxBytes)
+                buffer.Advance(read);
+                if (buffer.Length > maxBytes)
                     throw new PayloadTooLargeException($"The {(gzip ? "decompressed " : "")}body is over the limit of {maxBytes} bytes (Ingestion:MaxBodyBytes).");
-                buffer.Write(chunk, 0, read);
             }
+            return buffer;
         }
         catch (InvalidDataException ex)
         {
+            buffer.Dispose();
             throw new PayloadException(null, null, $"The body is marked gzip but could not be decompressed: {ex.Message}");
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            buffer.Dispose();
             throw new PayloadTooLargeException($"The body is over the limit of {maxBytes} bytes (Ingestion:MaxBodyBytes).");
         }
-        finally
+        catch
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            buffer.Dispose();
+            throw;
         }
-        return buffer.ToArray();
     }
 
     /// <summary>
     /// The body's top-level items: the elements of a JSON array, the lines of newline-delimited JSON, or a
     /// single object. Throws a 413 when the items (or the entries of a list shape) exceed <paramref name="maxItems"/>.
     /// </summary>
-    public static List<JsonNode> Split(byte[] body, bool newlineDelimited, int maxItems)
+    public static List<JsonNode> Split(ReadOnlyMemory<byte> body, bool newlineDelimited, int maxItems)
     {
-        if (body.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
             throw new PayloadException(null, null, "The body is empty; send a JSON document.");
 
         if (!newlineDelimited)
@@ -84,16 +89,16 @@ public static class PayloadReader
         return SplitLines(body, maxItems);
     }
 
-    private static List<JsonNode> SplitLines(byte[] body, int maxItems)
+    private static List<JsonNode> SplitLines(ReadOnlyMemory<byte> body, int maxItems)
     {
         var items = new List<JsonNode>();
-        var rest = body.AsMemory();
+        var rest = body;
         var line = 0;
         while (!rest.IsEmpty)
         {
             var end = rest.Span.IndexOf((byte)'\n');
             var current = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? Memory<byte>.Empty : rest[(end + 1)..];
+            rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
             line++;
             if (current.Span.Trim(" \t\r"u8).IsEmpty) continue;
             CheckCount(items.Count + 1, maxItems);
@@ -111,9 +116,9 @@ public static class PayloadReader
         return items;
     }
 
-    private static bool LooksNewlineDelimited(byte[] body)
+    private static bool LooksNewlineDelimited(ReadOnlyMemory<byte> body)
     {
-        var trimmed = body.AsSpan().Trim(" \t\r\n"u8);
+        var trimmed = body.Span.Trim(" \t\r\n"u8);
         return trimmed.Length > 0 && trimmed[0] == (byte)'{' && trimmed.IndexOf((byte)'\n') > 0;
     }
 
@@ -142,4 +147,35 @@ public static class PayloadReader
     }
 
     private static string FirstSentence(string message) => message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0];
+}
+
+/// <summary>A request body in an array rented from the shared pool; give it back (Dispose) once parsed.</summary>
+public sealed class PooledBody(int initialSize) : IDisposable
+{
+    private byte[] _array = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(initialSize, 4096));
+
+    public int Length { get; private set; }
+
+    public ReadOnlyMemory<byte> Memory => _array.AsMemory(0, Length);
+
+    public Memory<byte> FreeSpace()
+    {
+        if (Length == _array.Length)
+        {
+            var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(_array.Length * 2);
+            _array.AsSpan(0, Length).CopyTo(larger);
+            System.Buffers.ArrayPool<byte>.Shared.Return(_array);
+            _array = larger;
+        }
+        return _array.AsMemory(Length);
+    }
+
+    public void Advance(int count) => Length += count;
+
+    public void Dispose()
+    {
+        if (_array.Length == 0) return;
+        System.Buffers.ArrayPool<byte>.Shared.Return(_array);
+        _array = [];
+    }
 }
