@@ -17,7 +17,7 @@ public sealed class IncidentClassifier
     public IncidentClassifier(IOptionsMonitor<ClassificationOptions> options)
     {
         _options = options;
-        _rules = LoadRules();
+        _rules = RuleSet.Load(ReadRuleFiles());
     }
 
     public RuleSet Rules => _rules;
@@ -38,16 +38,16 @@ public sealed class IncidentClassifier
         record.RulesetVersion = rules.Version;
     }
 
-    /// <summary>Re-reads the rule files; returns true when the effective rules changed.</summary>
+    /// <summary>Re-reads the rule files; compiles and swaps in the rules only when their text changed. True when it did.</summary>
     public bool Reload()
     {
-        var fresh = LoadRules();
-        if (fresh.Version == _rules.Version) return false;
-        _rules = fresh;
+        var files = ReadRuleFiles();
+        if (RuleSet.VersionOf(files) == _rules.Version) return false;
+        _rules = RuleSet.Load(files);
         return true;
     }
 
-    private RuleSet LoadRules()
+    private List<(string, string)> ReadRuleFiles()
     {
         var files = new List<(string, string)>();
         if (_options.CurrentValue.ExtraRulesPath is { Length: > 0 } extra)
@@ -57,6 +57,6 @@ public sealed class IncidentClassifier
             files.Add((extra, File.ReadAllText(extra)));
         }
         files.Add((ShippedRulesFile, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, ShippedRulesFile))));
-        return RuleSet.Load(files);
+        return files;
     }
 }

@@ -49,11 +49,10 @@ public sealed class RuleSet
         var timeout = regexTimeout ?? TimeSpan.FromMilliseconds(100);
         var rules = new List<ClassificationRule>();
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        var versionText = new StringBuilder();
+        var list = files.ToList();
 
-        foreach (var (origin, yaml) in files)
+        foreach (var (origin, yaml) in list)
         {
-            versionText.Append(origin).Append('\n').Append(yaml).Append('\n');
             RuleFile file;
             try
             {
@@ -84,8 +83,15 @@ public sealed class RuleSet
             }
         }
 
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(versionText.ToString()));
-        return new RuleSet(rules, Convert.ToHexStringLower(digest)[..16]);
+        return new RuleSet(rules, VersionOf(list));
+    }
+
+    /// <summary>The version a set of rule files would have: a hash of their names and text (cheap; no rule is compiled).</summary>
+    public static string VersionOf(IEnumerable<(string Origin, string Yaml)> files)
+    {
+        var text = new StringBuilder();
+        foreach (var (origin, yaml) in files) text.Append(origin).Append('\n').Append(yaml).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
 
     private static void Validate(RuleDefinition rule)

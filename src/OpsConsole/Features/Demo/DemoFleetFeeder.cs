@@ -120,8 +120,11 @@ public sealed class DemoFleetFeeder(
                 var endpoint = name[prefix.Length..].Split('.')[0];
                 return (endpoint, reader.ReadToEnd());
             })
-            // Interleave kinds so a newcomer sees containers, units and machines within the first few ticks.
-            .OrderBy(t => t.Item2.Length % 7)
+            // Round-robin over the endpoints, so a newcomer sees containers, units and machines within the first ticks.
+            .GroupBy(t => t.endpoint)
+            .SelectMany(g => g.Select((template, i) => (template, i)))
+            .OrderBy(t => t.i)
+            .Select(t => t.template)
             .ToArray();
     }
 }

@@ -20,6 +20,7 @@ public sealed class CrashLoopWatcher(
     private readonly Channel<IReadOnlyList<EventRecord>> _queue = Channel.CreateUnbounded<IReadOnlyList<EventRecord>>(
         new UnboundedChannelOptions { SingleReader = true });
     private int _pending;
+    private IDisposable? _subscription;
 
     /// <summary>Completes when every batch published so far has been examined (for tests and shutdown).</summary>
     public async Task WhenIdleAsync(CancellationToken cancellationToken)
@@ -37,8 +38,6 @@ public sealed class CrashLoopWatcher(
         });
         return base.StartAsync(cancellationToken);
     }
-
-    private IDisposable? _subscription;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
