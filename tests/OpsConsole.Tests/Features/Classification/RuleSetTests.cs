@@ -91,6 +91,12 @@ public sealed class RuleSetTests
     [InlineData("Evicted", "The node was low on resource: ephemeral-storage.", "container.evicted")]
     [InlineData("Failed", "failed to prepare remote snapshot: fuse mount failed", "image.lazy-load-fallback")]
     [InlineData("Failed", "span digests do not match", "image.corrupt")]
+    [InlineData("Failed", "failed to prepare remote snapshot: skipping mounting layer sha256:abc as FUSE mount: no zTOC for layer", "none")]
+    [InlineData("Failed", "unable to fetch SOCI artifacts: failed to resolve: 401 Unauthorized", "image.pull-auth")]
+    [InlineData("Failed", "unable to fetch SOCI artifacts: context canceled", "image.lazy-load-fallback")]
+    [InlineData("Failed", "Retrying request: GET https://r.io/v2/a/blobs/sha256:1 returned 503", "image.pull-network")]
+    [InlineData("Failed", "failed to resolve layer (timeout)", "image.pull-network")]
+    [InlineData("Warning", "Maximum Allowed Cores exceeded for the Managed Environment.", "container.unschedulable")]
     public void Kubernetes_warning_events_follow_reason_and_message_family(string reason, string message, string category)
     {
         var rules = RuleSet.Load([("shipped", Shipped)]);
@@ -126,6 +132,9 @@ public sealed class RuleSetTests
     [InlineData(5, "GetLayerPath: layer not found", "instance", "deploy.launch.missing-layer")]
     [InlineData(1, "PrepareRootFS: can't mount overlay", "instance", "deploy.launch.overlay-mount")]
     [InlineData(1, "StartInstance: systemd: D-Bus connection refused", "instance", "deploy.launch.systemd-unit")]
+    [InlineData(1, "Failed to download: HTTP error 404", "item", "deploy.download.http-404")]
+    [InlineData(1, "download cancelled", "download-alert", "none")]
+    [InlineData(5, "", "instance", "deploy.launch.missing-layer")]
     public void Aos_errors_follow_codes_and_messages(int aosCode, string message, string entry, string category)
     {
         var rules = RuleSet.Load([("shipped", Shipped)]);
