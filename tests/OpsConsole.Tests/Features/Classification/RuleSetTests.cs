@@ -97,6 +97,8 @@ public sealed class RuleSetTests
     [InlineData("Failed", "Retrying request: GET https://r.io/v2/a/blobs/sha256:1 returned 503", "image.pull-network")]
     [InlineData("Failed", "failed to resolve layer (timeout)", "image.pull-network")]
     [InlineData("Warning", "Maximum Allowed Cores exceeded for the Managed Environment.", "container.unschedulable")]
+    [InlineData("OutOfmemory", "Node didn't have enough resource: memory, requested: 8589934592, used: 0, capacity: 4102832128", "container.unschedulable")]
+    [InlineData("Terminated", "Pod was terminated in response to imminent node shutdown.", "container.evicted")]
     public void Kubernetes_warning_events_follow_reason_and_message_family(string reason, string message, string category)
     {
         var rules = RuleSet.Load([("shipped", Shipped)]);
@@ -112,6 +114,7 @@ public sealed class RuleSetTests
     [InlineData("Image 2b7c is unacceptable: Image signature verification failed", 500, null, "vm.compute.image")]
     [InlineData("Binding failed for port 11aa, please check neutron logs for more information.", 500, null, "vm.compute.network")]
     [InlineData("Insufficient compute resources: Free memory 1024.00 MB < requested 8192 MB.", 500, null, "vm.compute.hypervisor")]
+    [InlineData("Build of instance 4d7a aborted: Timeout waiting for vif plugging callback for instance with vm_state building", 500, null, "vm.compute.network")]
     public void Nova_faults_follow_the_documented_message_families(string message, int httpCode, string? stage, string category)
     {
         var rules = RuleSet.Load([("shipped", Shipped)]);
