@@ -10,6 +10,7 @@ public static class ClassificationExtensions
             .ValidateOnStart();
         services.AddSingleton<IncidentClassifier>();
         services.AddSingleton<RecordCorrelator>();
+        services.AddSingleton<Patterns.PatternRecordWriter>();
         services.AddSingleton<Patterns.CrashLoopDetector>();
         services.AddSingleton<Patterns.CrashLoopWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Patterns.CrashLoopWatcher>());

@@ -1,7 +1,5 @@
 using System.Threading.Channels;
-using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Records;
-using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Classification.Patterns;
 
@@ -13,7 +11,7 @@ namespace OpsConsole.Features.Classification.Patterns;
 public sealed class CrashLoopWatcher(
     IRecordChangeFeed changes,
     CrashLoopDetector detector,
-    IRecordStore store,
+    PatternRecordWriter patterns,
     IncidentClassifier classifier,
     ILogger<CrashLoopWatcher> logger) : BackgroundService
 {
@@ -53,14 +51,7 @@ public sealed class CrashLoopWatcher(
             }
             try
             {
-                var patterns = await detector.DetectAsync(batch, classifier.Rules.Version, stoppingToken);
-                if (patterns.Count > 0)
-                {
-                    var stored = await store.WriteAsync(patterns, stoppingToken);
-                    var written = patterns.Where((_, i) => !stored[i].Duplicate).ToList();
-                    foreach (var pattern in written) OpsMetrics.DerivedRecords.WithLabels(pattern.Category).Inc();
-                    if (written.Count > 0) changes.Publish(written);
-                }
+                await patterns.WriteAsync(await detector.DetectAsync(batch, classifier.Rules.Version, stoppingToken), stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

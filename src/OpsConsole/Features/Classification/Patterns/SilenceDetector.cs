@@ -1,9 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
-using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Records;
-using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Classification.Patterns;
 
@@ -16,8 +14,7 @@ namespace OpsConsole.Features.Classification.Patterns;
 /// </summary>
 public sealed class SilenceDetector(
     IDbContextFactory<OpsDbContext> databases,
-    IRecordStore store,
-    IRecordChangeFeed changes,
+    PatternRecordWriter patterns,
     IncidentClassifier classifier,
     IOptionsMonitor<ClassificationOptions> options,
     TimeProvider clock,
@@ -87,12 +84,7 @@ public sealed class SilenceDetector(
             }
         }
 
-        if (found.Count == 0) return found;
-        var stored = await store.WriteAsync(found, cancellationToken);
-        var written = found.Where((_, i) => !stored[i].Duplicate).ToList();
-        foreach (var record in written) OpsMetrics.DerivedRecords.WithLabels(record.Category).Inc();
-        if (written.Count > 0) changes.Publish(written);
-        return written;
+        return await patterns.WriteAsync(found, cancellationToken);
     }
 
     /// <summary>Seed B: after PXE and the ephemeral image, a node that never reports back cannot reach the controller.</summary>
