@@ -26,14 +26,6 @@ public sealed partial class RecordCorrelator(IDbContextFactory<OpsDbContext> dat
     private static readonly TimeSpan OomLookBack = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan BootLookBack = TimeSpan.FromHours(6);
 
-    /// <summary>MAAS event types that show the node got as far as booting the ephemeral image.</summary>
-    private static readonly HashSet<string> BootSteps = new(StringComparer.OrdinalIgnoreCase)
-        { "Performing PXE boot", "PXE Request", "TFTP Request", "HTTP Request", "Loading ephemeral" };
-
-    /// <summary>MAAS event types that only appear once the booted node talks back to the region controller.</summary>
-    private static readonly HashSet<string> ReportSteps = new(StringComparer.OrdinalIgnoreCase)
-        { "Gathering information", "Script result", "Node installation", "Commissioning script", "Running test", "Configuring OS", "Rebooting" };
-
     public async Task AnnotateAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
     {
         var kills = records.Where(r => r.Source == "docker" && r.Entry == "die" && r.ExitCode == 137).ToList();
@@ -112,9 +104,8 @@ public sealed partial class RecordCorrelator(IDbContextFactory<OpsDbContext> dat
             .Concat(stored.Select(s => (s.Reason, s.Message)))
             .ToList();
 
-        var booted = steps.Any(s => s.Reason is not null && BootSteps.Contains(s.Reason));
-        var reported = steps.Any(s => (s.Reason is not null && ReportSteps.Contains(s.Reason))
-                                      || (s.Message is not null && CloudInit().IsMatch(s.Message)));
+        var booted = steps.Any(s => MaasSteps.IsBoot(s.Reason));
+        var reported = steps.Any(s => MaasSteps.IsReport(s.Reason, s.Message));
         return booted && !reported;
     }
 
@@ -123,7 +114,4 @@ public sealed partial class RecordCorrelator(IDbContextFactory<OpsDbContext> dat
 
     [GeneratedRegex(@"'?commissioning'?\s.*timed out", RegexOptions.IgnoreCase)]
     private static partial Regex CommissioningTimedOut();
-
-    [GeneratedRegex(@"cloud-?init", RegexOptions.IgnoreCase)]
-    private static partial Regex CloudInit();
 }

@@ -22,9 +22,8 @@ public sealed class SilenceDetector(
 {
     public const string StalledRule = "pattern-silence";
 
-    private static readonly string[] BootSteps = ["Performing PXE boot", "PXE Request", "TFTP Request", "HTTP Request", "Loading ephemeral"];
-    private static readonly string[] CommissioningSteps = [.. BootSteps, "Commissioning", "Gathering information", "Script result", "Node changed status"];
-    private static readonly string[] ReportSteps = ["Gathering information", "Script result", "Commissioning script", "Running test"];
+    /// <summary>Newest MAAS events that mean "still commissioning": silence after one of them is the failure.</summary>
+    private static readonly string[] CommissioningSteps = [.. MaasSteps.Boot, "Commissioning", "Gathering information", "Script result", "Node changed status"];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -94,10 +93,10 @@ public sealed class SilenceDetector(
         var since = last.OccurredAt - TimeSpan.FromHours(6);
         var steps = await db.Records.AsNoTracking()
             .Where(r => r.InstanceKey == last.InstanceKey && r.OccurredAt >= since && r.Reason != null)
-            .Select(r => new { r.Id, r.Reason })
+            .Select(r => new { r.Id, r.Reason, r.Message })
             .ToListAsync(cancellationToken);
-        var booted = steps.Where(s => BootSteps.Contains(s.Reason)).Select(s => s.Id).ToList();
-        var reported = steps.Any(s => ReportSteps.Contains(s.Reason));
+        var booted = steps.Where(s => MaasSteps.IsBoot(s.Reason)).Select(s => s.Id).ToList();
+        var reported = steps.Any(s => MaasSteps.IsReport(s.Reason, s.Message));
 
         return booted.Count > 0 && !reported
             ? DerivedRecord.Create(instance, "node.commission.controller-unreachable", "critical", StalledRule,
