@@ -32,7 +32,6 @@ public sealed class DockerEventFormat : IPayloadFormat
         record.Reason = action;
         record.State = action.StartsWith("health_status", StringComparison.Ordinal) ? action[(action.IndexOf(':') + 1)..].Trim() : action;
         record.Location = host;
-        record.Stage = attributes?.Str("image") ?? node.Str("from");
         if (attributes?.Int("exitCode") is { } exit) record.ExitCode = exit;
         if (attributes?.Str("signal") is { } signal) record.Signal = signal;
         record.Message = action switch

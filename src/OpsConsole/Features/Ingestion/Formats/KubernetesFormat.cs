@@ -99,8 +99,8 @@ public sealed partial class KubernetesFormat : IPayloadFormat
             record.Message = waiting.Str("message");
             record.RestartCount = restarts;
             record.Location = nodeName;
-            // The kubelet's back-off may be stated in the dedupe text of an otherwise unchanged status:
-            // restartCount makes a new restart a new fact.
+            // A waiting state carries no time of its own; when the last termination is not reported either,
+            // the restart count is what tells one back-off from the next.
             record.DedupeKey = $"{record.DedupeKey}:{restarts}";
         }
         else if (state?.Obj("terminated") is { } terminated)
