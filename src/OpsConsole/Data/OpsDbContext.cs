@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
+using OpsConsole.Features.Runbooks;
 
 namespace OpsConsole.Data;
 
@@ -11,6 +12,7 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : DbCon
     public DbSet<EventRecord> Records => Set<EventRecord>();
     public DbSet<InstanceState> InstanceStates => Set<InstanceState>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<RunbookStepMark> RunbookSteps => Set<RunbookStepMark>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);

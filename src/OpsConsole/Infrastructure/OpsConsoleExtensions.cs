@@ -9,6 +9,7 @@ using OpsConsole.Features.Health;
 using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
+using OpsConsole.Features.Runbooks;
 using Prometheus;
 
 namespace OpsConsole.Infrastructure;
@@ -25,6 +26,7 @@ public static class OpsConsoleExtensions
         services.AddHealth();
         services.AddIngestion();
         services.AddClassification();
+        services.AddRunbooks();
         services.AddSingleton<RecordQueries>();
         services.AddSingleton<InstanceQueries>();
         services.AddRazorComponents().AddInteractiveServerComponents();

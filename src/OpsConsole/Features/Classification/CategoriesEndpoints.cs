@@ -2,10 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
 using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
+using OpsConsole.Features.Runbooks;
 
 namespace OpsConsole.Features.Classification;
 
-public sealed record CategoryDto(string Id, string Family, string Title, int FailingInstances, int Records);
+/// <summary>A taxonomy category; <see cref="RunbookUrl"/> is absolute, for Alertmanager <c>runbook_url</c> annotations and chat links.</summary>
+public sealed record CategoryDto(string Id, string Family, string Title, int FailingInstances, int Records, string? RunbookUrl);
 
 public static class CategoriesEndpoints
 {
@@ -22,14 +24,19 @@ public static class CategoriesEndpoints
         return group;
     }
 
-    private static async Task<IResult> ListAsync(InstanceQueries instances, IDbContextFactory<OpsDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(InstanceQueries instances, IDbContextFactory<OpsDbContext> databases,
+        RunbookLibrary runbooks, IConfiguration configuration, HttpRequest request, CancellationToken cancellationToken)
     {
+        // Links must work from outside (Alertmanager, chat), so the configured public address wins over this request's host.
+        var baseUrl = (configuration["OpsConsole:PublicBaseUrl"] is { Length: > 0 } configured
+            ? configured : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
         var failing = await instances.FailingByCategoryAsync(cancellationToken);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var records = await db.Records.AsNoTracking().GroupBy(r => r.Category)
             .Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         return TypedResults.Ok(Taxonomy.All.Select(c => new CategoryDto(c.Id, c.Family, c.Title,
-            failing.GetValueOrDefault(c.Id), records.GetValueOrDefault(c.Id))));
+            failing.GetValueOrDefault(c.Id), records.GetValueOrDefault(c.Id),
+            runbooks.Find(c.Id) is null ? null : $"{baseUrl}/runbooks/{Uri.EscapeDataString(c.Id)}")));
     }
 }

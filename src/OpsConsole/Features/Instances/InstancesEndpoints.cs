@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Records;
+using OpsConsole.Features.Runbooks;
 using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Instances;
@@ -33,7 +34,8 @@ public static class InstancesEndpoints
     }
 
     private static async Task<Results<Ok<InstanceTimeline>, ProblemHttpResult>> TimelineAsync(
-        string path, InstanceQueries instances, RecordQueries records, int? limit, CancellationToken cancellationToken)
+        string path, InstanceQueries instances, RecordQueries records, RunbookProgress runbookProgress, int? limit,
+        CancellationToken cancellationToken)
     {
         const string suffix = "/timeline";
         if (!path.EndsWith(suffix, StringComparison.Ordinal))
@@ -41,8 +43,10 @@ public static class InstancesEndpoints
         var key = Uri.UnescapeDataString(path[..^suffix.Length]);
         var state = await instances.FindAsync(key, cancellationToken);
         if (state is null) return Problems.NotFound($"No instance '{key}'.");
-        return TypedResults.Ok(new InstanceTimeline(state, await records.TimelineAsync(key, limit ?? 500, cancellationToken)));
+        return TypedResults.Ok(new InstanceTimeline(state, await records.TimelineAsync(key, limit ?? 500, cancellationToken),
+            await runbookProgress.ForInstanceAsync(key, cancellationToken)));
     }
 }
 
-public sealed record InstanceTimeline(InstanceState Instance, IReadOnlyList<RecordDto> Records);
+/// <summary>An instance, its records newest first, and the runbook steps ticked or unticked while working its failures.</summary>
+public sealed record InstanceTimeline(InstanceState Instance, IReadOnlyList<RecordDto> Records, IReadOnlyList<RunbookStepMark> RunbookSteps);

@@ -32,6 +32,13 @@ public sealed class RecordQueries(IDbContextFactory<OpsDbContext> databases)
         return record is null ? null : RecordDto.From(record, includeRaw: true);
     }
 
+    /// <summary>One stored record as the entity, for pages that need its raw fields (runbook placeholders).</summary>
+    public async Task<EventRecord?> FindRecordAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.Records.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+    }
+
     /// <summary>Every record of one instance, newest first (by the source's own time, then arrival).</summary>
     public async Task<IReadOnlyList<RecordDto>> TimelineAsync(string instanceKey, int limit, CancellationToken cancellationToken)
     {

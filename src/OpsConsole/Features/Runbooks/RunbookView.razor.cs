@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Features.Runbooks;
+
+public partial class RunbookView
+{
+    private IReadOnlyList<RunbookBlock> _blocks = [];
+
+    [Parameter, EditorRequired] public RunbookSection Section { get; set; } = default!;
+
+    /// <summary>The record the runbook was opened from; null shows the runbook alone, placeholders unfilled.</summary>
+    [Parameter] public EventRecord? Record { get; set; }
+
+    /// <summary>The saved state of each step for this failure (by step id).</summary>
+    [Parameter] public IReadOnlyDictionary<string, RunbookStepMark>? Marks { get; set; }
+
+    /// <summary>Called when the operator ticks or unticks a step (guided mode only).</summary>
+    [Parameter] public EventCallback<RunbookStepChange> OnStepChanged { get; set; }
+
+    /// <summary>Shows the family background above the section.</summary>
+    [Parameter] public bool ShowIntro { get; set; } = true;
+
+    private IReadOnlyDictionary<string, string>? Values { get; set; }
+
+    private bool MissingPlaceholders => _blocks.Any(b => b.Html.Contains("placeholder missing", StringComparison.Ordinal));
+
+    protected override void OnParametersSet()
+    {
+        Values = Record is null ? null : RunbookPlaceholders.For(Record);
+        _blocks = RunbookMarkdownRenderer.Render(Section.Markdown, Values);
+    }
+
+    private Task ToggleAsync(RunbookStep step, bool done) =>
+        Record is null ? Task.CompletedTask : OnStepChanged.InvokeAsync(new RunbookStepChange(step, done));
+
+    private static IEnumerable<(string Label, string Value)> KeyFields(EventRecord r)
+    {
+        (string, string?)[] fields =
+        [
+            ("When", r.OccurredAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'")),
+            ("Instance key", r.InstanceKey),
+            ("Source", $"{r.Source} ({r.Format})"),
+            ("Where", r.Location),
+            ("State", r.State),
+            ("Reason", r.Reason),
+            ("Exit code", r.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Error code", r.ErrorCode),
+            ("Stage", r.Stage),
+            ("Request id", r.RequestId),
+            ("Message", r.Message),
+            ("Rule", r.RuleId),
+            ("Evidence", r.Evidence),
+        ];
+        return fields.Where(f => !string.IsNullOrWhiteSpace(f.Item2)).Select(f => (f.Item1, f.Item2!));
+    }
+
+    internal static Color SeverityColor(string severity) => severity switch
+    {
+        "critical" => Color.Error,
+        "error" => Color.Warning,
+        "warning" => Color.Info,
+        _ => Color.Default,
+    };
+}
+
+public sealed record RunbookStepChange(RunbookStep Step, bool Done);

@@ -1,0 +1,24 @@
+// OpsConsole: small page behaviours that need no Blazor round trip.
+
+// Copy buttons on runbook command blocks copy the command as shown, placeholders filled in.
+document.addEventListener("click", async (event) => {
+  const button = event.target instanceof Element ? event.target.closest(".copy-code") : null;
+  if (!button) return;
+  const code = button.parentElement?.querySelector("pre");
+  if (!code) return;
+  const text = code.innerText.replace(/\n$/, "");
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Plain-http consoles have no clipboard API; fall back to a selection copy.
+    const area = document.createElement("textarea");
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  button.textContent = "Copied";
+  button.classList.add("copied");
+  setTimeout(() => { button.textContent = "Copy"; button.classList.remove("copied"); }, 1500);
+});
