@@ -41,6 +41,34 @@ namespace OpsConsole.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Features.Instances.InstanceAcknowledgement", b =>
+                {
+                    b.Property<string>("InstanceKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("By")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastFailureAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("InstanceKey");
+
+                    b.ToTable("instance_acknowledgements", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Features.Instances.InstanceState", b =>
                 {
                     b.Property<string>("InstanceKey")

@@ -22,3 +22,13 @@ document.addEventListener("click", async (event) => {
   button.classList.add("copied");
   setTimeout(() => { button.textContent = "Copy"; button.classList.remove("copied"); }, 1500);
 });
+
+// Theme choice per browser; the layout reads it after the first render.
+window.opsConsole = window.opsConsole || {};
+window.opsConsole.theme = {
+  get: () => { try { return localStorage.getItem("opsconsole.theme"); } catch { return null; } },
+  set: (value) => { try { localStorage.setItem("opsconsole.theme", value); } catch { /* private mode */ } },
+};
+
+// Set once the Blazor circuit runs (the layout calls it after its first interactive render); browser tests wait for it.
+window.opsConsole.markInteractive = () => { document.body.dataset.interactive = "true"; };

@@ -13,6 +13,7 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : DbCon
     public DbSet<InstanceState> InstanceStates => Set<InstanceState>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<RunbookStepMark> RunbookSteps => Set<RunbookStepMark>();
+    public DbSet<InstanceAcknowledgement> Acknowledgements => Set<InstanceAcknowledgement>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);

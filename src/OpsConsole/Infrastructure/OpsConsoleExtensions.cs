@@ -10,6 +10,7 @@ using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
 using OpsConsole.Features.Runbooks;
+using OpsConsole.Features.Sources;
 using Prometheus;
 
 namespace OpsConsole.Infrastructure;
@@ -27,8 +28,10 @@ public static class OpsConsoleExtensions
         services.AddIngestion();
         services.AddClassification();
         services.AddRunbooks();
+        services.AddSources();
         services.AddSingleton<RecordQueries>();
         services.AddSingleton<InstanceQueries>();
+        services.AddSingleton<InstanceAcknowledgements>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         if (demo) services.AddDemoFleet();

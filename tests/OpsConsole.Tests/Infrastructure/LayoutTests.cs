@@ -23,7 +23,9 @@ public sealed class LayoutTests : IClassFixture<OpsConsoleFactory>
     public async Task The_home_page_renders()
     {
         var html = await _factory.CreateClient().GetStringAsync("/");
-        Assert.Contains("Failing instances", html);
+        Assert.Contains("<title>Failing · OpsConsole</title>", html);
+        Assert.Contains("href=\"/runbooks\"", html);
+        Assert.Contains("href=\"/sources\"", html);
         Assert.Contains("_content/MudBlazor/MudBlazor.min.", html);
     }
 

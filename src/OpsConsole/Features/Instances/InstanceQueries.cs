@@ -7,11 +7,16 @@ namespace OpsConsole.Features.Instances;
 public sealed record FailingInstance(
     string Instance, string DisplayName, string Kind, string Source, string? Location, string Category, string Family,
     string Severity, string? LastMessage, int FailureCount, DateTimeOffset? FirstFailureAt, DateTimeOffset? LastFailureAt,
-    DateTimeOffset LastSeenAt, long LastRecordId);
+    DateTimeOffset LastSeenAt, long LastRecordId, InstanceAcknowledgement? Acknowledgement = null)
+{
+    /// <summary>Acknowledged, but it failed again since.</summary>
+    public bool FailedSinceAcknowledged => Acknowledgement is { } ack && LastFailureAt > ack.LastFailureAt;
+}
 
+/// <summary>Filters of the failing list; <see cref="IncludeMuted"/> shows muted instances too.</summary>
 public sealed record FailingFilter(
     string? Kind = null, string? Source = null, string? Family = null, string? Category = null, string? Severity = null,
-    string? Search = null, DateTimeOffset? Since = null);
+    string? Search = null, DateTimeOffset? Since = null, bool IncludeMuted = false);
 
 public sealed record FailingPage(IReadOnlyList<FailingInstance> Items, int Total, int Offset, int Limit);
 
@@ -26,10 +31,47 @@ public sealed class InstanceQueries(IDbContextFactory<OpsDbContext> databases)
         limit = Math.Clamp(limit, 1, 500);
         offset = Math.Max(0, offset);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var query = Filter(db.InstanceStates.AsNoTracking().Where(s => s.IsFailing), filter);
+        var query = Filter(db, db.InstanceStates.AsNoTracking().Where(s => s.IsFailing), filter);
         var total = await query.CountAsync(cancellationToken);
         var rows = await Sort(query, sort, descending).Skip(offset).Take(limit).ToListAsync(cancellationToken);
-        return new FailingPage(rows.Select(ToFailing).ToList(), total, offset, limit);
+        var keys = rows.Select(r => r.InstanceKey).ToList();
+        var acks = await db.Acknowledgements.AsNoTracking().Where(a => keys.Contains(a.InstanceKey))
+            .ToDictionaryAsync(a => a.InstanceKey, cancellationToken);
+        return new FailingPage(rows.Select(r => ToFailing(r, acks.GetValueOrDefault(r.InstanceKey))).ToList(), total, offset, limit);
+    }
+
+    /// <summary>Failing instances per family under every filter except the family itself, for the chips above the list.</summary>
+    public async Task<Dictionary<string, int>> FailingByFamilyAsync(FailingFilter filter, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var byCategory = await Filter(db, db.InstanceStates.AsNoTracking().Where(s => s.IsFailing), filter with { Family = null, Category = null })
+            .GroupBy(s => s.Category).Select(g => new { g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return byCategory.GroupBy(c => RecordDto.FamilyOf(c.Key)).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
+    }
+
+    /// <summary>Every source that has reported an instance, for the source filter.</summary>
+    public async Task<IReadOnlyList<string>> SourcesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.InstanceStates.AsNoTracking().Select(s => s.Source).Distinct().OrderBy(s => s).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>All instances, failing or not, most recently seen first; for the Instances page.</summary>
+    public async Task<FailingPage> AllAsync(string? kind, string? search, int offset, int limit, CancellationToken cancellationToken)
+    {
+        limit = Math.Clamp(limit, 1, 500);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var query = Filter(db, db.InstanceStates.AsNoTracking(), new FailingFilter(Kind: kind, Search: search, IncludeMuted: true));
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderByDescending(s => s.LastSeenAt).Skip(Math.Max(0, offset)).Take(limit).ToListAsync(cancellationToken);
+        return new FailingPage(rows.Select(r => ToFailing(r, null)).ToList(), total, offset, limit);
+    }
+
+    public async Task<InstanceAcknowledgement?> AcknowledgementAsync(string instanceKey, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.Acknowledgements.AsNoTracking().FirstOrDefaultAsync(a => a.InstanceKey == instanceKey, cancellationToken);
     }
 
     public async Task<InstanceState?> FindAsync(string instanceKey, CancellationToken cancellationToken)
@@ -47,12 +89,14 @@ public sealed class InstanceQueries(IDbContextFactory<OpsDbContext> databases)
             .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
     }
 
-    private static FailingInstance ToFailing(InstanceState s) => new(
+    private static FailingInstance ToFailing(InstanceState s, InstanceAcknowledgement? ack) => new(
         s.InstanceKey, s.DisplayName, s.Kind, s.Source, s.Location, s.Category, RecordDto.FamilyOf(s.Category), s.Severity,
-        s.LastMessage, s.FailureCount, s.FirstFailureAt, s.LastFailureAt, s.LastSeenAt, s.LastRecordId);
+        s.LastMessage, s.FailureCount, s.FirstFailureAt, s.LastFailureAt, s.LastSeenAt, s.LastRecordId, ack);
 
-    private static IQueryable<InstanceState> Filter(IQueryable<InstanceState> query, FailingFilter f)
+    private static IQueryable<InstanceState> Filter(OpsDbContext db, IQueryable<InstanceState> query, FailingFilter f)
     {
+        if (!f.IncludeMuted)
+            query = query.Where(s => !db.Acknowledgements.Any(a => a.InstanceKey == s.InstanceKey && a.Status == InstanceAcknowledgement.Muted));
         if (f.Kind is { Length: > 0 } kind) query = query.Where(s => s.Kind == kind);
         if (f.Source is { Length: > 0 } source) query = query.Where(s => s.Source == source);
         if (f.Category is { Length: > 0 } category) query = query.Where(s => s.Category == category);

@@ -16,21 +16,54 @@ public static class InstancesEndpoints
         // Instance keys contain slashes (k8s/cluster/ns/pod/container), so the key is the rest of the path.
         group.MapGet("/{**path}", TimelineAsync).WithName("GetInstanceTimeline")
             .WithSummary("GET /api/v1/instances/{key}/timeline: every record of one instance, newest first.");
+        group.MapPut("/{**path}", AcknowledgeAsync).WithName("AcknowledgeInstance")
+            .WithSummary("PUT /api/v1/instances/{key}/acknowledgement with {status: acknowledged|muted, note}: acknowledge or mute a failing instance.");
+        group.MapDelete("/{**path}", ClearAcknowledgementAsync).WithName("ClearInstanceAcknowledgement")
+            .WithSummary("DELETE /api/v1/instances/{key}/acknowledgement: clear an acknowledgement or mute.");
         return group;
     }
 
     private static async Task<Results<Ok<FailingPage>, ProblemHttpResult>> FailingAsync(
         InstanceQueries queries, string? kind, string? source, string? family, string? category, string? severity, string? search,
-        string? since, string? sort, string? order, int? offset, int? limit, CancellationToken cancellationToken)
+        string? since, string? sort, string? order, int? offset, int? limit, bool? includeMuted, CancellationToken cancellationToken)
     {
         if (!RecordsEndpoints.TryTime(since, out var sinceTime))
             return Problems.BadRequest("'since' must be an ISO 8601 timestamp.", field: "since", title: "Bad query");
         var sortBy = FailingSort.LastFailure;
         if (sort is { Length: > 0 } && !Enum.TryParse(sort, ignoreCase: true, out sortBy))
             return Problems.BadRequest($"'sort' must be one of {string.Join(", ", Enum.GetNames<FailingSort>())}.", field: "sort", title: "Bad query");
-        var filter = new FailingFilter(kind, source, family, category, severity, search, sinceTime);
+        var filter = new FailingFilter(kind, source, family, category, severity, search, sinceTime, includeMuted ?? false);
         var descending = !string.Equals(order, "asc", StringComparison.OrdinalIgnoreCase);
         return TypedResults.Ok(await queries.FailingAsync(filter, sortBy, descending, offset ?? 0, limit ?? 50, cancellationToken));
+    }
+
+    private const string AcknowledgementSuffix = "/acknowledgement";
+
+    private static async Task<Results<Ok<InstanceAcknowledgement>, ProblemHttpResult>> AcknowledgeAsync(
+        string path, AcknowledgementRequest? body, InstanceAcknowledgements acknowledgements, CancellationToken cancellationToken)
+    {
+        if (!path.EndsWith(AcknowledgementSuffix, StringComparison.Ordinal))
+            return Problems.NotFound("Use /api/v1/instances/{key}/acknowledgement.");
+        if (body?.Status is not (InstanceAcknowledgement.Acknowledged or InstanceAcknowledgement.Muted))
+            return Problems.BadRequest("'status' must be 'acknowledged' or 'muted'.", field: "status", title: "Bad acknowledgement");
+        try
+        {
+            var key = Uri.UnescapeDataString(path[..^AcknowledgementSuffix.Length]);
+            return TypedResults.Ok(await acknowledgements.SetAsync(key, body.Status, body.Note, by: null, cancellationToken));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return Problems.NotFound(e.Message);
+        }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ClearAcknowledgementAsync(
+        string path, InstanceAcknowledgements acknowledgements, CancellationToken cancellationToken)
+    {
+        if (!path.EndsWith(AcknowledgementSuffix, StringComparison.Ordinal))
+            return Problems.NotFound("Use /api/v1/instances/{key}/acknowledgement.");
+        await acknowledgements.ClearAsync(Uri.UnescapeDataString(path[..^AcknowledgementSuffix.Length]), cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<InstanceTimeline>, ProblemHttpResult>> TimelineAsync(
@@ -47,6 +80,8 @@ public static class InstancesEndpoints
             await runbookProgress.ForInstanceAsync(key, cancellationToken)));
     }
 }
+
+public sealed record AcknowledgementRequest(string? Status, string? Note);
 
 /// <summary>An instance, its records newest first, and the runbook steps ticked or unticked while working its failures.</summary>
 public sealed record InstanceTimeline(InstanceState Instance, IReadOnlyList<RecordDto> Records, IReadOnlyList<RunbookStepMark> RunbookSteps);

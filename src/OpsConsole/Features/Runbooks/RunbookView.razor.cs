@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using MudBlazor;
 using OpsConsole.Features.Records;
 
 namespace OpsConsole.Features.Runbooks;
@@ -55,14 +54,6 @@ public partial class RunbookView
         ];
         return fields.Where(f => !string.IsNullOrWhiteSpace(f.Item2)).Select(f => (f.Item1, f.Item2!));
     }
-
-    internal static Color SeverityColor(string severity) => severity switch
-    {
-        "critical" => Color.Error,
-        "error" => Color.Warning,
-        "warning" => Color.Info,
-        _ => Color.Default,
-    };
 }
 
 public sealed record RunbookStepChange(RunbookStep Step, bool Done);

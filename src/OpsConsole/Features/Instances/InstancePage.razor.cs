@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using OpsConsole.Features.Instances.Timeline;
+using OpsConsole.Features.Records;
+using OpsConsole.Features.Runbooks;
+
+namespace OpsConsole.Features.Instances;
+
+/// <summary>One instance: identity and state, a per-kind view of where it failed, and its grouped timeline; live.</summary>
+public partial class InstancePage
+{
+    private InstanceState? _state;
+    private InstanceAcknowledgement? _ack;
+    private IReadOnlyList<RecordDto> _records = [];
+    private IReadOnlyList<TimelineGroup> _groups = [];
+    private LiveRefresh? _live;
+
+    [Inject] private InstanceQueries Instances { get; set; } = default!;
+    [Inject] private RecordQueries Records { get; set; } = default!;
+    [Inject] private RunbookProgress Progress { get; set; } = default!;
+    [Inject] private InstanceAcknowledgements Acknowledgements { get; set; } = default!;
+    [Inject] private IRecordChangeFeed Changes { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+
+    [Parameter] public string? Key { get; set; }
+
+    private string InstanceKey => Uri.UnescapeDataString(Key ?? "");
+
+    private enum KindView { None, Deployment, Requests, Machine, Exits }
+
+    // Aos keys: aos/{unit}/{item}/{subject}/{instance} for instances, aos/{unit}/item/{id} for items, other unit parts.
+    private static KindView ViewOf(InstanceState state) => state.Source switch
+    {
+        "aos" when state.InstanceKey.Split('/') is { Length: 5 } or [_, _, "item", ..] => KindView.Deployment,
+        "aos" => KindView.None,
+        "nova" => KindView.Requests,
+        "maas" => KindView.Machine,
+        _ when state.Kind == "vm" => KindView.Requests,
+        _ => KindView.Exits,
+    };
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _live?.Dispose();
+        var key = InstanceKey;
+        _live = new LiveRefresh(Changes, records => records.Any(r => r.InstanceKey == key), () => InvokeAsync(ReloadAsync));
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        var key = InstanceKey;
+        _state = await Instances.FindAsync(key, CancellationToken.None);
+        if (_state is null) return;
+        _ack = await Instances.AcknowledgementAsync(key, CancellationToken.None);
+        _records = await Records.TimelineAsync(key, 500, CancellationToken.None);
+        _groups = TimelineGroups.For(_records, await Progress.ForInstanceAsync(key, CancellationToken.None));
+    }
+
+    private async Task ReloadAsync()
+    {
+        await LoadAsync();
+        StateHasChanged();
+    }
+
+    private async Task AcknowledgeAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<AcknowledgeDialog>($"Acknowledge or mute {_state!.DisplayName}");
+        if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice })
+        {
+            await Acknowledgements.SetAsync(_state.InstanceKey, choice.Status, choice.Note, by: null, CancellationToken.None);
+            await ReloadAsync();
+        }
+    }
+
+    private async Task ClearAsync()
+    {
+        await Acknowledgements.ClearAsync(_state!.InstanceKey, CancellationToken.None);
+        await ReloadAsync();
+    }
+
+    public void Dispose() => _live?.Dispose();
+}

@@ -1,0 +1,71 @@
+using OpsConsole.Features.Records;
+using OpsConsole.Features.Runbooks;
+
+namespace OpsConsole.Features.Instances.Timeline;
+
+/// <summary>An entry of the timeline: a record, or a runbook step an operator ticked.</summary>
+public sealed record TimelineEntry(DateTimeOffset At, RecordDto? Record, RunbookStepMark? Step);
+
+public sealed record TimelineGroup(string Title, IReadOnlyList<TimelineEntry> Entries);
+
+/// <summary>
+/// Groups an instance's timeline the way an operator reads it: by request id where the source has one (Nova),
+/// by deployment attempt for Aos instances (a new attempt starts when it goes back to activating), by
+/// operation for MAAS machines; newest group and newest entry first.
+/// </summary>
+public static class TimelineGroups
+{
+    public static IReadOnlyList<TimelineGroup> For(IReadOnlyList<RecordDto> records, IReadOnlyList<RunbookStepMark> steps)
+    {
+        var entries = records.Select(r => new TimelineEntry(r.OccurredAt, r, null))
+            .Concat(steps.Select(s => new TimelineEntry(s.At, null, s)))
+            .OrderBy(e => e.At).ThenBy(e => e.Record?.Id ?? long.MaxValue)
+            .ToList();
+
+        var groups = new List<(string Title, List<TimelineEntry> Entries)>();
+        if (records.Any(r => r.RequestId is { Length: > 0 }))
+        {
+            foreach (var entry in entries)
+            {
+                var title = entry.Record?.RequestId is { Length: > 0 } id ? $"Request {id}"
+                    : entry.Step is not null && groups.Count > 0 ? groups[^1].Title
+                    : "Without a request id";
+                var group = groups.FindIndex(g => g.Title == title);
+                if (group < 0) groups.Add((title, [entry]));
+                else groups[group].Entries.Add(entry);
+            }
+        }
+        else
+        {
+            var attempt = 0;
+            foreach (var entry in entries)
+            {
+                if (groups.Count == 0 || (entry.Record is { } r && StartsAttempt(r) && !groups[^1].Entries.All(e => e.Record is { } p && StartsAttempt(p))))
+                {
+                    attempt++;
+                    groups.Add((AttemptTitle(entry, attempt), []));
+                }
+                groups[^1].Entries.Add(entry);
+            }
+            if (groups.Count == 1) groups[0] = ("All records", groups[0].Entries);
+        }
+
+        return groups
+            .OrderByDescending(g => g.Entries.Max(e => e.At))
+            .Select(g => new TimelineGroup(g.Title, g.Entries.AsEnumerable().Reverse().ToList()))
+            .ToList();
+    }
+
+    private static bool StartsAttempt(RecordDto r) =>
+        (r.Source == "aos" && r.State?.Equals("activating", StringComparison.OrdinalIgnoreCase) == true)
+        || (r.Source == "maas" && (r.Reason is "Commissioning" or "Deploying" or "Installing OS"
+                                   || r.Message?.Contains("to 'Commissioning'", StringComparison.Ordinal) == true));
+
+    private static string AttemptTitle(TimelineEntry first, int attempt) =>
+        first.Record?.Source switch
+        {
+            "aos" => $"Deployment attempt {attempt}",
+            "maas" => $"Operation {attempt}",
+            _ => $"Records from {first.At.UtcDateTime:yyyy-MM-dd HH:mm}",
+        };
+}

@@ -1,0 +1,140 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpsConsole.Data;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Features.Sources;
+
+/// <summary>One sender as the Sources page lists it: a source and where it reports from (cluster, host, cloud, region, unit).</summary>
+public sealed record SourceSummary(string Source, string Origin, string Kind, DateTimeOffset LastSeenAt, int LastHour, bool IsSilent);
+
+/// <summary>
+/// Who is sending: per source and origin, when it last sent and how many records in the last hour. Kept in
+/// memory from the change feed (primed from the store at start-up), so the page never scans the records table.
+/// </summary>
+public sealed class SourceActivity : BackgroundService
+{
+    private readonly IRecordChangeFeed _feed;
+    private readonly IDbContextFactory<OpsDbContext> _databases;
+    private readonly IOptionsMonitor<SourcesOptions> _options;
+    private readonly TimeProvider _clock;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Source, string Origin), Activity> _activity = [];
+
+    public SourceActivity(IRecordChangeFeed feed, IDbContextFactory<OpsDbContext> databases, IOptionsMonitor<SourcesOptions> options, TimeProvider clock)
+    {
+        _feed = feed;
+        _databases = databases;
+        _options = options;
+        _clock = clock;
+    }
+
+    private sealed class Activity(string kind)
+    {
+        public string Kind { get; } = kind;
+        public DateTimeOffset LastSeenAt { get; set; }
+
+        /// <summary>Records per minute (unix minute → count), the last hour only.</summary>
+        public SortedDictionary<long, int> PerMinute { get; } = [];
+    }
+
+    public IReadOnlyList<SourceSummary> Summaries()
+    {
+        var now = _clock.GetUtcNow();
+        var hourAgo = Minute(now) - 60;
+        var silentAfter = _options.CurrentValue.SilentAfter;
+        lock (_gate)
+        {
+            return _activity
+                .Select(a => new SourceSummary(a.Key.Source, a.Key.Origin, a.Value.Kind, a.Value.LastSeenAt,
+                    a.Value.PerMinute.Where(m => m.Key > hourAgo).Sum(m => m.Value), now - a.Value.LastSeenAt > silentAfter))
+                .OrderByDescending(s => s.IsSilent).ThenBy(s => s.Source, StringComparer.Ordinal).ThenBy(s => s.Origin, StringComparer.Ordinal)
+                .ToList();
+        }
+    }
+
+    /// <summary>The part of an instance key naming where it reports from: cluster, host, cloud, region, app or unit.</summary>
+    public static string OriginOf(string instanceKey, string source)
+    {
+        var parts = instanceKey.Split('/');
+        return parts.Length > 2 && parts[0] is "aos" or "k8s" or "aca" or "docker" or "nova" or "maas" ? parts[1] : source;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Subscribe first so nothing published during priming is lost; priming only fills in older minutes.
+        using var subscription = _feed.Subscribe(Add);
+        await PrimeAsync(stoppingToken);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
+    private void Add(IReadOnlyList<EventRecord> records)
+    {
+        lock (_gate)
+        {
+            foreach (var record in records)
+                Count(record.Source, OriginOf(record.InstanceKey, record.Source), record.Kind, record.ReceivedAt, 1);
+        }
+    }
+
+    private async Task PrimeAsync(CancellationToken cancellationToken)
+    {
+        var hourAgo = (_clock.GetUtcNow() - TimeSpan.FromHours(1)).ToUnixTimeMilliseconds();
+        await using var db = await _databases.CreateDbContextAsync(cancellationToken);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        // Older origins come from the instance states (one row per instance; their time is the source's own, close
+        // enough for "last seen" beyond the hour); the last hour's counts from the records received in it.
+        var rows = new List<(string Source, string Key, string Kind, long At, bool Counted)>();
+        foreach (var (sql, counted) in new[]
+                 {
+                     ("SELECT Source, InstanceKey, Kind, LastSeenAt FROM instance_states", false),
+                     ("SELECT Source, InstanceKey, Kind, ReceivedAt FROM records WHERE ReceivedAt >= $since", true),
+                 })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$since", hourAgo);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), counted));
+        }
+        lock (_gate)
+        {
+            foreach (var (source, key, kind, at, counted) in rows)
+            {
+                var origin = OriginOf(key, source);
+                var time = DateTimeOffset.FromUnixTimeMilliseconds(at);
+                if (counted) Count(source, origin, kind, time, 1);
+                else Touch(source, origin, kind, time);
+            }
+        }
+    }
+
+    private Activity Touch(string source, string origin, string kind, DateTimeOffset at)
+    {
+        if (!_activity.TryGetValue((source, origin), out var activity))
+            _activity[(source, origin)] = activity = new Activity(kind);
+        if (at > activity.LastSeenAt) activity.LastSeenAt = at;
+        return activity;
+    }
+
+    private void Count(string source, string origin, string kind, DateTimeOffset at, int count)
+    {
+        var activity = Touch(source, origin, kind, at);
+        var minute = Minute(at);
+        activity.PerMinute[minute] = activity.PerMinute.GetValueOrDefault(minute) + count;
+        var expired = Minute(_clock.GetUtcNow()) - 60;
+        while (activity.PerMinute.Count > 0 && activity.PerMinute.First().Key <= expired) activity.PerMinute.Remove(activity.PerMinute.First().Key);
+    }
+
+    private static long Minute(DateTimeOffset at) => at.ToUnixTimeMilliseconds() / 60_000;
+}
