@@ -37,13 +37,13 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
         await ConsoleServer.ScreenshotAsync(page, "01-failing-list");
 
         await page.Locator(".family-chip[data-family='vm']").ClickAsync();
-        await page.WaitForURLAsync(new Regex("family=vm"));
+        await page.WaitForURLAsync(new Regex("family=vm"), Committed);
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.failing-list tbody tr .category-id')].every(c => c.textContent.trim().startsWith('vm.'))");
         Assert.Equal(0, await page.Locator(".failing-list tbody tr", new() { HasText = "exit.app-error" }).CountAsync());
         await ConsoleServer.ScreenshotAsync(page, "02-failing-list-vm");
 
         await page.Locator(".failing-list tbody tr", new() { HasText = "vm.schedule.no-valid-host" }).Locator(".instance-link").ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/instances/nova/east/{ServerId}"));
+        await page.WaitForURLAsync(new Regex($"/instances/nova/east/{ServerId}"), Committed);
         var failure = page.Locator(".timeline-entry.failure[data-category='vm.schedule.no-valid-host']").First;
         await failure.WaitForAsync();
         Assert.False(string.IsNullOrWhiteSpace(await failure.Locator(".evidence").TextContentAsync()));
@@ -51,7 +51,7 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
         await ConsoleServer.ScreenshotAsync(page, "03-instance-nova");
 
         await failure.Locator(".open-runbook").ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/runbooks/vm\.schedule\.no-valid-host\?record=\d+"));
+        await page.WaitForURLAsync(new Regex(@"/runbooks/vm\.schedule\.no-valid-host\?record=\d+"), Committed);
         await ConsoleServer.WaitForInteractiveAsync(page);
         await page.Locator(".runbook pre code").First.WaitForAsync();
         var commands = string.Join('\n', await page.Locator(".runbook pre code").AllTextContentsAsync());
@@ -159,6 +159,9 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
         Assert.NotEqual("0", (await row.Locator(".last-hour").TextContentAsync())?.Trim());
         await ConsoleServer.ScreenshotAsync(page, "10-sources");
     }
+
+    // Blazor navigates inside the page (no load event), so a URL change is waited for once committed.
+    private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
 
     private static Task<string> BackgroundAsync(IPage page) => page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
 }

@@ -85,14 +85,23 @@ public sealed class ClassificationRule
         if (_hints is not null && !HasAnyHint(record.Hints, _hints)) return false;
 
         Match? messageMatch = null;
-        if (_message is not null)
+        try
         {
-            if (record.Message is null) return false;
-            messageMatch = _message.Match(record.Message);
-            if (!messageMatch.Success) return false;
+            if (_message is not null)
+            {
+                if (record.Message is null) return false;
+                messageMatch = _message.Match(record.Message);
+                if (!messageMatch.Success) return false;
+            }
+            if (_messageAlso is not null && (record.Message is null || !_messageAlso.IsMatch(record.Message))) return false;
+            if (_messageNot is not null && record.Message is not null && _messageNot.IsMatch(record.Message)) return false;
         }
-        if (_messageAlso is not null && (record.Message is null || !_messageAlso.IsMatch(record.Message))) return false;
-        if (_messageNot is not null && record.Message is not null && _messageNot.IsMatch(record.Message)) return false;
+        catch (RegexMatchTimeoutException)
+        {
+            // A pattern that runs away on one message must not fail the ingestion request: the rule simply does
+            // not match, and later rules (or unknown) take the record.
+            return false;
+        }
 
         result = new Classification(Category, Severity, Id, Evidence(record, messageMatch));
         return true;

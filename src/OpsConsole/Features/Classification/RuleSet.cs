@@ -46,7 +46,8 @@ public sealed class RuleSet
     /// <summary>Loads and validates rule files given as (origin, YAML text), highest precedence first.</summary>
     public static RuleSet Load(IEnumerable<(string Origin, string Yaml)> files, TimeSpan? regexTimeout = null)
     {
-        var timeout = regexTimeout ?? TimeSpan.FromMilliseconds(100);
+        // Generous enough for a loaded 2-core machine (the first match also pays for compiling the pattern).
+        var timeout = regexTimeout ?? TimeSpan.FromMilliseconds(500);
         var rules = new List<ClassificationRule>();
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         var list = files.ToList();

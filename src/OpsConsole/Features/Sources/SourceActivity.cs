@@ -61,20 +61,25 @@ public sealed class SourceActivity : BackgroundService
         return parts.Length > 2 && parts[0] is "aos" or "k8s" or "aca" or "docker" or "nova" or "maas" ? parts[1] : source;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private IDisposable? _subscription;
+
+    /// <summary>
+    /// Subscribes before the background priming starts, so nothing published meanwhile is lost (a record that
+    /// arrives while priming reads the last hour may count twice in that hour; it is a display figure).
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
-        // Subscribe first so nothing published during priming is lost; priming only fills in older minutes.
-        using var subscription = _feed.Subscribe(Add);
-        await PrimeAsync(stoppingToken);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Shutting down.
-        }
+        _subscription = _feed.Subscribe(Add);
+        return base.StartAsync(cancellationToken);
     }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _subscription?.Dispose();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => PrimeAsync(stoppingToken);
 
     private void Add(IReadOnlyList<EventRecord> records)
     {

@@ -14,6 +14,17 @@ public sealed class RuleSetTests
         ExitCode = exitCode, Reason = reason, Message = message, State = state, Hints = hints, ErrorCode = errorCode,
     };
 
+    [Fact]
+    public void A_pattern_that_runs_away_on_a_message_does_not_match_instead_of_failing_the_request()
+    {
+        const string yaml = "rules:\n  - id: runaway\n    category: exit.abort\n    severity: error\n    when: { message: '^(a+)+$' }";
+        var rules = RuleSet.Load([("extra.yaml", yaml), ("shipped", Shipped)], regexTimeout: TimeSpan.FromMilliseconds(20));
+
+        var result = rules.Classify(Record(exitCode: 1, message: new string('a', 40) + "!"));
+
+        Assert.Equal("exit.app-error", result.Category);
+    }
+
     [Theory]
     [InlineData("rules:\n  - id: a\n    category: exit.bogus\n    severity: error\n    when: { exitCode: [1] }", "rule 'a' names category 'exit.bogus'")]
     [InlineData("rules:\n  - category: exit.app-error\n    severity: error\n    when: { exitCode: [1] }", "rule #1 has no id")]
