@@ -32,3 +32,18 @@ window.opsConsole.theme = {
 
 // Set once the Blazor circuit runs (the layout calls it after its first interactive render); browser tests wait for it.
 window.opsConsole.markInteractive = () => { document.body.dataset.interactive = "true"; };
+
+// Lost circuits: Blazor toggles classes on #components-reconnect-modal. When the server no longer knows the
+// circuit (restart) or gives up reconnecting, reload, and keep trying, so a wall screen heals by itself.
+(() => {
+  const watch = () => {
+    const badge = document.getElementById("components-reconnect-modal");
+    if (!badge) return;
+    let pending = null;
+    new MutationObserver(() => {
+      const lost = badge.classList.contains("components-reconnect-rejected") || badge.classList.contains("components-reconnect-failed");
+      if (lost && !pending) pending = setInterval(() => fetch(location.href, { method: "HEAD" }).then(r => { if (r.ok) location.reload(); }).catch(() => {}), 5000);
+    }).observe(badge, { attributes: true, attributeFilter: ["class"] });
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch); else watch();
+})();

@@ -11,11 +11,14 @@ namespace OpsConsole.E2E;
 /// The console on a real Kestrel bound to 127.0.0.1 (own SQLite file), and Debian's chromium driven by
 /// Playwright; no browser is downloaded. One per test class.
 /// </summary>
-public sealed class ConsoleServer : OpsConsoleFactory, IAsyncLifetime
+public class ConsoleServer : OpsConsoleFactory, IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
-    public ConsoleServer() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+    public ConsoleServer() : this([]) { }
+
+    protected ConsoleServer(Dictionary<string, string?> settings) : base(settings) =>
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
 
     public string BaseUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = default!;

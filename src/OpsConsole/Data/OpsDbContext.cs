@@ -14,6 +14,7 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : DbCon
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<RunbookStepMark> RunbookSteps => Set<RunbookStepMark>();
     public DbSet<InstanceAcknowledgement> Acknowledgements => Set<InstanceAcknowledgement>();
+    public DbSet<Features.Embed.EmbedToken> EmbedTokens => Set<Features.Embed.EmbedToken>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);

@@ -5,6 +5,7 @@ using OpsConsole.Components;
 using OpsConsole.Data;
 using OpsConsole.Features.Classification;
 using OpsConsole.Features.Demo;
+using OpsConsole.Features.Embed;
 using OpsConsole.Features.Health;
 using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
@@ -29,6 +30,7 @@ public static class OpsConsoleExtensions
         services.AddClassification();
         services.AddRunbooks();
         services.AddSources();
+        services.AddEmbed();
         services.AddSingleton<RecordQueries>();
         services.AddSingleton<InstanceQueries>();
         services.AddSingleton<InstanceAcknowledgements>();
@@ -45,11 +47,13 @@ public static class OpsConsoleExtensions
         app.Services.GetRequiredService<IncidentClassifier>();
         var url = app.Configuration["OpsConsole:PublicBaseUrl"] ?? app.Configuration["Urls"]?.Split(';')[0] ?? "http://localhost:5080";
         await app.Services.GetRequiredService<ApiKeyStore>().InitializeAsync(url, CancellationToken.None);
+        await app.Services.GetRequiredService<EmbedTokenStore>().InitializeAsync(CancellationToken.None);
     }
 
     public static WebApplication UseOpsConsole(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseEmbedAccess();
         app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -63,7 +67,8 @@ public static class OpsConsoleExtensions
         app.MapRecords();
         app.MapInstances();
         app.MapCategories();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The embed feature owns frame-ancestors (its routes may be framed by Embed:FrameAncestors), so Blazor adds none.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 

@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
+using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Ingestion;
 
@@ -42,20 +41,11 @@ public sealed partial class ApiKeyStore(IOptions<IngestionOptions> options, IDbC
         lock (_gate) _hashes = [.. _hashes, hash];
     }
 
-    public bool IsValid(string? presented)
-    {
-        if (string.IsNullOrEmpty(presented)) return false;
-        var hash = Hash(presented);
-        var valid = false;
-        // Compare against every key without stopping early, so timing says nothing about which one matched.
-        foreach (var candidate in Volatile.Read(ref _hashes))
-            valid |= CryptographicOperations.FixedTimeEquals(hash, candidate);
-        return valid;
-    }
+    public bool IsValid(string? presented) => Secrets.MatchesAny(presented, Volatile.Read(ref _hashes));
 
-    public static string NewKey() => "ops_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+    public static string NewKey() => Secrets.New("ops_");
 
-    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    private static byte[] Hash(string key) => Secrets.Hash(key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No ingestion key was configured, so one was generated. It is shown only this once; only its hash is stored. Key: {Key}  Try: {Curl}")]
     private static partial void LogGeneratedKey(ILogger logger, string key, string curl);

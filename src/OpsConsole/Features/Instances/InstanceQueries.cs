@@ -50,6 +50,17 @@ public sealed class InstanceQueries(IDbContextFactory<OpsDbContext> databases)
         return byCategory.GroupBy(c => RecordDto.FamilyOf(c.Key)).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
     }
 
+    /// <summary>Failing instances per family and severity, for the summary panel.</summary>
+    public async Task<Dictionary<string, Dictionary<string, int>>> FailingByFamilyAndSeverityAsync(FailingFilter filter, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var rows = await Filter(db, db.InstanceStates.AsNoTracking().Where(s => s.IsFailing), filter)
+            .GroupBy(s => new { s.Category, s.Severity }).Select(g => new { g.Key.Category, g.Key.Severity, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(r => RecordDto.FamilyOf(r.Category))
+            .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Severity).ToDictionary(s => s.Key, s => s.Sum(r => r.Count)));
+    }
+
     /// <summary>Every source that has reported an instance, for the source filter.</summary>
     public async Task<IReadOnlyList<string>> SourcesAsync(CancellationToken cancellationToken)
     {

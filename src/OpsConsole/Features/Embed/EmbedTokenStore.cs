@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpsConsole.Data;
+using OpsConsole.Infrastructure;
+
+namespace OpsConsole.Features.Embed;
+
+/// <summary>
+/// Read-only embed tokens: from <c>Embed:Tokens</c> and made or revoked in the console. Held as SHA-256 hashes,
+/// compared in constant time. A token opens /embed routes and nothing else.
+/// </summary>
+public sealed class EmbedTokenStore(IOptions<EmbedOptions> options, IDbContextFactory<OpsDbContext> databases, TimeProvider clock)
+{
+    private readonly byte[][] _configured = [.. options.Value.Tokens.Where(t => !string.IsNullOrWhiteSpace(t)).Select(Hash)];
+    private byte[][] _stored = [];
+
+    public async Task InitializeAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
+
+    public bool IsValid(string? presented) => Secrets.MatchesAny(presented, _configured.Concat(Volatile.Read(ref _stored)));
+
+    /// <summary>Makes a token; the returned secret is shown once and never stored.</summary>
+    public async Task<(EmbedToken Token, string Secret)> CreateAsync(string label, CancellationToken cancellationToken)
+    {
+        var secret = Secrets.New("emb_");
+        var token = new EmbedToken
+        {
+            Label = string.IsNullOrWhiteSpace(label) ? "wall screen" : label.Trim()[..Math.Min(label.Trim().Length, 200)],
+            TokenHash = Hash(secret),
+            Hint = secret[^4..],
+            CreatedAt = clock.GetUtcNow(),
+        };
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+        {
+            db.EmbedTokens.Add(token);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await ReloadAsync(cancellationToken);
+        return (token, secret);
+    }
+
+    public async Task RevokeAsync(int id, CancellationToken cancellationToken)
+    {
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+        {
+            var now = clock.GetUtcNow();
+            await db.EmbedTokens.Where(t => t.Id == id && t.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        }
+        await ReloadAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<EmbedToken>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.EmbedTokens.AsNoTracking().OrderByDescending(t => t.Id).ToListAsync(cancellationToken);
+    }
+
+    private async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var active = await db.EmbedTokens.AsNoTracking().Where(t => t.RevokedAt == null).Select(t => t.TokenHash).ToListAsync(cancellationToken);
+        Volatile.Write(ref _stored, [.. active]);
+    }
+
+    private static byte[] Hash(string token) => Secrets.Hash(token);
+}

@@ -1,0 +1,74 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Data;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Features.Embed;
+
+/// <summary>
+/// Failures received per hour over the last 24 hours, for the summary panel's trend. Kept in memory from the
+/// change feed and primed from the store at start-up, so 50 wall screens never scan the records table.
+/// </summary>
+public sealed class FailureTrend(IRecordChangeFeed feed, IDbContextFactory<OpsDbContext> databases, TimeProvider clock) : BackgroundService
+{
+    public const int Hours = 24;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, int> _perHour = [];
+    private IDisposable? _subscription;
+
+    /// <summary>Failures per hour, oldest first; the last entry is the current hour.</summary>
+    public IReadOnlyList<(DateTimeOffset Hour, int Failures)> Last24Hours()
+    {
+        var current = HourOf(clock.GetUtcNow());
+        lock (_gate)
+        {
+            return Enumerable.Range(0, Hours)
+                .Select(i => current - (Hours - 1) + i)
+                .Select(h => (DateTimeOffset.FromUnixTimeMilliseconds(h * 3_600_000), _perHour.GetValueOrDefault(h)))
+                .ToList();
+        }
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = feed.Subscribe(records =>
+        {
+            lock (_gate)
+                foreach (var record in records.Where(r => r.IsFailure)) Count(record.ReceivedAt);
+        });
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _subscription?.Dispose();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var since = (clock.GetUtcNow() - TimeSpan.FromHours(Hours)).ToUnixTimeMilliseconds();
+        await using var db = await databases.CreateDbContextAsync(stoppingToken);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(stoppingToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT ReceivedAt / 3600000, COUNT(*) FROM records WHERE IsFailure = 1 AND ReceivedAt >= $since GROUP BY 1";
+        command.Parameters.AddWithValue("$since", since);
+        await using var reader = await command.ExecuteReaderAsync(stoppingToken);
+        var primed = new List<(long Hour, int Count)>();
+        while (await reader.ReadAsync(stoppingToken)) primed.Add((reader.GetInt64(0), reader.GetInt32(1)));
+        lock (_gate)
+            foreach (var (hour, count) in primed) _perHour[hour] = _perHour.GetValueOrDefault(hour) + count;
+    }
+
+    private void Count(DateTimeOffset at)
+    {
+        var hour = HourOf(at);
+        _perHour[hour] = _perHour.GetValueOrDefault(hour) + 1;
+        var oldest = HourOf(clock.GetUtcNow()) - Hours;
+        foreach (var stale in _perHour.Keys.Where(h => h <= oldest).ToList()) _perHour.Remove(stale);
+    }
+
+    private static long HourOf(DateTimeOffset at) => at.ToUnixTimeMilliseconds() / 3_600_000;
+}

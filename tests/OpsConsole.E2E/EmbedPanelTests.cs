@@ -1,0 +1,66 @@
+using OpsConsole.Tests;
+
+namespace OpsConsole.E2E;
+
+/// <summary>A panel inside an iframe on another site's page, updating live; and the kiosk rotation.</summary>
+public sealed class EmbedPanelTests : IClassFixture<EmbedPanelTests.Server>
+{
+    private const string Token = "noc-wall-3f9d";
+    private readonly Server _server;
+
+    public EmbedPanelTests(Server server) => _server = server;
+
+    public sealed class Server() : ConsoleServer(new Dictionary<string, string?>
+    {
+        ["Embed:Tokens:0"] = Token,
+        // The host page is another origin on loopback (its own port): chromium keeps public pages from framing loopback.
+        ["Embed:FrameAncestors"] = "http://127.0.0.1:*",
+    });
+
+    [Fact]
+    public async Task A_framed_panel_shows_a_newly_ingested_record_without_reload()
+    {
+        using var host = HostPage.Serve($"<html><body style='margin:0'><h1>NOC wall</h1><iframe id='panel' src='{_server.BaseUrl}/embed/failing?token={Token}&title=Wall' style='width:1200px;height:700px;border:0'></iframe></body></html>");
+        var page = await _server.NewPageAsync();
+        await page.GotoAsync(host.Url);
+        var frame = page.FrameLocator("#panel");
+        await frame.Locator(".panel-failing .panel-title").WaitForAsync();
+        // The panel is another origin: ask its own frame whether its circuit is up.
+        var panelFrame = page.Frames.Single(f => f.Url.Contains("/embed/failing", StringComparison.Ordinal));
+        await panelFrame.WaitForFunctionAsync("() => document.body.dataset.interactive === 'true'");
+        Assert.Equal(0, await frame.Locator("tr[data-instance*='framed-host']").CountAsync());
+        var navigations = 0;
+        page.FrameNavigated += (_, f) => { if (f != page.MainFrame) navigations++; };
+
+        await _server.CreateApiClient().PostOkAsync("/api/v1/container-exits?host=framed-host", Samples.Read("docker/event-die-exit1-app-error-api152.json"));
+
+        await frame.Locator("tr[data-instance*='framed-host']").WaitForAsync(new() { Timeout = 5_000 });
+        Assert.Equal(0, navigations);
+        await ConsoleServer.ScreenshotAsync(page, "20-embed-in-iframe");
+    }
+
+    [Fact]
+    public async Task The_rotation_cycles_through_its_panels()
+    {
+        var page = await _server.NewPageAsync();
+        await page.GotoAsync($"/embed/rotate?panels=failing,sources&interval=5&token={Token}");
+        await page.Locator(".panel-failing").WaitForAsync();
+        await ConsoleServer.ScreenshotAsync(page, "21-rotate-failing");
+
+        await page.Locator(".panel-sources").WaitForAsync(new() { Timeout = 9_000 });
+        await ConsoleServer.ScreenshotAsync(page, "22-rotate-sources");
+    }
+
+    [Fact]
+    public async Task The_summary_panel_is_chromeless_and_light_on_request()
+    {
+        await _server.CreateApiClient().PostOkAsync("/api/v1/vm-events?cloud=wall", Samples.Read("nova/server-fault-no-valid-host.json"));
+        var page = await _server.NewPageAsync();
+        await page.GotoAsync($"/embed/summary?theme=light&token={Token}");
+        await page.Locator(".panel-summary tr[data-family='vm']").WaitForAsync();
+
+        Assert.Equal(0, await page.Locator(".mud-appbar, .mud-drawer, nav").CountAsync());
+        Assert.Equal("rgb(255, 255, 255)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.embed')).backgroundColor"));
+        await ConsoleServer.ScreenshotAsync(page, "23-summary-light");
+    }
+}
