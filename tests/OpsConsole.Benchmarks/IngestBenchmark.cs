@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -18,14 +16,11 @@ namespace OpsConsole.Benchmarks;
 public static class IngestBenchmark
 {
     private const int BatchSize = 500;
-    private const string Key = "bench-key";
-
     /// <summary>Two senders, as two collectors (say a kubectl loop and a Docker forwarder) would post at once.</summary>
     private const int Senders = 2;
 
     public static async Task<int> RunAsync(int records)
     {
-        var root = RepositoryRoot();
         var directory = Path.Combine(Path.GetTempPath(), "opsconsole-bench", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(directory);
         var batches = Workload.Batches(records, BatchSize).ToList();
@@ -33,7 +28,7 @@ public static class IngestBenchmark
 
         var plain = await RawInsertRateAsync(Path.Combine(directory, "plain.db"), batches, sameSettings: false);
         var tuned = await RawInsertRateAsync(Path.Combine(directory, "tuned.db"), batches, sameSettings: true);
-        var http = await HttpIngestRateAsync(root, Path.Combine(directory, "http.db"), batches);
+        var http = await HttpIngestRateAsync(Path.Combine(directory, "http.db"), batches);
         var plain2 = await RawInsertRateAsync(Path.Combine(directory, "plain2.db"), batches, sameSettings: false);
         var tuned2 = await RawInsertRateAsync(Path.Combine(directory, "tuned2.db"), batches, sameSettings: true);
 
@@ -113,45 +108,25 @@ public static class IngestBenchmark
         return new Rate(count, count / watch.Elapsed.TotalSeconds);
     }
 
-    private static async Task<Rate> HttpIngestRateAsync(string root, string path, List<string> batches)
+    private static async Task<Rate> HttpIngestRateAsync(string path, List<string> batches)
     {
-        var port = FreePort();
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "run", "--project", "src/OpsConsole", "-c", "Release", "--no-build", "--", "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning" })
-            info.ArgumentList.Add(arg);
-        info.Environment["ConnectionStrings__OpsConsole"] = $"Data Source={path}";
-        info.Environment["Ingestion__ApiKeys__0"] = Key;
-        using var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            http.DefaultRequestHeaders.Add("X-Api-Key", Key);
-            await WaitHealthyAsync(http);
-            // Warm-up (JIT tiers, connection pool, page cache): 20 batches under other names, not counted.
-            for (var w = 0; w < Math.Min(20, batches.Count); w++)
-                await PostAsync(http, batches[w].Replace("svc-", $"warm{w}-", StringComparison.Ordinal));
+        await using var console = await RunningConsole.StartAsync(path);
+        var http = console.Http;
+        // Warm-up (JIT tiers, connection pool, page cache): 20 batches under other names, not counted.
+        for (var w = 0; w < Math.Min(20, batches.Count); w++)
+            await PostAsync(http, batches[w].Replace("svc-", $"warm{w}-", StringComparison.Ordinal));
 
-            var next = -1;
-            long count = 0;
-            var watch = Stopwatch.StartNew();
-            var senders = Enumerable.Range(0, Senders).Select(async _ =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < batches.Count)
-                    Interlocked.Add(ref count, await PostAsync(http, batches[i]));
-            });
-            await Task.WhenAll(senders);
-            return new Rate(count, count / watch.Elapsed.TotalSeconds);
-        }
-        finally
+        var next = -1;
+        long count = 0;
+        var watch = Stopwatch.StartNew();
+        var senders = Enumerable.Range(0, Senders).Select(async _ =>
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < batches.Count)
+                Interlocked.Add(ref count, await PostAsync(http, batches[i]));
+        });
+        await Task.WhenAll(senders);
+        return new Rate(count, count / watch.Elapsed.TotalSeconds);
     }
 
     private static async Task<int> PostAsync(HttpClient http, string body)
@@ -169,33 +144,5 @@ public static class IngestBenchmark
         await using var db = new OpsDbContext(new DbContextOptionsBuilder<OpsDbContext>().UseSqlite(connectionString).Options);
         await db.Database.MigrateAsync();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the console did not become healthy");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "OpsConsole.sln"))) return dir.FullName;
-        throw new InvalidOperationException("run from inside the repository");
     }
 }

@@ -3,12 +3,16 @@ using OpsConsole.Benchmarks;
 
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- ingest [records]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- classifier
+// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- panels [panels] [records/s] [seconds]
 return args.FirstOrDefault() switch
 {
+    "panels" => await PanelsBenchmark.RunAsync(Arg(1, 50), Arg(2, 100), Arg(3, 60)),
     "ingest" => await IngestBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000),
     "classifier" => RunClassifier(args[1..]),
     _ => Usage(),
 };
+
+int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
 static int RunClassifier(string[] rest)
 {
@@ -18,6 +22,6 @@ static int RunClassifier(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] | classifier [BenchmarkDotNet options]");
+    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] | classifier [BenchmarkDotNet options] | panels [panels] [records/s] [seconds]");
     return 2;
 }

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace OpsConsole.Benchmarks;
+
+/// <summary>The console as operators run it (<c>dotnet run --no-build -c Release</c>) on a fresh SQLite file and a free loopback port.</summary>
+public sealed class RunningConsole : IAsyncDisposable
+{
+    public const string Key = "bench-key";
+
+    private readonly Process _process;
+
+    private RunningConsole(Process process, int port)
+    {
+        _process = process;
+        BaseUrl = $"http://127.0.0.1:{port}";
+        Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        Http.DefaultRequestHeaders.Add("X-Api-Key", Key);
+    }
+
+    public string BaseUrl { get; }
+    public HttpClient Http { get; }
+
+    public static async Task<RunningConsole> StartAsync(string databasePath, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryRoot(), RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "run", "--project", "src/OpsConsole", "-c", "Release", "--no-build", "--", "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning" })
+            info.ArgumentList.Add(arg);
+        info.Environment["ConnectionStrings__OpsConsole"] = $"Data Source={databasePath}";
+        info.Environment["Ingestion__ApiKeys__0"] = Key;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var console = new RunningConsole(process, port);
+        await console.WaitHealthyAsync();
+        return console;
+    }
+
+    /// <summary>A value from the console's own Prometheus metrics (prometheus-net's process and .NET collectors).</summary>
+    public async Task<double> MetricAsync(string name)
+    {
+        var text = await Http.GetStringAsync("/metrics");
+        var line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task WaitHealthyAsync()
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            try
+            {
+                if ((await Http.GetAsync("/healthz")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the console did not become healthy");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "OpsConsole.sln"))) return dir.FullName;
+        throw new InvalidOperationException("run from inside the repository");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
