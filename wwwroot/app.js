@@ -42,7 +42,9 @@ window.opsConsole.markInteractive = () => { document.body.dataset.interactive = 
     let pending = null;
     new MutationObserver(() => {
       const lost = badge.classList.contains("components-reconnect-rejected") || badge.classList.contains("components-reconnect-failed");
-      if (lost && !pending) pending = setInterval(() => fetch(location.href, { method: "HEAD" }).then(r => { if (r.ok) location.reload(); }).catch(() => {}), 5000);
+      // Reload once the console answers its liveness probe again (the page itself may need a token).
+      if (lost && !pending) pending = setInterval(() => fetch(new URL("healthz", document.baseURI), { cache: "no-store" })
+        .then(r => { if (r.ok) location.reload(); }).catch(() => {}), 3000);
     }).observe(badge, { attributes: true, attributeFilter: ["class"] });
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch); else watch();

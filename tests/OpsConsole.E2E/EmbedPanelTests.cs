@@ -1,4 +1,6 @@
+using Microsoft.Playwright;
 using OpsConsole.Tests;
+using OpsConsole.Tests.Infrastructure;
 
 namespace OpsConsole.E2E;
 
@@ -62,5 +64,58 @@ public sealed class EmbedPanelTests : IClassFixture<EmbedPanelTests.Server>
         Assert.Equal(0, await page.Locator(".mud-appbar, .mud-drawer, nav").CountAsync());
         Assert.Equal("rgb(255, 255, 255)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.embed')).backgroundColor"));
         await ConsoleServer.ScreenshotAsync(page, "23-summary-light");
+    }
+
+    [Fact]
+    public async Task The_builder_makes_a_token_previews_the_panel_and_gives_the_snippet()
+    {
+        var page = await _server.NewPageAsync();
+        await page.GotoAsync("/panels");
+        await ConsoleServer.WaitForInteractiveAsync(page);
+
+        await page.Locator(".token-label input").FillAsync("lobby wall");
+        await page.Locator(".token-create").ClickAsync();
+        var secret = (await page.Locator(".token-secret code").TextContentAsync())!.Trim();
+        Assert.StartsWith("emb_", secret);
+        var preview = page.FrameLocator(".panel-preview");
+        await preview.Locator(".panel-failing").WaitForAsync();
+        Assert.Contains($"token={secret}", await page.Locator(".panel-snippet textarea").InputValueAsync());
+        await ConsoleServer.ScreenshotAsync(page, "24-panels-builder");
+
+        var row = page.Locator("tr", new() { HasText = "lobby wall" });
+        await row.Locator(".token-revoke").ClickAsync();
+        await row.Locator("td", new() { HasText = "revoked" }).WaitForAsync();
+        var revoked = await _server.CreateClient().GetAsync($"/embed/failing?token={secret}");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, revoked.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_panel_shows_a_corner_badge_when_the_console_goes_away_and_reloads_itself_when_it_is_back()
+    {
+        var folder = Directory.CreateTempSubdirectory("opsconsole-restart-");
+        var database = Path.Combine(folder.FullName, "ops.db");
+        var first = ConsoleProcess.Start(database, "restart-key", null, "--Embed:AllowAnonymous=true");
+        await first.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        var port = first.Port;
+        var page = await _server.NewPageAsync();
+        await page.GotoAsync($"http://127.0.0.1:{port}/embed/failing");
+        await page.WaitForFunctionAsync("() => document.body.dataset.interactive === 'true'");
+
+        await first.DisposeAsync();
+        var badge = page.Locator("#components-reconnect-modal");
+        await badge.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 20_000 });
+        var box = await badge.BoundingBoxAsync();
+        Assert.True(box!.Width < 400 && box.Height < 100, $"the badge covers {box.Width}x{box.Height}");
+
+        await using var second = ConsoleProcess.Start(database, "restart-key", port, "--Embed:AllowAnonymous=true");
+        await second.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        using var api = second.CreateClient("restart-key");
+        var response = await api.PostAsync("/api/v1/container-exits?host=after-restart",
+            new StringContent(Samples.Read("docker/event-die-exit1-app-error-api152.json"), System.Text.Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+
+        await page.Locator("tr[data-instance*='after-restart']").WaitForAsync(new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => document.body.dataset.interactive === 'true'");
+        folder.Delete(recursive: true);
     }
 }

@@ -1,0 +1,33 @@
+namespace OpsConsole.Tests.Features.Instances;
+
+/// <summary>The home page as the server first renders it.</summary>
+public sealed class FailingPageTests
+{
+    [Fact]
+    public async Task An_empty_console_explains_how_to_send_records()
+    {
+        using var factory = new OpsConsoleFactory();
+
+        var html = await factory.CreateClient().GetStringAsync("/");
+
+        Assert.Contains("Nothing has been sent yet", html);
+        Assert.Contains("api/v1/container-exits?cluster=prod -H &quot;X-Api-Key: $KEY&quot;", html);
+    }
+
+    [Fact]
+    public async Task Filters_in_the_url_select_the_family_chip_and_counts_come_with_the_first_render()
+    {
+        using var factory = new OpsConsoleFactory();
+        var api = factory.CreateApiClient();
+        await api.PostOkAsync("/api/v1/container-exits?cluster=url", Samples.Read("k8s/pod-pending-unschedulable.json"));
+        await api.PostOkAsync("/api/v1/vm-events?cloud=url", Samples.Read("nova/server-fault-no-valid-host.json"));
+
+        var page = Runbooks.HtmlSafety.Parse(await factory.CreateClient().GetStringAsync("/?family=vm"));
+
+        var vm = page.QuerySelector(".family-chip[data-family='vm']")!;
+        Assert.Contains("mud-chip-filled", vm.ClassName);
+        Assert.Contains("1", vm.TextContent);
+        Assert.Contains("mud-chip-outlined", page.QuerySelector(".family-chip[data-family='container']")!.ClassName);
+        Assert.Null(page.QuerySelector(".empty-console"));
+    }
+}
