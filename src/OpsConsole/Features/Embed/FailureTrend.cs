@@ -34,8 +34,15 @@ public sealed class FailureTrend(IRecordChangeFeed feed, IDbContextFactory<OpsDb
     {
         _subscription = feed.Subscribe(records =>
         {
+            var perHour = new Dictionary<long, int>();
+            foreach (var record in records)
+                if (record.IsFailure) perHour[HourOf(record.ReceivedAt)] = perHour.GetValueOrDefault(HourOf(record.ReceivedAt)) + 1;
+            if (perHour.Count == 0) return;
             lock (_gate)
-                foreach (var record in records.Where(r => r.IsFailure)) Count(record.ReceivedAt);
+            {
+                foreach (var (hour, count) in perHour) _perHour[hour] = _perHour.GetValueOrDefault(hour) + count;
+                Expire();
+            }
         });
         return base.StartAsync(cancellationToken);
     }
@@ -59,13 +66,14 @@ public sealed class FailureTrend(IRecordChangeFeed feed, IDbContextFactory<OpsDb
         var primed = new List<(long Hour, int Count)>();
         while (await reader.ReadAsync(stoppingToken)) primed.Add((reader.GetInt64(0), reader.GetInt32(1)));
         lock (_gate)
+        {
             foreach (var (hour, count) in primed) _perHour[hour] = _perHour.GetValueOrDefault(hour) + count;
+            Expire();
+        }
     }
 
-    private void Count(DateTimeOffset at)
+    private void Expire()
     {
-        var hour = HourOf(at);
-        _perHour[hour] = _perHour.GetValueOrDefault(hour) + 1;
         var oldest = HourOf(clock.GetUtcNow()) - Hours;
         foreach (var stale in _perHour.Keys.Where(h => h <= oldest).ToList()) _perHour.Remove(stale);
     }

@@ -57,8 +57,12 @@ public sealed class SourceActivity : BackgroundService
     /// <summary>The part of an instance key naming where it reports from: cluster, host, cloud, region, app or unit.</summary>
     public static string OriginOf(string instanceKey, string source)
     {
-        var parts = instanceKey.Split('/');
-        return parts.Length > 2 && parts[0] is "aos" or "k8s" or "aca" or "docker" or "nova" or "maas" ? parts[1] : source;
+        // Runs for every ingested record: find the second segment without splitting the whole key.
+        var first = instanceKey.IndexOf('/');
+        var second = first < 0 ? -1 : instanceKey.IndexOf('/', first + 1);
+        if (second < 0) return source;
+        return instanceKey.AsSpan(0, first) is "aos" or "k8s" or "aca" or "docker" or "nova" or "maas"
+            ? instanceKey[(first + 1)..second] : source;
     }
 
     private IDisposable? _subscription;
@@ -83,10 +87,18 @@ public sealed class SourceActivity : BackgroundService
 
     private void Add(IReadOnlyList<EventRecord> records)
     {
+        // A batch usually comes from one sender: count per sender first, then touch the shared state once each.
+        var counts = new Dictionary<(string Source, string Origin, string Kind, long Minute), (int Count, DateTimeOffset Last)>();
+        foreach (var record in records)
+        {
+            var key = (record.Source, OriginOf(record.InstanceKey, record.Source), record.Kind, Minute(record.ReceivedAt));
+            var (count, last) = counts.GetValueOrDefault(key);
+            counts[key] = (count + 1, record.ReceivedAt > last ? record.ReceivedAt : last);
+        }
         lock (_gate)
         {
-            foreach (var record in records)
-                Count(record.Source, OriginOf(record.InstanceKey, record.Source), record.Kind, record.ReceivedAt, 1);
+            foreach (var ((source, origin, kind, _), (count, last)) in counts)
+                Count(source, origin, kind, last, count);
         }
     }
 
