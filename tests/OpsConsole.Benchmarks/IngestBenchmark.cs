@@ -44,7 +44,7 @@ public static class IngestBenchmark
         return 0;
     }
 
-    private sealed record Rate(long Records, double RecordsPerSecond);
+    internal sealed record Rate(long Records, double RecordsPerSecond);
 
     /// <summary>
     /// The same rows the console stores, written with plain prepared inserts into the same tables: per record one
@@ -54,7 +54,7 @@ public static class IngestBenchmark
     /// sameSettings false: Microsoft.Data.Sqlite as it comes (WAL from the migration, synchronous FULL, auto-checkpoint 1000);
     /// true: the console's own write-connection pragmas (synchronous NORMAL, checkpoints deferred).
     /// </remarks>
-    private static async Task<Rate> RawInsertRateAsync(string path, List<string> batches, bool sameSettings)
+    internal static async Task<Rate> RawInsertRateAsync(string path, List<string> batches, bool sameSettings)
     {
         var connectionString = $"Data Source={path}";
         await MigrateAsync(connectionString);

@@ -106,7 +106,8 @@ public sealed class InstanceQueries(IDbContextFactory<OpsDbContext> databases)
 
     private static IQueryable<InstanceState> Filter(OpsDbContext db, IQueryable<InstanceState> query, FailingFilter f)
     {
-        if (!f.IncludeMuted)
+        // Usually nothing is muted: then the per-row NOT EXISTS is skipped (it is a third of the list's time at 15k instances).
+        if (!f.IncludeMuted && db.Acknowledgements.Any(a => a.Status == InstanceAcknowledgement.Muted))
             query = query.Where(s => !db.Acknowledgements.Any(a => a.InstanceKey == s.InstanceKey && a.Status == InstanceAcknowledgement.Muted));
         if (f.Kind is { Length: > 0 } kind) query = query.Where(s => s.Kind == kind);
         if (f.Source is { Length: > 0 } source) query = query.Where(s => s.Source == source);
