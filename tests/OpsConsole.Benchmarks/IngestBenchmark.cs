@@ -114,7 +114,7 @@ public static class IngestBenchmark
         var http = console.Http;
         // Warm-up (JIT tiers, connection pool, page cache): 20 batches under other names, not counted.
         for (var w = 0; w < Math.Min(20, batches.Count); w++)
-            await PostAsync(http, batches[w].Replace("svc-", $"warm{w}-", StringComparison.Ordinal));
+            await RunningConsole.PostContainerExitsAsync(http, batches[w].Replace("svc-", $"warm{w}-", StringComparison.Ordinal));
 
         var next = -1;
         long count = 0;
@@ -123,20 +123,10 @@ public static class IngestBenchmark
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < batches.Count)
-                Interlocked.Add(ref count, await PostAsync(http, batches[i]));
+                Interlocked.Add(ref count, await RunningConsole.PostContainerExitsAsync(http, batches[i]));
         });
         await Task.WhenAll(senders);
         return new Rate(count, count / watch.Elapsed.TotalSeconds);
-    }
-
-    private static async Task<int> PostAsync(HttpClient http, string body)
-    {
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync("/api/v1/container-exits", content);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {text}");
-        using var document = System.Text.Json.JsonDocument.Parse(text);
-        return document.RootElement.GetProperty("accepted").GetInt32();
     }
 
     private static async Task MigrateAsync(string connectionString)

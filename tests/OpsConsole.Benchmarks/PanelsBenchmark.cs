@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
 
@@ -21,7 +20,7 @@ public static class PanelsBenchmark
         await using var console = await RunningConsole.StartAsync(Path.Combine(directory, "panels.db"),
             new Dictionary<string, string> { ["Embed__Tokens__0"] = Token });
         // Some history so panels have rows to show.
-        foreach (var batch in Workload.Batches(2_000, 500)) await PostAsync(console.Http, batch);
+        foreach (var batch in Workload.Batches(2_000, 500)) await RunningConsole.PostContainerExitsAsync(console.Http, batch);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -54,7 +53,7 @@ public static class PanelsBenchmark
         {
             var due = TimeSpan.FromMilliseconds(tick * 100);
             if (wall.Elapsed < due) await Task.Delay(due - wall.Elapsed);
-            sent += await PostAsync(console.Http, StreamBatch(tick, perTick));
+            sent += await RunningConsole.PostContainerExitsAsync(console.Http, StreamBatch(tick, perTick));
         }
         var cpuAfter = await console.MetricAsync("process_cpu_seconds_total");
         var elapsed = wall.Elapsed.TotalSeconds;
@@ -99,16 +98,6 @@ public static class PanelsBenchmark
         ["source"] = "stream", ["cluster"] = "bench", ["namespace"] = "load", ["instance"] = $"stream-{tick}-{i}", ["container"] = "app",
         ["exitCode"] = 1, ["reason"] = "Error", ["message"] = "process exited", ["finishedAt"] = DateTimeOffset.UtcNow.ToString("O"),
     }));
-
-    private static async Task<int> PostAsync(HttpClient http, string body)
-    {
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync("/api/v1/container-exits", content);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {text}");
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.GetProperty("accepted").GetInt32();
-    }
 
     private static string Mb(double bytes) => $"{bytes / 1024 / 1024:F1} MB";
 }

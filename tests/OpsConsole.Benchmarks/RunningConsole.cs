@@ -41,6 +41,17 @@ public sealed class RunningConsole : IAsyncDisposable
         return console;
     }
 
+    /// <summary>Posts a container-exit batch; returns how many records the console accepted.</summary>
+    public static async Task<int> PostContainerExitsAsync(HttpClient http, string body)
+    {
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync("/api/v1/container-exits", content);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {text}");
+        using var document = System.Text.Json.JsonDocument.Parse(text);
+        return document.RootElement.GetProperty("accepted").GetInt32();
+    }
+
     /// <summary>A value from the console's own Prometheus metrics (prometheus-net's process and .NET collectors).</summary>
     public async Task<double> MetricAsync(string name)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OpsConsole.Tests;
+using OpsConsole.Tests.Infrastructure;
 
 namespace OpsConsole.E2E;
 
@@ -48,7 +49,7 @@ public class ConsoleServer : OpsConsoleFactory, IAsyncLifetime
     /// <summary>Saves a screenshot under tests/OpsConsole.E2E/screenshots (git-ignored) for a human to look at.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
-        var folder = Path.Combine(RepositoryRoot(), "tests", "OpsConsole.E2E", "screenshots");
+        var folder = Path.Combine(Repository.Root, "tests", "OpsConsole.E2E", "screenshots");
         System.IO.Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
@@ -62,13 +63,6 @@ public class ConsoleServer : OpsConsoleFactory, IAsyncLifetime
         Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } configured ? configured
         : File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium"
         : throw new InvalidOperationException("Debian's chromium is required (apt-get install -y chromium); .ci/run installs it.");
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "OpsConsole.sln"))) return dir.FullName;
-        return AppContext.BaseDirectory;
-    }
 
     async Task IAsyncLifetime.DisposeAsync()
     {

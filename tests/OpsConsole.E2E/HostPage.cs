@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using OpsConsole.Tests.Infrastructure;
 
 namespace OpsConsole.E2E;
 
@@ -11,7 +11,7 @@ public sealed class HostPage : IDisposable
 
     private HostPage(string html)
     {
-        var port = FreePort();
+        var port = ConsoleProcess.FreePort();
         Url = $"http://127.0.0.1:{port}/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
@@ -39,13 +39,6 @@ public sealed class HostPage : IDisposable
             await context.Response.OutputStream.WriteAsync(body);
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public void Dispose() => _listener.Close();
