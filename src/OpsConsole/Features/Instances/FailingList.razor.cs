@@ -69,7 +69,8 @@ public partial class FailingList
     private async Task LoadCountsAsync()
     {
         _familyCounts = await Instances.FailingByFamilyAsync(_view.ToFilter(Clock.GetUtcNow()), CancellationToken.None);
-        _empty = _familyCounts.Count == 0 && (await Instances.SourcesAsync(CancellationToken.None)).Count == 0;
+        // Nothing failing and no source ever seen: nothing has been sent yet.
+        _empty = _familyCounts.Count == 0 && _sources.Count == 0;
     }
 
     private async Task RefreshAsync()

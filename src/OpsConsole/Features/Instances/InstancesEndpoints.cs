@@ -37,18 +37,27 @@ public static class InstancesEndpoints
         return TypedResults.Ok(await queries.FailingAsync(filter, sortBy, descending, offset ?? 0, limit ?? 50, cancellationToken));
     }
 
-    private const string AcknowledgementSuffix = "/acknowledgement";
+    /// <summary>
+    /// Instance keys contain slashes, so routes take the rest of the path: "{key}/{resource}". Gives the key when the
+    /// path ends with the resource, else the problem naming the expected shape.
+    /// </summary>
+    private static bool TryKey(string path, string resource, out string key, out ProblemHttpResult? problem)
+    {
+        var suffix = "/" + resource;
+        var matches = path.EndsWith(suffix, StringComparison.Ordinal);
+        key = matches ? Uri.UnescapeDataString(path[..^suffix.Length]) : "";
+        problem = matches ? null : Problems.NotFound($"Use /api/v1/instances/{{key}}/{resource}.");
+        return matches;
+    }
 
     private static async Task<Results<Ok<InstanceAcknowledgement>, ProblemHttpResult>> AcknowledgeAsync(
         string path, AcknowledgementRequest? body, InstanceAcknowledgements acknowledgements, CancellationToken cancellationToken)
     {
-        if (!path.EndsWith(AcknowledgementSuffix, StringComparison.Ordinal))
-            return Problems.NotFound("Use /api/v1/instances/{key}/acknowledgement.");
+        if (!TryKey(path, "acknowledgement", out var key, out var problem)) return problem!;
         if (body?.Status is not (InstanceAcknowledgement.Acknowledged or InstanceAcknowledgement.Muted))
             return Problems.BadRequest("'status' must be 'acknowledged' or 'muted'.", field: "status", title: "Bad acknowledgement");
         try
         {
-            var key = Uri.UnescapeDataString(path[..^AcknowledgementSuffix.Length]);
             return TypedResults.Ok(await acknowledgements.SetAsync(key, body.Status, body.Note, by: null, cancellationToken));
         }
         catch (KeyNotFoundException e)
@@ -60,9 +69,8 @@ public static class InstancesEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> ClearAcknowledgementAsync(
         string path, InstanceAcknowledgements acknowledgements, CancellationToken cancellationToken)
     {
-        if (!path.EndsWith(AcknowledgementSuffix, StringComparison.Ordinal))
-            return Problems.NotFound("Use /api/v1/instances/{key}/acknowledgement.");
-        await acknowledgements.ClearAsync(Uri.UnescapeDataString(path[..^AcknowledgementSuffix.Length]), cancellationToken);
+        if (!TryKey(path, "acknowledgement", out var key, out var problem)) return problem!;
+        await acknowledgements.ClearAsync(key, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -70,10 +78,7 @@ public static class InstancesEndpoints
         string path, InstanceQueries instances, RecordQueries records, RunbookProgress runbookProgress, int? limit,
         CancellationToken cancellationToken)
     {
-        const string suffix = "/timeline";
-        if (!path.EndsWith(suffix, StringComparison.Ordinal))
-            return Problems.NotFound("Use /api/v1/instances/{key}/timeline.");
-        var key = Uri.UnescapeDataString(path[..^suffix.Length]);
+        if (!TryKey(path, "timeline", out var key, out var problem)) return problem!;
         var state = await instances.FindAsync(key, cancellationToken);
         if (state is null) return Problems.NotFound($"No instance '{key}'.");
         return TypedResults.Ok(new InstanceTimeline(state, await records.TimelineAsync(key, limit ?? 500, cancellationToken),
