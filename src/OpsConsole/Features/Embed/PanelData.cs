@@ -26,9 +26,9 @@ public sealed class PanelData : IDisposable
     private readonly SourceActivity _sources;
     private readonly FailureTrend _trend;
     private readonly TimeProvider _clock;
-    private readonly IDisposable _subscription;
+    private readonly LiveRefresh _live;
+    private readonly ITimer _tick;
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _cache = new();
-    private int _scheduled;
 
     public PanelData(IRecordChangeFeed feed, InstanceQueries instances, RecordQueries records, SourceActivity sources, FailureTrend trend, TimeProvider clock)
     {
@@ -37,12 +37,15 @@ public sealed class PanelData : IDisposable
         _sources = sources;
         _trend = trend;
         _clock = clock;
-        _subscription = feed.Subscribe(_ => Schedule());
+        // Drop every cached view at most once a second; the first panel to ask recomputes it, the others share that result.
+        _live = new LiveRefresh(feed, _ => true, () =>
+        {
+            Invalidate();
+            return Task.CompletedTask;
+        }, Coalesce);
         // Relative times and silence change without new records, so panels also re-read on a clock.
-        _tick = clock.CreateTimer(_ => Tick(), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        _tick = clock.CreateTimer(_ => Invalidate(), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
     }
-
-    private readonly ITimer _tick;
 
     /// <summary>Raised (on a pool thread) when panels should re-read; at most once per second.</summary>
     public event Action? Changed;
@@ -71,20 +74,7 @@ public sealed class PanelData : IDisposable
         return entry.Value;
     }
 
-    private void Schedule()
-    {
-        if (Interlocked.Exchange(ref _scheduled, 1) == 1) return;
-        _ = Task.Run(async () =>
-        {
-            await Task.Delay(Coalesce);
-            Volatile.Write(ref _scheduled, 0);
-            // Drop every cached view; the first panel to ask recomputes it, the others share that result.
-            _cache.Clear();
-            Changed?.Invoke();
-        });
-    }
-
-    private void Tick()
+    private void Invalidate()
     {
         _cache.Clear();
         Changed?.Invoke();
@@ -92,7 +82,7 @@ public sealed class PanelData : IDisposable
 
     public void Dispose()
     {
-        _subscription.Dispose();
+        _live.Dispose();
         _tick.Dispose();
     }
 }
