@@ -35,8 +35,9 @@ public static class CategoriesEndpoints
         var records = await db.Records.AsNoTracking().GroupBy(r => r.Category)
             .Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var sections = runbooks.Sections; // one read: each checks the local runbook folder
         return TypedResults.Ok(Taxonomy.All.Select(c => new CategoryDto(c.Id, c.Family, c.Title,
             failing.GetValueOrDefault(c.Id), records.GetValueOrDefault(c.Id),
-            runbooks.Find(c.Id) is null ? null : $"{baseUrl}/runbooks/{Uri.EscapeDataString(c.Id)}")));
+            !sections.ContainsKey(c.Id) ? null : $"{baseUrl}/runbooks/{Uri.EscapeDataString(c.Id)}")));
     }
 }

@@ -11,7 +11,7 @@ namespace OpsConsole.Features.Embed;
 /// </summary>
 public sealed class EmbedTokenStore(IOptions<EmbedOptions> options, IDbContextFactory<OpsDbContext> databases, TimeProvider clock)
 {
-    private readonly byte[][] _configured = [.. options.Value.Tokens.Where(t => !string.IsNullOrWhiteSpace(t)).Select(Hash)];
+    private readonly byte[][] _configured = [.. options.Value.Tokens.Where(t => !string.IsNullOrWhiteSpace(t)).Select(Secrets.Hash)];
     private byte[][] _stored = [];
 
     public async Task InitializeAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
@@ -25,7 +25,7 @@ public sealed class EmbedTokenStore(IOptions<EmbedOptions> options, IDbContextFa
         var token = new EmbedToken
         {
             Label = string.IsNullOrWhiteSpace(label) ? "wall screen" : label.Trim()[..Math.Min(label.Trim().Length, 200)],
-            TokenHash = Hash(secret),
+            TokenHash = Secrets.Hash(secret),
             Hint = secret[^4..],
             CreatedAt = clock.GetUtcNow(),
         };
@@ -62,5 +62,4 @@ public sealed class EmbedTokenStore(IOptions<EmbedOptions> options, IDbContextFa
         Volatile.Write(ref _stored, [.. active]);
     }
 
-    private static byte[] Hash(string token) => Secrets.Hash(token);
 }

@@ -14,7 +14,7 @@ public sealed partial class ApiKeyStore(IOptions<IngestionOptions> options, IDbC
     TimeProvider clock, ILogger<ApiKeyStore> logger)
 {
     private readonly Lock _gate = new();
-    private byte[][] _hashes = [.. options.Value.ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(Hash)];
+    private byte[][] _hashes = [.. options.Value.ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(Secrets.Hash)];
 
     public bool HasConfiguredKeys => options.Value.ApiKeys.Any(k => !string.IsNullOrWhiteSpace(k));
 
@@ -27,7 +27,7 @@ public sealed partial class ApiKeyStore(IOptions<IngestionOptions> options, IDbC
         if (HasConfiguredKeys || stored.Count > 0) return;
 
         var key = NewKey();
-        db.ApiKeys.Add(new ApiKey { Label = "generated at first start", KeyHash = Hash(key), CreatedAt = clock.GetUtcNow() });
+        db.ApiKeys.Add(new ApiKey { Label = "generated at first start", KeyHash = Secrets.Hash(key), CreatedAt = clock.GetUtcNow() });
         await db.SaveChangesAsync(cancellationToken);
         AddLocal(key);
         LogGeneratedKey(logger, key,
@@ -37,7 +37,7 @@ public sealed partial class ApiKeyStore(IOptions<IngestionOptions> options, IDbC
     /// <summary>Accepts a key for this process only (not stored); used for the demo feeder.</summary>
     public void AddLocal(string key)
     {
-        var hash = Hash(key);
+        var hash = Secrets.Hash(key);
         lock (_gate) _hashes = [.. _hashes, hash];
     }
 
@@ -45,7 +45,6 @@ public sealed partial class ApiKeyStore(IOptions<IngestionOptions> options, IDbC
 
     public static string NewKey() => Secrets.New("ops_");
 
-    private static byte[] Hash(string key) => Secrets.Hash(key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No ingestion key was configured, so one was generated. It is shown only this once; only its hash is stored. Key: {Key}  Try: {Curl}")]
     private static partial void LogGeneratedKey(ILogger logger, string key, string curl);

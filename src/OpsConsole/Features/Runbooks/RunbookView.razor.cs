@@ -18,9 +18,6 @@ public partial class RunbookView
     /// <summary>Called when the operator ticks or unticks a step (guided mode only).</summary>
     [Parameter] public EventCallback<RunbookStepChange> OnStepChanged { get; set; }
 
-    /// <summary>Shows the family background above the section.</summary>
-    [Parameter] public bool ShowIntro { get; set; } = true;
-
     private IReadOnlyDictionary<string, string>? Values { get; set; }
 
     private bool MissingPlaceholders => _blocks.Any(b => b.Html.Contains("placeholder missing", StringComparison.Ordinal));
