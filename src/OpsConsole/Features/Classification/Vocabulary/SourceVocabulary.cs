@@ -1,0 +1,223 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using OpsConsole.Features.Records;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace OpsConsole.Features.Classification.Vocabulary;
+
+/// <summary>One upstream identifier and what it means in the taxonomy.</summary>
+public sealed record VocabularyEntry(string Identifier, string Category, string Severity, IReadOnlyDictionary<string, string> Facts);
+
+/// <summary>Which entry of which table matched, and the record field and value it was found in.</summary>
+public readonly record struct VocabularyMatch(string Source, VocabularyTable Table, VocabularyEntry Entry, string Field, string Value)
+{
+    public string RuleId => $"vocabulary:{Source}/{Table.Name}";
+
+    /// <summary>"errorCode=NoValidHost (nova exception NoValidHost)": the field, its value and the identifier it matched.</summary>
+    public string Evidence => Table.IsExact
+        ? $"{Field}={Value} ({Source} {Table.Name})"
+        : $"{Field}~\"{Value}\" ({Source} {Table.Name})";
+
+    public Classification ToClassification() => new(Entry.Category, Entry.Severity, RuleId, Evidence);
+}
+
+/// <summary>One table of a vocabulary, compiled: a case-insensitive dictionary (exact) or one phrase scanner (word).</summary>
+public sealed class VocabularyTable
+{
+    private readonly (string Name, Func<EventRecord, string?> Read)[] _fields;
+    private readonly Dictionary<string, VocabularyEntry> _entries;
+    private readonly Regex? _phrases;
+
+    public string Name { get; }
+    public bool IsExact { get; }
+    public IReadOnlyList<string> LookIn { get; }
+    public IReadOnlyCollection<VocabularyEntry> Entries => _entries.Values;
+
+    internal VocabularyTable(string name, bool exact, IReadOnlyList<string> lookIn, IEnumerable<VocabularyEntry> entries, TimeSpan regexTimeout)
+    {
+        Name = name;
+        IsExact = exact;
+        LookIn = lookIn;
+        _fields = [.. lookIn.Select(f => RecordFields.TryGet(f, out var read) ? (f, read) : throw new InvalidOperationException(f))];
+        _entries = new Dictionary<string, VocabularyEntry>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in entries) _entries[exact ? entry.Identifier : NormalisePhrase(entry.Identifier)] = entry;
+        if (!exact) _phrases = PhraseScanner(_entries.Keys, regexTimeout);
+    }
+
+    public bool TryMatch(EventRecord record, string source, out VocabularyMatch match)
+    {
+        foreach (var (field, read) in _fields)
+        {
+            if (read(record) is not { Length: > 0 } value) continue;
+            if (IsExact ? TryExact(value, out var entry) : TryPhrase(value, out entry, out value))
+            {
+                match = new VocabularyMatch(source, this, entry, field, value);
+                return true;
+            }
+        }
+        match = default;
+        return false;
+    }
+
+    private bool TryExact(string value, out VocabularyEntry entry)
+    {
+        var trimmed = value.Trim();
+        if (_entries.TryGetValue(trimmed, out entry!)) return true;
+        // Exception classes often arrive qualified ("nova.exception.NoValidHost"); the class name is what the table keys.
+        var dot = trimmed.LastIndexOf('.');
+        return dot > 0 && dot < trimmed.Length - 1 && !trimmed.Contains(' ') && _entries.TryGetValue(trimmed[(dot + 1)..], out entry!);
+    }
+
+    private bool TryPhrase(string text, out VocabularyEntry entry, out string found)
+    {
+        entry = null!;
+        found = "";
+        try
+        {
+            var m = _phrases!.Match(text);
+            if (!m.Success) return false;
+            found = m.Value;
+            return _entries.TryGetValue(NormalisePhrase(m.Value), out entry!);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // A pathological message must not fail ingestion; the table simply does not match it.
+            return false;
+        }
+    }
+
+    /// <summary>Phrases compare ignoring case and with any run of white space as one space.</summary>
+    internal static string NormalisePhrase(string phrase)
+    {
+        var text = new StringBuilder(phrase.Length);
+        var space = false;
+        foreach (var c in phrase.Trim())
+        {
+            if (char.IsWhiteSpace(c)) { space = true; continue; }
+            if (space) text.Append(' ');
+            space = false;
+            text.Append(char.ToLowerInvariant(c));
+        }
+        return text.ToString();
+    }
+
+    private static Regex PhraseScanner(IEnumerable<string> phrases, TimeSpan timeout)
+    {
+        // One alternation for the whole table, longest phrase first so "Failed to allocate the network(s)" beats
+        // "Failed to allocate"; a phrase that starts or ends with a word character must stand as a whole word there.
+        var alternatives = phrases.OrderByDescending(p => p.Length).ThenBy(p => p, StringComparer.Ordinal).Select(p =>
+        {
+            var body = string.Join(@"\s+", p.Split(' ').Select(Regex.Escape));
+            var before = char.IsLetterOrDigit(p[0]) || p[0] == '_' ? @"(?<![\w])" : "";
+            var after = char.IsLetterOrDigit(p[^1]) || p[^1] == '_' ? @"(?![\w])" : "";
+            return before + body + after;
+        });
+        return new Regex(string.Join('|', alternatives),
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, timeout);
+    }
+}
+
+/// <summary>
+/// A source system's vocabulary: its own identifiers (exception classes, event reasons, error codes, fixed
+/// phrases) in tables tried in file order. Loading validates every table and entry and names the file, the
+/// table and the entry of any problem.
+/// </summary>
+public sealed class SourceVocabulary
+{
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .Build();
+
+    public string Source { get; }
+    public string Origin { get; }
+    public IReadOnlyList<VocabularyTable> Tables { get; }
+
+    private SourceVocabulary(string source, string origin, IReadOnlyList<VocabularyTable> tables)
+    {
+        Source = source;
+        Origin = origin;
+        Tables = tables;
+    }
+
+    /// <summary>The first table (in file order) that knows an identifier in the record.</summary>
+    public bool TryMatch(EventRecord record, out VocabularyMatch match)
+    {
+        foreach (var table in Tables)
+            if (table.TryMatch(record, Source, out match)) return true;
+        match = default;
+        return false;
+    }
+
+    public static SourceVocabulary Load(string origin, string yaml, TimeSpan? regexTimeout = null)
+    {
+        VocabularyFile file;
+        try
+        {
+            file = Yaml.Deserialize<VocabularyFile>(yaml) ?? throw new RuleValidationException($"{origin}: the file is empty");
+        }
+        catch (YamlException ex)
+        {
+            throw new RuleValidationException($"{origin}: line {ex.Start.Line}, column {ex.Start.Column}: {ex.InnerException?.Message ?? ex.Message}");
+        }
+        if (string.IsNullOrWhiteSpace(file.Source)) throw new RuleValidationException($"{origin}: has no 'source'");
+        if (file.Tables is not { Count: > 0 }) throw new RuleValidationException($"{origin}: has no tables");
+
+        var timeout = regexTimeout ?? TimeSpan.FromMilliseconds(500);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var tables = new List<VocabularyTable>();
+        for (var i = 0; i < file.Tables.Count; i++)
+        {
+            var table = file.Tables[i];
+            var where = table?.Name is { Length: > 0 } n ? $"table '{n}'" : $"table #{i + 1}";
+            try
+            {
+                tables.Add(Compile(table, names, timeout));
+            }
+            catch (RuleValidationException ex)
+            {
+                throw new RuleValidationException($"{origin}: {where} {ex.Message}");
+            }
+        }
+        return new SourceVocabulary(file.Source, origin, tables);
+    }
+
+    private static VocabularyTable Compile(VocabularyTableDefinition? table, HashSet<string> names, TimeSpan timeout)
+    {
+        if (table is null) throw new RuleValidationException("is empty");
+        if (string.IsNullOrWhiteSpace(table.Name)) throw new RuleValidationException("has no name");
+        if (!names.Add(table.Name)) throw new RuleValidationException("is defined twice");
+        var exact = table.Match switch
+        {
+            "exact" => true,
+            "word" => false,
+            _ => throw new RuleValidationException($"has match '{table.Match}'; use exact or word"),
+        };
+        if (table.LookIn is not { Count: > 0 }) throw new RuleValidationException("has no 'lookIn' fields");
+        foreach (var field in table.LookIn)
+            if (field is null || !RecordFields.TryGet(field, out _))
+                throw new RuleValidationException($"looks in '{field}'; fields are {string.Join(", ", RecordFields.Names)}");
+        if (table.Entries is not { Count: > 0 }) throw new RuleValidationException("has no entries");
+
+        var entries = new List<VocabularyEntry>(table.Entries.Count);
+        foreach (var (identifier, facts) in table.Entries)
+        {
+            if (string.IsNullOrWhiteSpace(identifier)) throw new RuleValidationException("has an entry with an empty identifier");
+            if (facts is null) throw new RuleValidationException($"entry '{identifier}' is empty");
+            facts.TryGetValue("category", out var category);
+            facts.TryGetValue("severity", out var severity);
+            if (category is null || !Taxonomy.IsKnown(category))
+                throw new RuleValidationException($"entry '{identifier}' names category '{category}', which is not in the taxonomy");
+            if (severity is null || !Taxonomy.Severities.Contains(severity))
+                throw new RuleValidationException($"entry '{identifier}' has severity '{severity}'; use one of {string.Join(", ", Taxonomy.Severities)}");
+            var rest = facts.Where(f => f.Key is not "category" and not "severity" && f.Value is not null)
+                .ToDictionary(f => f.Key, f => f.Value!, StringComparer.Ordinal);
+            entries.Add(new VocabularyEntry(identifier.Trim(), category, severity, rest));
+        }
+        var duplicate = entries.GroupBy(e => exact ? e.Identifier : VocabularyTable.NormalisePhrase(e.Identifier), StringComparer.OrdinalIgnoreCase)
+            .FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new RuleValidationException($"lists '{duplicate.Key}' more than once");
+        return new VocabularyTable(table.Name, exact, [.. table.LookIn!.Select(f => f!)], entries, timeout);
+    }
+}
