@@ -21,7 +21,7 @@ public class ClassifierBenchmark
     public void Setup()
     {
         var root = SamplesRoot();
-        _rules = RuleSet.Load([("rules.yaml", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, IncidentClassifier.ShippedRulesFile)))]);
+        _rules = RuleSet.Load(IncidentClassifier.ShippedRuleFiles());
         var parsed = new List<EventRecord>();
         foreach (var file in Directory.EnumerateFiles(root, "*.json*", SearchOption.AllDirectories).Where(f => !f.EndsWith("labels.json", StringComparison.Ordinal)))
         {

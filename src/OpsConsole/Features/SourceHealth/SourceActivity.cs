@@ -1,10 +1,9 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
 using OpsConsole.Features.Records;
+using OpsConsole.Sources;
 
-namespace OpsConsole.Features.Sources;
+namespace OpsConsole.Features.SourceHealth;
 
 /// <summary>One sender as the Sources page lists it: a source and where it reports from (cluster, host, cloud, region, unit).</summary>
 public sealed record SourceSummary(string Source, string Origin, string Kind, DateTimeOffset LastSeenAt, int LastHour, bool IsSilent);
@@ -16,16 +15,16 @@ public sealed record SourceSummary(string Source, string Origin, string Kind, Da
 public sealed class SourceActivity : BackgroundService
 {
     private readonly IRecordChangeFeed _feed;
-    private readonly IDbContextFactory<OpsDbContext> _databases;
+    private readonly IRecordStore _store;
     private readonly IOptionsMonitor<SourcesOptions> _options;
     private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Source, string Origin), Activity> _activity = [];
 
-    public SourceActivity(IRecordChangeFeed feed, IDbContextFactory<OpsDbContext> databases, IOptionsMonitor<SourcesOptions> options, TimeProvider clock)
+    public SourceActivity(IRecordChangeFeed feed, IRecordStore store, IOptionsMonitor<SourcesOptions> options, TimeProvider clock)
     {
         _feed = feed;
-        _databases = databases;
+        _store = store;
         _options = options;
         _clock = clock;
     }
@@ -54,16 +53,9 @@ public sealed class SourceActivity : BackgroundService
         }
     }
 
-    /// <summary>The part of an instance key naming where it reports from: cluster, host, cloud, region, app or unit.</summary>
-    public static string OriginOf(string instanceKey, string source)
-    {
-        // Runs for every ingested record: find the second segment without splitting the whole key.
-        var first = instanceKey.IndexOf('/');
-        var second = first < 0 ? -1 : instanceKey.IndexOf('/', first + 1);
-        if (second < 0) return source;
-        return instanceKey.AsSpan(0, first) is "aos" or "k8s" or "aca" or "docker" or "nova" or "maas"
-            ? instanceKey[(first + 1)..second] : source;
-    }
+    /// <summary>Where an instance reports from (cluster, host, cloud, region, app or unit), as its source's profile says.</summary>
+    private static string OriginOf(string source, string kind, IReadOnlyList<IdentityPart> parts) =>
+        SourceProfiles.For(source, kind).OriginOf(parts, source);
 
     private IDisposable? _subscription;
 
@@ -91,7 +83,8 @@ public sealed class SourceActivity : BackgroundService
         var counts = new Dictionary<(string Source, string Origin, string Kind, long Minute), (int Count, DateTimeOffset Last)>();
         foreach (var record in records)
         {
-            var key = (record.Source, OriginOf(record.InstanceKey, record.Source), record.Kind, Minute(record.ReceivedAt));
+            // Runs for every ingested record: the parser's parts are still in memory, nothing is parsed again.
+            var key = (record.Source, OriginOf(record.Source, record.Kind, InstanceIdentity.PartsOf(record)), record.Kind, Minute(record.ReceivedAt));
             var (count, last) = counts.GetValueOrDefault(key);
             counts[key] = (count + 1, record.ReceivedAt > last ? record.ReceivedAt : last);
         }
@@ -104,34 +97,16 @@ public sealed class SourceActivity : BackgroundService
 
     private async Task PrimeAsync(CancellationToken cancellationToken)
     {
-        var hourAgo = (_clock.GetUtcNow() - TimeSpan.FromHours(1)).ToUnixTimeMilliseconds();
-        await using var db = await _databases.CreateDbContextAsync(cancellationToken);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
         // Older origins come from the instance states (one row per instance; their time is the source's own, close
         // enough for "last seen" beyond the hour); the last hour's counts from the records received in it.
-        var rows = new List<(string Source, string Key, string Kind, long At, bool Counted)>();
-        foreach (var (sql, counted) in new[]
-                 {
-                     ("SELECT Source, InstanceKey, Kind, LastSeenAt FROM instance_states", false),
-                     ("SELECT Source, InstanceKey, Kind, ReceivedAt FROM records WHERE ReceivedAt >= $since", true),
-                 })
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("$since", hourAgo);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), counted));
-        }
+        var sightings = await _store.SendersAsync(_clock.GetUtcNow() - TimeSpan.FromHours(1), cancellationToken);
         lock (_gate)
         {
-            foreach (var (source, key, kind, at, counted) in rows)
+            foreach (var seen in sightings)
             {
-                var origin = OriginOf(key, source);
-                var time = DateTimeOffset.FromUnixTimeMilliseconds(at);
-                if (counted) Count(source, origin, kind, time, 1);
-                else Touch(source, origin, kind, time);
+                var origin = OriginOf(seen.Source, seen.Kind, InstanceIdentity.Read(seen.Identity, seen.InstanceKey));
+                if (seen.Counted) Count(seen.Source, origin, seen.Kind, seen.At, 1);
+                else Touch(seen.Source, origin, seen.Kind, seen.At);
             }
         }
     }

@@ -1,4 +1,4 @@
-namespace OpsConsole.Features.Sources;
+namespace OpsConsole.Features.SourceHealth;
 
 public static class SourcesExtensions
 {

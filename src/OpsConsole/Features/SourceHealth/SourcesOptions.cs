@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace OpsConsole.Features.Sources;
+namespace OpsConsole.Features.SourceHealth;
 
 public sealed class SourcesOptions
 {

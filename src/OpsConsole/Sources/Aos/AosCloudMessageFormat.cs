@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using OpsConsole.Features.Ingestion.Parsing;
 using OpsConsole.Features.Records;
 
-namespace OpsConsole.Features.Ingestion.Formats;
+namespace OpsConsole.Sources.Aos;
 
 /// <summary>
 /// Aos cloud-protocol messages (<c>{header, data}</c>): <c>unitStatus</c> (full and delta) and <c>alerts</c>,
@@ -10,7 +10,7 @@ namespace OpsConsole.Features.Ingestion.Formats;
 /// </summary>
 public sealed partial class AosCloudMessageFormat : IPayloadFormat
 {
-    public const string SourceName = "aos";
+    public const string SourceName = AosProfile.SourceName;
 
     // Index of the Aos error enum (aos_core_lib_cpp error.hpp); unknown codes stay visible as "unknown".
     private static readonly string[] ErrorNames =
@@ -19,11 +19,11 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
         "eAlreadyExist", "eWrongState", "eInvalidChecksum", "eAlreadyLoggedIn", "eNotSupported", "eEOF", "eCanceled",
     ];
 
-    public string Name => "aos";
+    public string Name => AosProfile.SourceName;
 
-    public bool Matches(JsonNode node) => node.Obj("header") is not null && node.Obj("data") is not null;
+    public bool Matches(PayloadNode node) => node.Obj("header") is not null && node.Obj("data") is not null;
 
-    public void Parse(JsonNode node, ParseContext context)
+    public void Parse(PayloadNode node, ParseContext context)
     {
         var header = node.RequiredObj("header");
         var data = node.RequiredObj("data");
@@ -47,7 +47,7 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
         public string Format(string type) => $"aos-{type}-v{Version}";
     }
 
-    private static void ParseUnitStatus(JsonNode data, Message message, ParseContext context)
+    private static void ParseUnitStatus(PayloadNode data, Message message, ParseContext context)
     {
         var format = message.Format("unitstatus");
 
@@ -55,8 +55,9 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
         {
             var state = config.Str("state") ?? config.Str("status");
             if (!IsFailedState(state) && config.Obj("errorInfo") is null) continue;
+            var (key, parts) = UnitPart(message, "unit-config");
             var record = context.Add(config, SourceName, format, "unit-config",
-                UnitKey(message, "unit-config"), $"unit {Short(message.SystemId)} · config {config.Str("version")}", message.CreatedAt);
+                key, $"unit {Short(message.SystemId)} · config {config.Str("version")}", parts, message.CreatedAt);
             record.State = state;
             ApplyErrorInfo(record, config.Obj("errorInfo"));
         }
@@ -68,8 +69,9 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
             var state = node.Str("state") ?? node.Str("status");
             var connected = node.Bool("isConnected");
             if (state != "error" && connected != false && node.Obj("errorInfo") is null) continue;
+            var (key, parts) = UnitPart(message, "node", codename);
             var record = context.Add(node, SourceName, format, "node",
-                UnitKey(message, $"node/{codename}"), $"unit {Short(message.SystemId)} · node {codename}", message.CreatedAt);
+                key, $"unit {Short(message.SystemId)} · node {codename}", parts, message.CreatedAt);
             record.State = connected == false && state != "error" ? "disconnected" : state;
             record.Location = codename;
             ApplyErrorInfo(record, node.Obj("errorInfo"));
@@ -105,31 +107,32 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
         }
     }
 
-    private static void AddItem(JsonNode item, string? id, string? type, string? state, Message message, string format, ParseContext context)
+    private static void AddItem(PayloadNode item, string? id, string? type, string? state, Message message, string format, ParseContext context)
     {
         if (!IsFailedState(state) && item.Obj("errorInfo") is null) return;
         if (id is null) throw item.Missing("id");
+        var (key, parts) = UnitPart(message, "item", id);
         var record = context.Add(item, SourceName, format, "item",
-            UnitKey(message, $"item/{id}"), $"unit {Short(message.SystemId)} · {type ?? "item"} {Short(id)} {item.Str("version")}".TrimEnd(),
-            message.CreatedAt);
+            key, $"unit {Short(message.SystemId)} · {type ?? "item"} {Short(id)} {item.Str("version")}".TrimEnd(),
+            parts, message.CreatedAt);
         record.State = state;
         record.Reason = type;
         ApplyErrorInfo(record, item.Obj("errorInfo"));
     }
 
-    private static void AddInstance(JsonNode instance, string itemId, string? itemType, string subjectId, string? node,
+    private static void AddInstance(PayloadNode instance, string itemId, string? itemType, string subjectId, string? node,
         string? state, Message message, string format, ParseContext context)
     {
         var index = instance.Long("instance") ?? 0;
+        var (key, parts) = Instance(message.SystemId, itemId, subjectId, index);
         var record = context.Add(instance, SourceName, format, "instance",
-            InstanceKey(message.SystemId, itemId, subjectId, index),
-            InstanceName(message.SystemId, itemType, itemId, subjectId, index), message.CreatedAt);
+            key, InstanceName(message.SystemId, itemType, itemId, subjectId, index), parts, message.CreatedAt);
         record.State = state ?? throw instance.Missing("state");
         record.Location = node;
         ApplyErrorInfo(record, instance.Obj("errorInfo"), exitIsProcessStatus: true);
     }
 
-    private static void ParseAlerts(JsonNode data, Message message, ParseContext context)
+    private static void ParseAlerts(PayloadNode data, Message message, ParseContext context)
     {
         var format = message.Format("alerts");
         foreach (var alert in data.Array("items"))
@@ -145,25 +148,29 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
                     var itemId = Identity(alert.Obj("item")) ?? alert.Str("serviceId") ?? alert.Str("itemId") ?? throw alert.Missing("item.id");
                     var subjectId = Identity(alert.Obj("subject")) ?? alert.Str("subjectId") ?? "-";
                     var index = alert.Long("instance") ?? 0;
+                    var (key, parts) = Instance(message.SystemId, itemId, subjectId, index);
                     record = context.Add(alert, SourceName, format, EntryFor(tag),
-                        InstanceKey(message.SystemId, itemId, subjectId, index),
-                        InstanceName(message.SystemId, "service", itemId, subjectId, index), time);
+                        key, InstanceName(message.SystemId, "service", itemId, subjectId, index), parts, time);
                     break;
                 }
                 case "downloadProgressAlert":
                 {
                     // v7 names the blob (digest/url); v6 names the target item.
-                    var target = alert.Str("targetId") is { } targetId ? $"item/{targetId}" : $"download/{Short(alert.Str("digest") ?? alert.Str("url") ?? "unknown")}";
+                    var (part, id) = alert.Str("targetId") is { } targetId ? ("item", targetId) : ("download", Short(alert.Str("digest") ?? alert.Str("url") ?? "unknown"));
+                    var (key, parts) = UnitPart(message, part, id);
                     record = context.Add(alert, SourceName, format, "download-alert",
-                        UnitKey(message, target), $"unit {Short(message.SystemId)} · {target.Replace('/', ' ')}", time);
+                        key, $"unit {Short(message.SystemId)} · {part} {id.Replace('/', ' ')}", parts, time);
                     record.Stage = "download";
                     record.State = alert.Str("state") ?? DownloadStateFromText(alert.Str("message"));
                     record.Reason = alert.Str("reason");
                     break;
                 }
                 default:
+                {
+                    var (key, parts) = UnitPart(message, "node", node ?? "unit");
                     record = context.Add(alert, SourceName, format, EntryFor(tag),
-                        UnitKey(message, $"node/{node ?? "unit"}"), $"unit {Short(message.SystemId)} · node {node ?? "unit"}", time);
+                        key, $"unit {Short(message.SystemId)} · node {node ?? "unit"}", parts, time);
+                }
                     break;
             }
 
@@ -196,7 +203,7 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
     /// Only an instance's errorInfo carries the process exit status; elsewhere a non-zero exitCode is the
     /// errno behind an eRuntime error, kept beside the error name.
     /// </summary>
-    private static void ApplyErrorInfo(EventRecord record, JsonNode? errorInfo, bool exitIsProcessStatus = false)
+    private static void ApplyErrorInfo(EventRecord record, PayloadNode? errorInfo, bool exitIsProcessStatus = false)
     {
         if (errorInfo is not { } info) return;
         var code = info.Int("aosCode");
@@ -213,12 +220,21 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
 
     private static bool IsFailedState(string? state) => state is "failed" or "error";
 
-    private static string? Identity(JsonNode? identity) => identity?.Str("id") ?? identity?.Str("codename");
+    private static string? Identity(PayloadNode? identity) => identity?.Str("id") ?? identity?.Str("codename");
 
-    private static string UnitKey(Message message, string rest) => $"aos/{message.SystemId}/{rest}";
+    /// <summary>A part of the unit other than a service instance: <c>aos/{unit}/{part}[/{id}]</c>.</summary>
+    private static (string Key, IdentityPart[] Parts) UnitPart(Message message, string part, string? id = null) =>
+        id is null
+            ? ($"{AosProfile.KeyPrefix}/{message.SystemId}/{part}", [new(AosProfile.Unit, message.SystemId), new(AosProfile.Part, part)])
+            : ($"{AosProfile.KeyPrefix}/{message.SystemId}/{part}/{id}", [new(AosProfile.Unit, message.SystemId), new(AosProfile.Part, part), new(AosProfile.Id, id)]);
 
-    private static string InstanceKey(string systemId, string itemId, string subjectId, long index) =>
-        $"aos/{systemId}/{itemId}/{subjectId}/{index}";
+    /// <summary>A service instance: <c>aos/{unit}/{item}/{subject}/{instance}</c>.</summary>
+    private static (string Key, IdentityPart[] Parts) Instance(string systemId, string itemId, string subjectId, long index)
+    {
+        var instance = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ($"{AosProfile.KeyPrefix}/{systemId}/{itemId}/{subjectId}/{instance}",
+            [new(AosProfile.Unit, systemId), new("item", itemId), new("subject", subjectId), new("instance", instance)]);
+    }
 
     private static string InstanceName(string systemId, string? itemType, string itemId, string subjectId, long index) =>
         $"unit {Short(systemId)} · {itemType ?? "service"} {Short(itemId)} · subject {Short(subjectId)} · #{index}";

@@ -1,6 +1,7 @@
+using OpsConsole.Features.Instances.Timeline;
 using OpsConsole.Features.Records;
 
-namespace OpsConsole.Features.Instances.Timeline;
+namespace OpsConsole.Sources.Aos;
 
 /// <summary>
 /// The Aos deployment pipeline (seed A) as a strip: where the newest attempt of an instance got to, and the

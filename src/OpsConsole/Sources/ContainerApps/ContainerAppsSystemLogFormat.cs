@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using OpsConsole.Features.Ingestion.Parsing;
 
-namespace OpsConsole.Features.Ingestion.Formats;
+namespace OpsConsole.Sources.ContainerApps;
 
 /// <summary>
 /// Azure Container Apps system logs in the three transports operators already have: the flat rows of
@@ -12,15 +12,15 @@ namespace OpsConsole.Features.Ingestion.Formats;
 /// </summary>
 public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
 {
-    public const string SourceName = "container-apps";
+    public const string SourceName = ContainerAppsProfile.SourceName;
 
-    public string Name => "container-apps";
+    public string Name => ContainerAppsProfile.SourceName;
 
-    public bool Matches(JsonNode node) =>
+    public bool Matches(PayloadNode node) =>
         node.IsObject && (node.Has("tables") || node.Has("ContainerAppName_s") || node.Has("ContainerAppName")
                           || (node.Str("TableName") == "PrimaryResult" && (node.Has("Log_s") || node.Has("Log"))));
 
-    public void Parse(JsonNode node, ParseContext context)
+    public void Parse(PayloadNode node, ParseContext context)
     {
         if (node.Has("tables"))
         {
@@ -30,7 +30,7 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
         AddRow(node, ReadFlatRow(node), "aca-query-row", context);
     }
 
-    private static void ParseRestResult(JsonNode node, ParseContext context)
+    private static void ParseRestResult(PayloadNode node, ParseContext context)
     {
         var rowIndex = 0;
         foreach (var table in node.Array("tables"))
@@ -54,12 +54,12 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
                     i++;
                 }
                 var item = JsonSerializer.SerializeToElement(named);
-                AddRow(new JsonNode(item, rowIndex++, row.Path), values, "aca-rest-row", context);
+                AddRow(new PayloadNode(item, rowIndex++, row.Path), values, "aca-rest-row", context);
             }
         }
     }
 
-    private static Dictionary<string, string?> ReadFlatRow(JsonNode row)
+    private static Dictionary<string, string?> ReadFlatRow(PayloadNode row)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in row.Element.EnumerateObject())
@@ -77,7 +77,7 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
         return values;
     }
 
-    private static void AddRow(JsonNode item, Dictionary<string, string?> row, string format, ParseContext context)
+    private static void AddRow(PayloadNode item, Dictionary<string, string?> row, string format, ParseContext context)
     {
         string? Get(string name) => row.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) && v != "None" ? v : null;
 
@@ -94,7 +94,8 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
         }
 
         // Entry is the platform's event reason (ContainerTerminated, ContainerBackOff…); State its severity (Normal/Warning).
-        var record = context.Add(item, SourceName, format, Get("Reason") ?? "system-log", $"aca/{app}/{revision}", $"{app} · {revision}", time);
+        var record = context.Add(item, SourceName, format, Get("Reason") ?? "system-log", $"{ContainerAppsProfile.KeyPrefix}/{app}/{revision}", $"{app} · {revision}",
+            [new(ContainerAppsProfile.App, app), new(ContainerAppsProfile.Revision, revision)], time);
         record.Location = Get("ReplicaName");
         record.State = Get("Type");
         record.Reason = Get("Reason");

@@ -1,4 +1,4 @@
-namespace OpsConsole.Features.Instances.Timeline;
+namespace OpsConsole.Sources.Containers;
 
 /// <summary>What an exit status usually means (seed C's table, in our words); codes above 128 are signals.</summary>
 public static class ExitCodes

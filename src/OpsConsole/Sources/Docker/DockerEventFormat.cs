@@ -1,6 +1,7 @@
 using OpsConsole.Features.Ingestion.Parsing;
+using OpsConsole.Features.Records;
 
-namespace OpsConsole.Features.Ingestion.Formats;
+namespace OpsConsole.Sources.Docker;
 
 /// <summary>
 /// Docker Engine events (<c>docker events --format '{{json .}}'</c> or <c>GET /events</c>), old engines
@@ -8,14 +9,14 @@ namespace OpsConsole.Features.Ingestion.Formats;
 /// </summary>
 public sealed class DockerEventFormat : IPayloadFormat
 {
-    public const string SourceName = "docker";
+    public const string SourceName = DockerProfile.SourceName;
 
-    public string Name => "docker";
+    public string Name => DockerProfile.SourceName;
 
-    public bool Matches(JsonNode node) =>
+    public bool Matches(PayloadNode node) =>
         node.IsObject && (node.Has("Action") || node.Has("status")) && (node.Has("Actor") || node.Has("id")) && (node.Has("Type") || node.Has("time"));
 
-    public void Parse(JsonNode node, ParseContext context)
+    public void Parse(PayloadNode node, ParseContext context)
     {
         var actor = node.Obj("Actor");
         var attributes = actor?.Obj("Attributes");
@@ -26,9 +27,11 @@ public sealed class DockerEventFormat : IPayloadFormat
         var host = context.Query("host") ?? "local";
         var time = node.Long("timeNano") is { } nanos ? SourceTime.FromUnix(nanos) : node.Time("time");
 
-        var key = type == "container" ? $"docker/{host}/{name}" : $"docker/{host}/{type}/{name}";
+        var (key, parts) = type == "container"
+            ? ($"{DockerProfile.KeyPrefix}/{host}/{name}", new IdentityPart[] { new(DockerProfile.Host, host), new(DockerProfile.Container, name) })
+            : ($"{DockerProfile.KeyPrefix}/{host}/{type}/{name}", [new(DockerProfile.Host, host), new(type, name)]);
         var record = context.Add(node, SourceName, "docker-event", action.Split(':')[0].Trim(), key,
-            type == "container" ? $"{host}/{name}" : $"{host}/{type} {name}", time);
+            type == "container" ? $"{host}/{name}" : $"{host}/{type} {name}", parts, time);
         record.Reason = action;
         record.State = action.StartsWith("health_status", StringComparison.Ordinal) ? action[(action.IndexOf(':') + 1)..].Trim() : action;
         record.Location = host;

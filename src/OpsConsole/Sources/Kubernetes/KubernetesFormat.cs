@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using OpsConsole.Features.Ingestion.Parsing;
 
-namespace OpsConsole.Features.Ingestion.Formats;
+namespace OpsConsole.Sources.Kubernetes;
 
 /// <summary>
 /// <c>kubectl get … -o json</c> output: a Pod, PodList, Event, EventList or mixed List. One record per
@@ -10,14 +10,14 @@ namespace OpsConsole.Features.Ingestion.Formats;
 /// </summary>
 public sealed partial class KubernetesFormat : IPayloadFormat
 {
-    public const string SourceName = "kubernetes";
+    public const string SourceName = KubernetesProfile.SourceName;
 
-    public string Name => "kubernetes";
+    public string Name => KubernetesProfile.SourceName;
 
-    public bool Matches(JsonNode node) =>
+    public bool Matches(PayloadNode node) =>
         node.IsObject && node.Str("kind") is "Pod" or "PodList" or "Event" or "EventList" or "List";
 
-    public void Parse(JsonNode node, ParseContext context)
+    public void Parse(PayloadNode node, ParseContext context)
     {
         var cluster = context.Query("cluster") ?? "default";
         switch (node.Str("kind"))
@@ -28,7 +28,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
                 var index = 0;
                 foreach (var item in node.Array("items"))
                 {
-                    var reindexed = new JsonNode(item.Element, index++, item.Path);
+                    var reindexed = new PayloadNode(item.Element, index++, item.Path);
                     switch (reindexed.Str("kind"))
                     {
                         case "Pod": ParsePod(reindexed, cluster, context); break;
@@ -42,21 +42,20 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         }
     }
 
-    private static void ParsePod(JsonNode pod, string cluster, ParseContext context)
+    private static void ParsePod(PayloadNode pod, string cluster, ParseContext context)
     {
         var metadata = pod.RequiredObj("metadata");
         var name = metadata.RequiredStr("name");
         var ns = metadata.Str("namespace") ?? "default";
         var nodeName = pod.Obj("spec")?.Str("nodeName");
         var status = pod.Obj("status");
-        var podKey = $"k8s/{cluster}/{ns}/{name}";
-        var podName = $"{ns}/{name}";
+        var named = KubernetesName.Pod(cluster, ns, name);
         if (status is not { } st) return;
 
         var phase = st.Str("phase");
         if (st.Str("reason") is { } podReason)
         {
-            var record = context.Add(st, SourceName, "k8s-pod", "pod-status", podKey, podName,
+            var record = context.Add(st, SourceName, "k8s-pod", "pod-status", named.Key, named.Display, named.Parts,
                 LatestTransition(st) ?? st.Time("startTime"));
             record.State = phase;
             record.Reason = podReason;
@@ -67,7 +66,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         foreach (var condition in st.Array("conditions"))
         {
             if (condition.Str("type") != "PodScheduled" || condition.Str("status") != "False") continue;
-            var record = context.Add(condition, SourceName, "k8s-pod", "pod-condition", podKey, podName, condition.Time("lastTransitionTime"));
+            var record = context.Add(condition, SourceName, "k8s-pod", "pod-condition", named.Key, named.Display, named.Parts, condition.Time("lastTransitionTime"));
             record.State = phase;
             record.Reason = condition.Str("reason") ?? "Unschedulable";
             record.Message = condition.Str("message");
@@ -76,23 +75,23 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         foreach (var section in new[] { "initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses" })
         {
             foreach (var container in st.Array(section))
-                ParseContainerStatus(container, $"{podKey}/{container.RequiredStr("name")}", $"{podName}/{container.Str("name")}", nodeName, context);
+                ParseContainerStatus(container, named.Container(container.RequiredStr("name")), nodeName, context);
         }
     }
 
-    private static void ParseContainerStatus(JsonNode container, string key, string display, string? nodeName, ParseContext context)
+    private static void ParseContainerStatus(PayloadNode container, KubernetesName name, string? nodeName, ParseContext context)
     {
         var restarts = container.Int("restartCount");
         var lastTerminated = container.Obj("lastState")?.Obj("terminated");
 
         // Emit the last termination first: the current state is the newer fact about the container.
         if (lastTerminated is { } last)
-            AddTerminated(last, "last-terminated", key, display, nodeName, restarts, context);
+            AddTerminated(last, "last-terminated", name, nodeName, restarts, context);
 
         var state = container.Obj("state");
         if (state?.Obj("waiting") is { } waiting)
         {
-            var record = context.Add(waiting, SourceName, "k8s-pod", "waiting", key, display,
+            var record = context.Add(waiting, SourceName, "k8s-pod", "waiting", name.Key, name.Display, name.Parts,
                 lastTerminated?.Time("finishedAt"));
             record.State = "waiting";
             record.Reason = waiting.Str("reason");
@@ -105,20 +104,20 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         }
         else if (state?.Obj("terminated") is { } terminated)
         {
-            AddTerminated(terminated, "terminated", key, display, nodeName, restarts, context);
+            AddTerminated(terminated, "terminated", name, nodeName, restarts, context);
         }
         else if (state?.Obj("running") is { } running)
         {
-            var record = context.Add(running, SourceName, "k8s-pod", "running", key, display, running.Time("startedAt"));
+            var record = context.Add(running, SourceName, "k8s-pod", "running", name.Key, name.Display, name.Parts, running.Time("startedAt"));
             record.State = "running";
             record.RestartCount = restarts;
             record.Location = nodeName;
         }
     }
 
-    private static void AddTerminated(JsonNode terminated, string entry, string key, string display, string? nodeName, int? restarts, ParseContext context)
+    private static void AddTerminated(PayloadNode terminated, string entry, KubernetesName name, string? nodeName, int? restarts, ParseContext context)
     {
-        var record = context.Add(terminated, SourceName, "k8s-pod", entry, key, display,
+        var record = context.Add(terminated, SourceName, "k8s-pod", entry, name.Key, name.Display, name.Parts,
             terminated.Time("finishedAt") ?? terminated.Time("startedAt"));
         record.State = "terminated";
         record.ExitCode = terminated.Int("exitCode");
@@ -129,7 +128,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         record.Location = nodeName;
     }
 
-    private static void ParseEvent(JsonNode ev, string cluster, ParseContext context)
+    private static void ParseEvent(PayloadNode ev, string cluster, ParseContext context)
     {
         var involved = ev.RequiredObj("involvedObject");
         var kind = involved.Str("kind") ?? "Pod";
@@ -138,13 +137,11 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         var container = involved.Str("fieldPath") is { } fieldPath && ContainerInFieldPath().Match(fieldPath) is { Success: true } m
             ? m.Groups[1].Value : null;
 
-        var (key, display) = kind switch
+        var name = kind switch
         {
-            "Pod" => container is null
-                ? ($"k8s/{cluster}/{ns}/{objectName}", $"{ns}/{objectName}")
-                : ($"k8s/{cluster}/{ns}/{objectName}/{container}", $"{ns}/{objectName}/{container}"),
-            "Node" => ($"k8s/{cluster}/node/{objectName}", $"node {objectName}"),
-            _ => ($"k8s/{cluster}/{ns}/{kind.ToLowerInvariant()}/{objectName}", $"{ns}/{kind.ToLowerInvariant()}/{objectName}"),
+            "Pod" => container is null ? KubernetesName.Pod(cluster, ns, objectName) : KubernetesName.Pod(cluster, ns, objectName).Container(container),
+            "Node" => KubernetesName.Node(cluster, objectName),
+            _ => KubernetesName.Object(cluster, ns, kind.ToLowerInvariant(), objectName),
         };
 
         var metadata = ev.Obj("metadata");
@@ -154,7 +151,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         var lastSeen = series?.Time("lastObservedTime") ?? ev.Time("lastTimestamp") ?? ev.Time("eventTime") ?? first;
         var identity = metadata?.Str("uid") ?? $"{ns}/{metadata?.Str("name") ?? objectName}/{ev.Str("reason")}/{first?.ToUnixTimeMilliseconds()}";
 
-        var record = context.Add(ev, SourceName, "k8s-event", "event", key, display, first, identity: $"{cluster}/{identity}");
+        var record = context.Add(ev, SourceName, "k8s-event", "event", name.Key, name.Display, name.Parts, first, identity: $"{cluster}/{identity}");
         record.State = ev.Str("type");
         record.Reason = ev.Str("reason");
         record.Message = ev.Str("message");
@@ -164,7 +161,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         record.Stage = ev.Obj("source")?.Str("component") ?? ev.Str("reportingComponent");
     }
 
-    private static DateTimeOffset? LatestTransition(JsonNode status)
+    private static DateTimeOffset? LatestTransition(PayloadNode status)
     {
         DateTimeOffset? latest = null;
         foreach (var condition in status.Array("conditions"))

@@ -1,7 +1,7 @@
-using OpsConsole.Features.Classification;
+using OpsConsole.Features.Instances.Timeline;
 using OpsConsole.Features.Records;
 
-namespace OpsConsole.Features.Instances.Timeline;
+namespace OpsConsole.Sources.Maas;
 
 /// <summary>
 /// A MAAS machine's boot and commissioning (or deployment) as the steps seed B asks for: what the region

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace OpsConsole.Features.Classification;
+namespace OpsConsole.Sources.Maas;
 
 /// <summary>
 /// The MAAS event types that tell how far a commissioning node got (seed B): booted the ephemeral image, or

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using OpsConsole.Features.Ingestion.Parsing;
+using OpsConsole.Features.Records;
 
-namespace OpsConsole.Features.Ingestion.Formats;
+namespace OpsConsole.Sources.Nova;
 
 /// <summary>
 /// OpenStack Nova: a server body with its <c>fault</c>, the error body a create request got back,
@@ -12,15 +13,15 @@ namespace OpsConsole.Features.Ingestion.Formats;
 /// </summary>
 public sealed partial class NovaFormat : IPayloadFormat
 {
-    public const string SourceName = "nova";
+    public const string SourceName = NovaProfile.SourceName;
 
-    public string Name => "nova";
+    public string Name => NovaProfile.SourceName;
 
-    public bool Matches(JsonNode node) =>
+    public bool Matches(PayloadNode node) =>
         node.IsObject && (node.Has("server") || node.Has("servers") || node.Has("instanceAction") || node.Has("instanceActions")
                           || (node.Has("event_type") && node.Has("payload")) || node.Has("oslo.message") || IsErrorBody(node));
 
-    public void Parse(JsonNode node, ParseContext context)
+    public void Parse(PayloadNode node, ParseContext context)
     {
         var cloud = context.Query("cloud") ?? "default";
         if (node.Obj("server") is { } server) ParseServer(server, cloud, context);
@@ -32,7 +33,7 @@ public sealed partial class NovaFormat : IPayloadFormat
         else ParseErrorBody(node, cloud, context);
     }
 
-    private static bool IsErrorBody(JsonNode node)
+    private static bool IsErrorBody(PayloadNode node)
     {
         if (!node.IsObject) return false;
         var properties = node.Element.EnumerateObject().ToList();
@@ -40,12 +41,12 @@ public sealed partial class NovaFormat : IPayloadFormat
                && properties[0].Value.TryGetProperty("message", out _);
     }
 
-    private static void ParseServer(JsonNode server, string cloud, ParseContext context)
+    private static void ParseServer(PayloadNode server, string cloud, ParseContext context)
     {
         var id = server.RequiredStr("id");
         var fault = server.Obj("fault");
         var record = context.Add(server, SourceName, "nova-server", fault is null ? "server" : "fault",
-            ServerKey(cloud, id), server.Str("name") ?? id,
+            ServerKey(cloud, id), server.Str("name") ?? id, ServerParts(cloud, id),
             fault?.Time("created") ?? server.Time("updated") ?? server.Time("created"));
         record.State = server.Str("status");
         record.Stage = server.Str("OS-EXT-STS:task_state") ?? server.Str("OS-EXT-STS:vm_state");
@@ -58,14 +59,14 @@ public sealed partial class NovaFormat : IPayloadFormat
         }
     }
 
-    private static void ParseAction(JsonNode action, string cloud, ParseContext context)
+    private static void ParseAction(PayloadNode action, string cloud, ParseContext context)
     {
         var instance = action.RequiredStr("instance_uuid");
         var requestId = action.Str("request_id");
         var events = action.Array("events").ToList();
         if (events.Count == 0)
         {
-            var record = context.Add(action, SourceName, "nova-instance-action", "action", ServerKey(cloud, instance), instance,
+            var record = context.Add(action, SourceName, "nova-instance-action", "action", ServerKey(cloud, instance), instance, ServerParts(cloud, instance),
                 action.Time("start_time"));
             record.Reason = action.Str("action");
             record.State = action.Str("message") ?? "Success";
@@ -78,7 +79,7 @@ public sealed partial class NovaFormat : IPayloadFormat
         foreach (var ev in events)
         {
             var name = ev.RequiredStr("event");
-            var record = context.Add(ev, SourceName, "nova-instance-action", "action-event", ServerKey(cloud, instance), instance,
+            var record = context.Add(ev, SourceName, "nova-instance-action", "action-event", ServerKey(cloud, instance), instance, ServerParts(cloud, instance),
                 ev.Time("finish_time") ?? ev.Time("start_time"));
             record.Reason = action.Str("action");
             record.State = ev.Str("result");
@@ -90,19 +91,19 @@ public sealed partial class NovaFormat : IPayloadFormat
         }
     }
 
-    private static void ParseNotification(JsonNode notification, string cloud, ParseContext context)
+    private static void ParseNotification(PayloadNode notification, string cloud, ParseContext context)
     {
         var eventType = notification.RequiredStr("event_type");
         var payload = notification.RequiredObj("payload");
         var data = payload.Obj("nova_object.data") ?? payload;
-        var exception = (data.Obj("fault") ?? data.Obj("reason")) is { } e ? e.Obj("nova_object.data") ?? e : (JsonNode?)null;
+        var exception = (data.Obj("fault") ?? data.Obj("reason")) is { } e ? e.Obj("nova_object.data") ?? e : (PayloadNode?)null;
         var instance = data.Str("uuid") ?? data.Str("instance_uuid")
                        ?? data.Obj("request_spec")?.Obj("nova_object.data")?.Str("instance_uuid")
                        ?? throw payload.Missing("nova_object.data.uuid");
         var publisher = notification.Str("publisher_id");
 
         var record = context.Add(notification, SourceName, "nova-notification", "notification", ServerKey(cloud, instance),
-            data.Str("display_name") ?? instance, notification.Time("timestamp"),
+            data.Str("display_name") ?? instance, ServerParts(cloud, instance), notification.Time("timestamp"),
             identity: notification.Str("message_id"));
         record.Reason = eventType;
         record.State = data.Str("state");
@@ -120,13 +121,13 @@ public sealed partial class NovaFormat : IPayloadFormat
         };
     }
 
-    private static void ParseErrorBody(JsonNode node, string cloud, ParseContext context)
+    private static void ParseErrorBody(PayloadNode node, string cloud, ParseContext context)
     {
         var property = node.Element.EnumerateObject().First();
         var body = node.RequiredObj(property.Name);
         var server = context.Query("server") ?? context.Query("instance") ?? "api-requests";
         var record = context.Add(node, SourceName, "nova-api-error", "api-error", ServerKey(cloud, server),
-            context.Query("name") ?? server,
+            context.Query("name") ?? server, ServerParts(cloud, server),
             context.Query("timestamp") is { } t && SourceTime.TryParse(t, out var at) ? at : null,
             identity: context.Query("requestId") is { } rid ? $"{cloud}/{rid}" : null);
         record.Reason = property.Name;
@@ -137,13 +138,13 @@ public sealed partial class NovaFormat : IPayloadFormat
         record.State = "rejected";
     }
 
-    private static JsonNode Unwrap(JsonNode envelope)
+    private static PayloadNode Unwrap(PayloadNode envelope)
     {
         var inner = envelope.RequiredStr("oslo.message");
         try
         {
             using var document = JsonDocument.Parse(inner);
-            return new JsonNode(document.RootElement.Clone(), envelope.Item, "oslo.message");
+            return new PayloadNode(document.RootElement.Clone(), envelope.Item, "oslo.message");
         }
         catch (JsonException ex)
         {
@@ -151,7 +152,9 @@ public sealed partial class NovaFormat : IPayloadFormat
         }
     }
 
-    private static string ServerKey(string cloud, string id) => $"nova/{cloud}/{id}";
+    private static string ServerKey(string cloud, string id) => $"{NovaProfile.KeyPrefix}/{cloud}/{id}";
+
+    private static IdentityPart[] ServerParts(string cloud, string id) => [new(NovaProfile.Cloud, cloud), new(NovaProfile.Server, id)];
 
     private static string? StageOfEvent(string name) => name switch
     {

@@ -1,6 +1,7 @@
+using OpsConsole.Features.Instances.Timeline;
 using OpsConsole.Features.Records;
 
-namespace OpsConsole.Features.Instances.Timeline;
+namespace OpsConsole.Sources.Nova;
 
 /// <summary>One Nova request followed across API → scheduler → compute → finalize (seed E), from its records.</summary>
 public sealed record TracedRequest(string RequestId, DateTimeOffset StartedAt, IReadOnlyList<PipelineStep> Steps);

@@ -1,9 +1,8 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
 using OpsConsole.Features.Records;
-using OpsConsole.Features.Sources;
+using OpsConsole.Features.SourceHealth;
 
 namespace OpsConsole.Tests.Features.Sources;
 
@@ -32,7 +31,7 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         var feed = new InProcessRecordChangeFeed(Microsoft.Extensions.Logging.Abstractions.NullLogger<InProcessRecordChangeFeed>.Instance);
-        var activity = new SourceActivity(feed, _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>(),
+        var activity = new SourceActivity(feed, _factory.Services.GetRequiredService<IRecordStore>(),
             new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
         await activity.StartAsync(CancellationToken.None);
         try

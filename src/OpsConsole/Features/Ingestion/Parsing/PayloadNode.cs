@@ -8,7 +8,7 @@ namespace OpsConsole.Features.Ingestion.Parsing;
 /// missing field is reported as "item 3, field status.containerStatuses[0].state".
 /// Every field is optional unless read with a Required… method; unknown fields are ignored.
 /// </summary>
-public readonly struct JsonNode(JsonElement element, int item, string path)
+public readonly struct PayloadNode(JsonElement element, int item, string path)
 {
     public JsonElement Element { get; } = element;
     public int Item { get; } = item;
@@ -22,14 +22,14 @@ public readonly struct JsonNode(JsonElement element, int item, string path)
     public bool Has(string name) =>
         IsObject && Element.TryGetProperty(name, out var v) && v.ValueKind is not JsonValueKind.Null and not JsonValueKind.Undefined;
 
-    public JsonNode? Child(string name)
+    public PayloadNode? Child(string name)
     {
         if (!IsObject || !Element.TryGetProperty(name, out var value) || value.ValueKind is JsonValueKind.Null)
             return null;
-        return new JsonNode(value, Item, Join(name));
+        return new PayloadNode(value, Item, Join(name));
     }
 
-    public JsonNode? Obj(string name)
+    public PayloadNode? Obj(string name)
     {
         var child = Child(name);
         if (child is null) return null;
@@ -38,9 +38,9 @@ public readonly struct JsonNode(JsonElement element, int item, string path)
         return child;
     }
 
-    public JsonNode RequiredObj(string name) => Obj(name) ?? throw Missing(name);
+    public PayloadNode RequiredObj(string name) => Obj(name) ?? throw Missing(name);
 
-    public IEnumerable<JsonNode> Array(string name)
+    public IEnumerable<PayloadNode> Array(string name)
     {
         var child = Child(name);
         if (child is null) return [];
@@ -49,11 +49,11 @@ public readonly struct JsonNode(JsonElement element, int item, string path)
         return child.Value.Elements();
     }
 
-    public IEnumerable<JsonNode> Elements()
+    public IEnumerable<PayloadNode> Elements()
     {
         var index = 0;
         foreach (var element in Element.EnumerateArray())
-            yield return new JsonNode(element, Item, $"{Path}[{index++}]");
+            yield return new PayloadNode(element, Item, $"{Path}[{index++}]");
     }
 
     /// <summary>A string; numbers and booleans are accepted as their text (the az CLI stringifies everything).</summary>
@@ -140,7 +140,7 @@ public readonly struct JsonNode(JsonElement element, int item, string path)
     public PayloadException Missing(string name) =>
         new(Item, Join(name), $"Required field '{Join(name)}' is missing or empty.");
 
-    private PayloadException Wrong(JsonNode node, string expected) =>
+    private PayloadException Wrong(PayloadNode node, string expected) =>
         new(Item, node.Path, $"Field '{node.Path}' must be {expected}, not {Describe(node.Element)}.");
 
     private static string Describe(JsonElement element) => element.ValueKind switch

@@ -54,7 +54,7 @@ public static class PayloadReader
     /// The body's top-level items: the elements of a JSON array, the lines of newline-delimited JSON, or a
     /// single object. Throws a 413 when the items (or the entries of a list shape) exceed <paramref name="maxItems"/>.
     /// </summary>
-    public static List<JsonNode> Split(ReadOnlyMemory<byte> body, bool newlineDelimited, int maxItems)
+    public static List<PayloadNode> Split(ReadOnlyMemory<byte> body, bool newlineDelimited, int maxItems)
     {
         if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
             throw new PayloadException(null, null, "The body is empty; send a JSON document.");
@@ -66,16 +66,16 @@ public static class PayloadReader
                 var root = JsonDocument.Parse(body).RootElement;
                 if (root.ValueKind == JsonValueKind.Array)
                 {
-                    var items = new List<JsonNode>(root.GetArrayLength());
+                    var items = new List<PayloadNode>(root.GetArrayLength());
                     CheckCount(root.GetArrayLength(), maxItems);
                     var i = 0;
-                    foreach (var element in root.EnumerateArray()) items.Add(new JsonNode(element, i++, ""));
+                    foreach (var element in root.EnumerateArray()) items.Add(new PayloadNode(element, i++, ""));
                     return items;
                 }
                 if (root.ValueKind != JsonValueKind.Object)
                     throw new PayloadException(null, null, $"The body must be a JSON object or array, not {root.ValueKind.ToString().ToLowerInvariant()}.");
                 CheckCount(CountListEntries(root), maxItems);
-                return [new JsonNode(root, 0, "")];
+                return [new PayloadNode(root, 0, "")];
             }
             catch (JsonException) when (LooksNewlineDelimited(body))
             {
@@ -89,9 +89,9 @@ public static class PayloadReader
         return SplitLines(body, maxItems);
     }
 
-    private static List<JsonNode> SplitLines(ReadOnlyMemory<byte> body, int maxItems)
+    private static List<PayloadNode> SplitLines(ReadOnlyMemory<byte> body, int maxItems)
     {
-        var items = new List<JsonNode>();
+        var items = new List<PayloadNode>();
         var rest = body;
         var line = 0;
         while (!rest.IsEmpty)
@@ -105,7 +105,7 @@ public static class PayloadReader
             try
             {
                 var element = JsonDocument.Parse(current).RootElement;
-                items.Add(new JsonNode(element, items.Count, ""));
+                items.Add(new PayloadNode(element, items.Count, ""));
             }
             catch (JsonException ex)
             {
