@@ -121,6 +121,9 @@ namespace OpsConsole.Migrations
                     b.Property<long?>("FirstFailureAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Identity")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsFailing")
                         .HasColumnType("INTEGER");
 
@@ -198,6 +201,9 @@ namespace OpsConsole.Migrations
 
                     b.Property<int?>("HttpCode")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Identity")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("InstanceKey")
                         .IsRequired()

@@ -21,7 +21,7 @@ public class ClassifierBenchmark
     public void Setup()
     {
         var root = SamplesRoot();
-        _rules = RuleSet.Load([("rules.yaml", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, IncidentClassifier.ShippedRulesFile)))]);
+        _rules = RuleSet.Load(IncidentClassifier.ShippedRuleFiles());
         var parsed = new List<EventRecord>();
         foreach (var file in Directory.EnumerateFiles(root, "*.json*", SearchOption.AllDirectories).Where(f => !f.EndsWith("labels.json", StringComparison.Ordinal)))
         {
@@ -29,7 +29,8 @@ public class ClassifierBenchmark
                 : file.Contains("/nova/", StringComparison.Ordinal) || file.Contains("/maas/", StringComparison.Ordinal) ? PayloadFormats.Vm
                 : PayloadFormats.Container;
             var context = new ParseContext(kind, DateTimeOffset.UtcNow, _ => null);
-            PayloadFormats.Parse(kind, PayloadReader.Split(File.ReadAllBytes(file), file.EndsWith(".jsonl", StringComparison.Ordinal), 10_000), null, context);
+            using var items = PayloadReader.Split(File.ReadAllBytes(file), file.EndsWith(".jsonl", StringComparison.Ordinal), 10_000);
+            PayloadFormats.Parse(kind, items, null, context);
             parsed.AddRange(context.Records);
         }
         _records = Enumerable.Range(0, RecordsPerOperation).Select(i => parsed[i % parsed.Count]).ToArray();

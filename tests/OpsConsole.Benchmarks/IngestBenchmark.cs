@@ -62,7 +62,8 @@ public static class IngestBenchmark
         var rows = batches.Select(body =>
         {
             var context = new ParseContext(PayloadFormats.Container, DateTimeOffset.UtcNow, _ => null);
-            PayloadFormats.Parse(PayloadFormats.Container, PayloadReader.Split(Encoding.UTF8.GetBytes(body), false, 10_000), null, context);
+            using var items = PayloadReader.Split(Encoding.UTF8.GetBytes(body), false, 10_000);
+            PayloadFormats.Parse(PayloadFormats.Container, items, null, context);
             foreach (var record in context.Records) { record.Category = "exit.app-error"; record.Severity = "error"; record.RuleId = "exit-1"; record.Evidence = "exitCode=1"; record.RulesetVersion = "raw"; record.IsFailure = true; }
             return context.Records;
         }).ToList();

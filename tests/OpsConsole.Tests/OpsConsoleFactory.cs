@@ -94,6 +94,15 @@ public static class HttpTestExtensions
         }
     }
 
+    /// <summary>Every record an ingestion answer lists, read back one by one through <c>GET /api/v1/records/{id}</c>.</summary>
+    public static async Task<List<JsonElement>> ReadRecordsAsync(this HttpClient api, JsonElement result)
+    {
+        var list = new List<JsonElement>();
+        foreach (var summary in result.GetProperty("records").EnumerateArray())
+            list.Add(await (await api.GetAsync($"/api/v1/records/{summary.GetProperty("id").GetInt64()}")).ReadJsonAsync());
+        return list;
+    }
+
     public static async Task<JsonElement> PostOkAsync(this HttpClient client, string url, string json, string contentType = "application/json")
     {
         var response = await client.PostJsonTextAsync(url, json, contentType);

@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data.Sqlite;
-using OpsConsole.Features.Ingestion;
 
 namespace OpsConsole.Data;
 

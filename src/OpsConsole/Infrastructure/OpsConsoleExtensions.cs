@@ -11,7 +11,7 @@ using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
 using OpsConsole.Features.Runbooks;
-using OpsConsole.Features.Sources;
+using OpsConsole.Features.SourceHealth;
 using Prometheus;
 
 namespace OpsConsole.Infrastructure;

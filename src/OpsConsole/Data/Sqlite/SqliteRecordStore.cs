@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using OpsConsole.Features.Ingestion;
+
 using OpsConsole.Features.Records;
 
 namespace OpsConsole.Data.Sqlite;
@@ -16,32 +16,10 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
     internal const string RecordColumns =
         "Kind, Source, Format, Entry, InstanceKey, InstanceName, Location, RequestId, State, ExitCode, RestartCount, Signal, Reason, " +
         "Message, ErrorCode, HttpCode, Stage, OccurredAt, ReceivedAt, LastSeenAt, OccurrenceCount, Category, Severity, RuleId, Evidence, " +
-        "RulesetVersion, IsFailure, Hints, DerivedFrom, DedupeKey, Truncated, RawJson";
+        "RulesetVersion, IsFailure, Hints, DerivedFrom, DedupeKey, Truncated, RawJson, Identity";
 
     internal static readonly string InsertSql =
         $"INSERT INTO records ({RecordColumns}) VALUES ({string.Join(", ", RecordColumns.Split(", ").Select(c => "$" + c))})";
-
-    private const string UpsertStateSql = """
-        INSERT INTO instance_states (InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing, LastMessage,
-                                     LastRecordId, LastSeenAt, FailureCount, FirstFailureAt, LastFailureAt)
-        VALUES ($key, $kind, $source, $name, $location, $category, $severity, $failing, $message, $recordId, $seen, $failures, $firstFailure, $lastFailure)
-        ON CONFLICT (InstanceKey) DO UPDATE SET
-            DisplayName = excluded.DisplayName,
-            Location = COALESCE(excluded.Location, Location),
-            Category = CASE WHEN excluded.LastSeenAt > LastSeenAt OR (excluded.LastSeenAt = LastSeenAt AND excluded.IsFailing) THEN excluded.Category ELSE Category END,
-            Severity = CASE WHEN excluded.LastSeenAt > LastSeenAt OR (excluded.LastSeenAt = LastSeenAt AND excluded.IsFailing) THEN excluded.Severity ELSE Severity END,
-            IsFailing = CASE WHEN excluded.LastSeenAt > LastSeenAt OR (excluded.LastSeenAt = LastSeenAt AND excluded.IsFailing) THEN excluded.IsFailing ELSE IsFailing END,
-            LastMessage = CASE WHEN excluded.LastSeenAt > LastSeenAt OR (excluded.LastSeenAt = LastSeenAt AND excluded.IsFailing) THEN excluded.LastMessage ELSE LastMessage END,
-            LastRecordId = CASE WHEN excluded.LastSeenAt > LastSeenAt OR (excluded.LastSeenAt = LastSeenAt AND excluded.IsFailing) THEN excluded.LastRecordId ELSE LastRecordId END,
-            LastSeenAt = MAX(LastSeenAt, excluded.LastSeenAt),
-            FailureCount = FailureCount + excluded.FailureCount,
-            FirstFailureAt = CASE WHEN FirstFailureAt IS NULL THEN excluded.FirstFailureAt
-                                  WHEN excluded.FirstFailureAt IS NULL THEN FirstFailureAt
-                                  ELSE MIN(FirstFailureAt, excluded.FirstFailureAt) END,
-            LastFailureAt = CASE WHEN LastFailureAt IS NULL THEN excluded.LastFailureAt
-                                 WHEN excluded.LastFailureAt IS NULL THEN LastFailureAt
-                                 ELSE MAX(LastFailureAt, excluded.LastFailureAt) END
-        """;
 
     public Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
         InWriteTransactionAsync<IReadOnlyList<StoredRecord>>((connection, transaction) =>
@@ -50,7 +28,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
             using var insert = CreateInsert(connection, transaction, " ON CONFLICT (DedupeKey) DO NOTHING");
             using var existing = Prepare(connection, transaction, "SELECT Id, OccurrenceCount FROM records WHERE DedupeKey = $key", "$key");
 
-            var states = new Dictionary<string, InstanceStateDelta>(StringComparer.Ordinal);
+            var states = new Dictionary<string, InstanceStates.Delta>(StringComparer.Ordinal);
             for (var i = 0; i < records.Count; i++)
             {
                 var record = records[i];
@@ -61,7 +39,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
                     var id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
                     record.Id = id;
                     results[i] = new StoredRecord(id, Duplicate: false, Updated: false);
-                    Accumulate(states, record);
+                    InstanceStates.Accumulate(states, InstanceStates.Candidate.Of(record));
                     continue;
                 }
 
@@ -77,31 +55,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
                 results[i] = new StoredRecord(existingId, Duplicate: true, Updated: updated);
             }
 
-            using (var upsert = Prepare(connection, transaction, UpsertStateSql, "$key", "$kind", "$source", "$name", "$location", "$category",
-                       "$severity", "$failing", "$message", "$recordId", "$seen", "$failures", "$firstFailure", "$lastFailure"))
-            {
-                foreach (var state in states.Values)
-                {
-                    var p = upsert.Parameters;
-                    var current = state.Current;
-                    p[0].Value = current.InstanceKey;
-                    p[1].Value = current.Kind;
-                    p[2].Value = current.Source;
-                    p[3].Value = current.InstanceName;
-                    p[4].Value = (object?)current.Location ?? DBNull.Value;
-                    p[5].Value = current.Category;
-                    p[6].Value = current.Severity;
-                    p[7].Value = current.IsFailure;
-                    p[8].Value = (object?)current.Message ?? DBNull.Value;
-                    p[9].Value = current.Id;
-                    p[10].Value = current.OccurredAt.ToUnixTimeMilliseconds();
-                    p[11].Value = state.Failures;
-                    p[12].Value = (object?)state.FirstFailure?.ToUnixTimeMilliseconds() ?? DBNull.Value;
-                    p[13].Value = (object?)state.LastFailure?.ToUnixTimeMilliseconds() ?? DBNull.Value;
-                    upsert.ExecuteNonQuery();
-                }
-            }
-
+            InstanceStates.Write(connection, transaction, states.Values);
             return results;
         }, cancellationToken);
 
@@ -132,22 +86,43 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
     public Task RebuildInstanceStatesAsync(CancellationToken cancellationToken) =>
         InWriteTransactionAsync((connection, transaction) =>
         {
-            // Same rule as the write path: the newest record is current, a failure wins a tie.
-            using var rebuild = Prepare(connection, transaction, """
-                DELETE FROM instance_states;
-                INSERT INTO instance_states (InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing, LastMessage,
-                                             LastRecordId, LastSeenAt, FailureCount, FirstFailureAt, LastFailureAt)
-                SELECT c.InstanceKey, c.Kind, c.Source, c.InstanceName, c.Location, c.Category, c.Severity, c.IsFailure, c.Message,
-                       c.Id, c.OccurredAt, a.Failures, a.FirstFailure, a.LastFailure
-                FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY InstanceKey ORDER BY OccurredAt DESC, IsFailure DESC, Id DESC) AS n FROM records) c
-                JOIN (SELECT InstanceKey, SUM(IsFailure) AS Failures,
-                             MIN(CASE WHEN IsFailure THEN OccurredAt END) AS FirstFailure,
-                             MAX(CASE WHEN IsFailure THEN OccurredAt END) AS LastFailure
-                      FROM records GROUP BY InstanceKey) a ON a.InstanceKey = c.InstanceKey
-                WHERE c.n = 1;
-                """);
-            return rebuild.ExecuteNonQuery();
+            using (var clear = Prepare(connection, transaction, "DELETE FROM instance_states")) clear.ExecuteNonQuery();
+            InstanceStates.Rebuild(connection, transaction);
+            return true;
         }, cancellationToken);
+
+    public async Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT ReceivedAt / 3600000, COUNT(*) FROM records WHERE IsFailure = 1 AND ReceivedAt >= $since GROUP BY 1";
+        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var perHour = new List<(long, int)>();
+        while (await reader.ReadAsync(cancellationToken)) perHour.Add((reader.GetInt64(0), reader.GetInt32(1)));
+        return perHour;
+    }
+
+    public async Task<IReadOnlyList<SenderSighting>> SendersAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = new List<SenderSighting>();
+        foreach (var (sql, counted) in new[]
+                 {
+                     ("SELECT Source, Kind, InstanceKey, Identity, LastSeenAt FROM instance_states", false),
+                     ("SELECT Source, Kind, InstanceKey, Identity, ReceivedAt FROM records WHERE ReceivedAt >= $since", true),
+                 })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add(new SenderSighting(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), counted));
+        }
+        return rows;
+    }
 
     /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction under the single-writer lock; commits when it returns.</summary>
     private async Task<T> InWriteTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
@@ -167,7 +142,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
         }
     }
 
-    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+    internal static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -216,6 +191,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
         p[29].Value = r.DedupeKey;
         p[30].Value = (object?)r.Truncated ?? DBNull.Value;
         p[31].Value = r.RawJson;
+        p[32].Value = (object?)r.Identity ?? DBNull.Value;
     }
 
     private static bool UpdateOccurrence(SqliteConnection connection, SqliteTransaction transaction, long id, EventRecord record)
@@ -229,35 +205,5 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
         update.Parameters.AddWithValue("$raw", record.RawJson);
         update.Parameters.AddWithValue("$id", id);
         return update.ExecuteNonQuery() == 1;
-    }
-
-    /// <summary>
-    /// The newest fact decides an instance's current state; a non-failure at the same instant as a failure
-    /// (MAAS "Node changed status" beside "Marking node failed") does not clear it. Same rule as the SQL upsert.
-    /// </summary>
-    private static void Accumulate(Dictionary<string, InstanceStateDelta> states, EventRecord record)
-    {
-        if (!states.TryGetValue(record.InstanceKey, out var state))
-        {
-            state = new InstanceStateDelta(record);
-            states[record.InstanceKey] = state;
-        }
-        else if (record.OccurredAt > state.Current.OccurredAt || (record.OccurredAt == state.Current.OccurredAt && record.IsFailure))
-        {
-            state.Current = record;
-        }
-
-        if (!record.IsFailure) return;
-        state.Failures++;
-        if (state.FirstFailure is null || record.OccurredAt < state.FirstFailure) state.FirstFailure = record.OccurredAt;
-        if (state.LastFailure is null || record.OccurredAt > state.LastFailure) state.LastFailure = record.OccurredAt;
-    }
-
-    private sealed class InstanceStateDelta(EventRecord current)
-    {
-        public EventRecord Current { get; set; } = current;
-        public int Failures { get; set; }
-        public DateTimeOffset? FirstFailure { get; set; }
-        public DateTimeOffset? LastFailure { get; set; }
     }
 }

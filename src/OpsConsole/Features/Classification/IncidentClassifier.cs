@@ -1,16 +1,15 @@
 using Microsoft.Extensions.Options;
 using OpsConsole.Features.Records;
+using OpsConsole.Sources;
 
 namespace OpsConsole.Features.Classification;
 
 /// <summary>
-/// Tags records with a taxonomy category from the effective rule set (the shipped rules.yaml plus the
-/// operator's extra file). Loading validates every rule; a bad file stops start-up with its message.
+/// Tags records with a taxonomy category from the effective rule set (the shipped rule files of every source plus
+/// the operator's extra file). Loading validates every rule; a bad file stops start-up with its message.
 /// </summary>
 public sealed class IncidentClassifier
 {
-    public const string ShippedRulesFile = "Features/Classification/rules.yaml";
-
     private readonly IOptionsMonitor<ClassificationOptions> _options;
     private volatile RuleSet _rules;
 
@@ -22,11 +21,7 @@ public sealed class IncidentClassifier
 
     public RuleSet Rules => _rules;
 
-    public Classification Classify(EventRecord record) => _rules.Classify(record);
-
-    /// <summary>Applies the current rules to a record, storing category, severity, rule, evidence and rule-set version.</summary>
-    public void Apply(EventRecord record) => Apply(_rules, record);
-
+    /// <summary>Applies <paramref name="rules"/> to a record, storing category, severity, rule, evidence and rule-set version.</summary>
     public static void Apply(RuleSet rules, EventRecord record)
     {
         var result = rules.Classify(record);
@@ -47,6 +42,10 @@ public sealed class IncidentClassifier
         return true;
     }
 
+    /// <summary>The shipped rule files as (path, YAML text), in the order they are tried (Features/Classification/rules.md).</summary>
+    public static IEnumerable<(string Origin, string Yaml)> ShippedRuleFiles() =>
+        SourceProfiles.RulesFiles.Select(file => (file, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, file))));
+
     private List<(string, string)> ReadRuleFiles()
     {
         var files = new List<(string, string)>();
@@ -56,7 +55,7 @@ public sealed class IncidentClassifier
                 throw new RuleValidationException($"Classification:ExtraRulesPath '{extra}' does not exist");
             files.Add((extra, File.ReadAllText(extra)));
         }
-        files.Add((ShippedRulesFile, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, ShippedRulesFile))));
+        files.AddRange(ShippedRuleFiles());
         return files;
     }
 }

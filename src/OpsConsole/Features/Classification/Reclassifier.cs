@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
-using OpsConsole.Features.Ingestion;
 
 namespace OpsConsole.Features.Classification;
 

@@ -1,6 +1,6 @@
 namespace OpsConsole.Features.Classification;
 
-/// <summary>The YAML shape of a rules file (see the header of rules.yaml).</summary>
+/// <summary>The YAML shape of a rules file (see Features/Classification/rules.md).</summary>
 public sealed class RuleFile
 {
     public int Version { get; set; } = 1;

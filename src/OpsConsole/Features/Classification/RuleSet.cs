@@ -20,12 +20,13 @@ public sealed class RuleSet
     private readonly Dictionary<string, ClassificationRule[]> _byKind;
     private readonly ClassificationRule[] _anyKind;
 
-    public IReadOnlyList<ClassificationRule> Rules { get; }
+    /// <summary>Every category some rule assigns.</summary>
+    public IReadOnlySet<string> Categories { get; }
     public string Version { get; }
 
     private RuleSet(IReadOnlyList<ClassificationRule> rules, string version)
     {
-        Rules = rules;
+        Categories = rules.Select(r => r.Category).ToHashSet(StringComparer.Ordinal);
         Version = version;
         // Most rules name a kind; indexing by kind keeps a record from testing rules that cannot apply to it.
         var kinds = rules.Where(r => r.Kinds is not null).SelectMany(r => r.Kinds!).Distinct(StringComparer.OrdinalIgnoreCase);

@@ -88,8 +88,6 @@ public sealed class DemoFleetFeeder(
             .Replace("{{now}}", now.ToString("O", CultureInfo.InvariantCulture));
     }
 
-    public static IReadOnlyList<(string Endpoint, string Template)> AllTemplates => Templates;
-
     private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource();

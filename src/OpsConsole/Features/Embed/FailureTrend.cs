@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
 using OpsConsole.Features.Records;
 
@@ -9,7 +7,7 @@ namespace OpsConsole.Features.Embed;
 /// Failures received per hour over the last 24 hours, for the summary panel's trend. Kept in memory from the
 /// change feed and primed from the store at start-up, so 50 wall screens never scan the records table.
 /// </summary>
-public sealed class FailureTrend(IRecordChangeFeed feed, IDbContextFactory<OpsDbContext> databases, TimeProvider clock) : BackgroundService
+public sealed class FailureTrend(IRecordChangeFeed feed, IRecordStore store, TimeProvider clock) : BackgroundService
 {
     public const int Hours = 24;
 
@@ -55,16 +53,7 @@ public sealed class FailureTrend(IRecordChangeFeed feed, IDbContextFactory<OpsDb
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var since = (clock.GetUtcNow() - TimeSpan.FromHours(Hours)).ToUnixTimeMilliseconds();
-        await using var db = await databases.CreateDbContextAsync(stoppingToken);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(stoppingToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT ReceivedAt / 3600000, COUNT(*) FROM records WHERE IsFailure = 1 AND ReceivedAt >= $since GROUP BY 1";
-        command.Parameters.AddWithValue("$since", since);
-        await using var reader = await command.ExecuteReaderAsync(stoppingToken);
-        var primed = new List<(long Hour, int Count)>();
-        while (await reader.ReadAsync(stoppingToken)) primed.Add((reader.GetInt64(0), reader.GetInt32(1)));
+        var primed = await store.FailuresPerHourAsync(clock.GetUtcNow() - TimeSpan.FromHours(Hours), stoppingToken);
         lock (_gate)
         {
             foreach (var (hour, count) in primed) _perHour[hour] = _perHour.GetValueOrDefault(hour) + count;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
-using OpsConsole.Features.Sources;
+using OpsConsole.Features.SourceHealth;
 
 namespace OpsConsole.Features.Embed;
 

@@ -39,7 +39,7 @@ public static class IngestionEndpoints
             var newlineDelimited = contentType.Contains("ndjson", StringComparison.OrdinalIgnoreCase)
                                    || contentType.Contains("jsonl", StringComparison.OrdinalIgnoreCase)
                                    || contentType.Contains("json-seq", StringComparison.OrdinalIgnoreCase);
-            var items = PayloadReader.Split(body.Memory, newlineDelimited, options.MaxItems);
+            using var items = PayloadReader.Split(body.Memory, newlineDelimited, options.MaxItems);
             var query = http.Request.Query;
             var result = await pipeline.IngestAsync(kind, items, query["format"].FirstOrDefault(), name => query[name].FirstOrDefault(), cancellationToken);
             return TypedResults.Ok(result);

@@ -1,3 +1,4 @@
+using OpsConsole.Data;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using OpsConsole.Features.Classification;
@@ -21,7 +22,7 @@ public sealed class IngestionPipeline(
     IOptionsMonitor<IngestionOptions> options,
     TimeProvider clock)
 {
-    public async Task<IngestResult> IngestAsync(string kind, IReadOnlyList<JsonNode> items, string? format,
+    public async Task<IngestResult> IngestAsync(string kind, IReadOnlyList<PayloadNode> items, string? format,
         Func<string, string?> query, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();

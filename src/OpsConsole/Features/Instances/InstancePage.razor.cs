@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using OpsConsole.Features.Instances.Timeline;
 using OpsConsole.Features.Records;
+using OpsConsole.Features.Instances.Timeline;
 using OpsConsole.Features.Runbooks;
+using OpsConsole.Sources;
 
 namespace OpsConsole.Features.Instances;
 
@@ -14,6 +15,10 @@ public partial class InstancePage
     private IReadOnlyList<RecordDto> _records = [];
     private IReadOnlyList<TimelineGroup> _groups = [];
     private LiveRefresh? _live;
+    private InstanceIdentity _identity = default!;
+
+    /// <summary>The source's own view of where it failed (deployment pipeline, request trace, boot sequence, exits), if it has one.</summary>
+    private Type? _view;
 
     [Inject] private InstanceQueries Instances { get; set; } = default!;
     [Inject] private RecordQueries Records { get; set; } = default!;
@@ -26,19 +31,6 @@ public partial class InstancePage
     [Parameter] public string? Key { get; set; }
 
     private string InstanceKey => Uri.UnescapeDataString(Key ?? "");
-
-    private enum KindView { None, Deployment, Requests, Machine, Exits }
-
-    // Aos keys: aos/{unit}/{item}/{subject}/{instance} for instances, aos/{unit}/item/{id} for items, other unit parts.
-    private static KindView ViewOf(InstanceState state) => state.Source switch
-    {
-        "aos" when state.InstanceKey.Split('/') is { Length: 5 } or [_, _, "item", ..] => KindView.Deployment,
-        "aos" => KindView.None,
-        "nova" => KindView.Requests,
-        "maas" => KindView.Machine,
-        _ when state.Kind == "vm" => KindView.Requests,
-        _ => KindView.Exits,
-    };
 
     protected override async Task OnParametersSetAsync()
     {
@@ -53,6 +45,8 @@ public partial class InstancePage
         var key = InstanceKey;
         _state = await Instances.FindAsync(key, CancellationToken.None);
         if (_state is null) return;
+        _identity = _state.ToIdentity();
+        _view = SourceProfiles.For(_state.Source, _state.Kind).InstanceView(_identity.Parts);
         _ack = await Instances.AcknowledgementAsync(key, CancellationToken.None);
         _records = await Records.TimelineAsync(key, 500, CancellationToken.None);
         _groups = TimelineGroups.For(_records, await Progress.ForInstanceAsync(key, CancellationToken.None));

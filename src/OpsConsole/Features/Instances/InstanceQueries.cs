@@ -9,6 +9,19 @@ public sealed record FailingInstance(
     string Severity, string? LastMessage, int FailureCount, DateTimeOffset? FirstFailureAt, DateTimeOffset? LastFailureAt,
     DateTimeOffset LastSeenAt, long LastRecordId, InstanceAcknowledgement? Acknowledgement = null)
 {
+    private readonly IReadOnlyList<IdentityPart>? _parts;
+
+    /// <summary>
+    /// The instance's named parts (the first says where it runs), for the list's caption; not part of the API
+    /// answer. Read from the key when not given (rows stored before parts were captured).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<IdentityPart> Parts
+    {
+        get => _parts ?? InstanceIdentity.Read(stored: null, Instance);
+        init => _parts = value;
+    }
+
     /// <summary>Acknowledged, but it failed again since.</summary>
     public bool FailedSinceAcknowledged => Acknowledgement is { } ack && LastFailureAt > ack.LastFailureAt;
 }
@@ -102,7 +115,10 @@ public sealed class InstanceQueries(IDbContextFactory<OpsDbContext> databases)
 
     private static FailingInstance ToFailing(InstanceState s, InstanceAcknowledgement? ack) => new(
         s.InstanceKey, s.DisplayName, s.Kind, s.Source, s.Location, s.Category, RecordDto.FamilyOf(s.Category), s.Severity,
-        s.LastMessage, s.FailureCount, s.FirstFailureAt, s.LastFailureAt, s.LastSeenAt, s.LastRecordId, ack);
+        s.LastMessage, s.FailureCount, s.FirstFailureAt, s.LastFailureAt, s.LastSeenAt, s.LastRecordId, ack)
+    {
+        Parts = InstanceIdentity.Read(s.Identity, s.InstanceKey),
+    };
 
     /// <summary>Failing instances under a filter; muted ones are left out unless the filter includes them.</summary>
     private static async Task<IQueryable<InstanceState>> FailingQueryAsync(OpsDbContext db, FailingFilter filter, CancellationToken cancellationToken)

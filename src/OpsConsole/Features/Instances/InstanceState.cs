@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OpsConsole.Features.Records;
 
 namespace OpsConsole.Features.Instances;
 
@@ -15,6 +16,9 @@ public sealed class InstanceState
     public required string DisplayName { get; set; }
     public string? Location { get; set; }
 
+    /// <summary>The named parts of the key as stored at parse time (see <see cref="InstanceIdentity"/>); null on rows from older versions.</summary>
+    public string? Identity { get; set; }
+
     /// <summary>Category of the newest record (by the source's own time).</summary>
     public required string Category { get; set; }
     public required string Severity { get; set; }
@@ -26,6 +30,9 @@ public sealed class InstanceState
     public int FailureCount { get; set; }
     public DateTimeOffset? FirstFailureAt { get; set; }
     public DateTimeOffset? LastFailureAt { get; set; }
+
+    public InstanceIdentity ToIdentity() =>
+        new(InstanceKey, Kind, Source, DisplayName, Location, InstanceIdentity.Read(Identity, InstanceKey));
 }
 
 internal sealed class InstanceStateConfiguration : IEntityTypeConfiguration<InstanceState>

@@ -26,6 +26,15 @@ public sealed class EventRecord
     public required string InstanceKey { get; set; }
     public required string InstanceName { get; set; }
 
+    /// <summary>
+    /// The named parts of the instance key as its source names them, stored as a JSON object
+    /// (<c>{"cloud":"east","server":"9e2c"}</c>); null on rows from older versions. See <see cref="InstanceIdentity"/>.
+    /// </summary>
+    public string? Identity { get; set; }
+
+    /// <summary>The same parts in memory: set by the parser, read back from <see cref="Identity"/> otherwise. Not a column.</summary>
+    public IReadOnlyList<IdentityPart>? Parts { get; set; }
+
     /// <summary>Where it ran: node, host, replica or hypervisor.</summary>
     public string? Location { get; set; }
 
@@ -78,6 +87,7 @@ internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventR
     {
         builder.ToTable("records");
         builder.HasKey(r => r.Id);
+        builder.Ignore(r => r.Parts);
         builder.HasIndex(r => r.DedupeKey).IsUnique();
         builder.HasIndex(r => new { r.InstanceKey, r.OccurredAt });
         builder.HasIndex(r => new { r.Category, r.Id });

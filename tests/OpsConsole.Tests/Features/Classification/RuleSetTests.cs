@@ -5,7 +5,7 @@ namespace OpsConsole.Tests.Features.Classification;
 
 public sealed class RuleSetTests
 {
-    private static readonly string Shipped = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, IncidentClassifier.ShippedRulesFile));
+    private static readonly (string Origin, string Yaml)[] Shipped = [.. IncidentClassifier.ShippedRuleFiles()];
 
     private static EventRecord Record(string kind = "container", string source = "kubernetes", int? exitCode = null, string? reason = null,
         string? message = null, string entry = "terminated", string? state = null, string? hints = null, string? errorCode = null) => new()
@@ -18,7 +18,7 @@ public sealed class RuleSetTests
     public void A_pattern_that_runs_away_on_a_message_does_not_match_instead_of_failing_the_request()
     {
         const string yaml = "rules:\n  - id: runaway\n    category: exit.abort\n    severity: error\n    when: { message: '^(a+)+$' }";
-        var rules = RuleSet.Load([("extra.yaml", yaml), ("shipped", Shipped)], regexTimeout: TimeSpan.FromMilliseconds(20));
+        var rules = RuleSet.Load([("extra.yaml", yaml), .. Shipped], regexTimeout: TimeSpan.FromMilliseconds(20));
 
         var result = rules.Classify(Record(exitCode: 1, message: new string('a', 40) + "!"));
 
@@ -46,7 +46,7 @@ public sealed class RuleSetTests
     public void An_extra_rule_with_the_id_of_a_shipped_rule_is_refused()
     {
         var yaml = "rules:\n  - id: exit-1\n    category: exit.other\n    severity: error\n    when: { exitCode: [1] }";
-        var error = Assert.Throws<RuleValidationException>(() => RuleSet.Load([("extra.yaml", yaml), ("shipped", Shipped)]));
+        var error = Assert.Throws<RuleValidationException>(() => RuleSet.Load([("extra.yaml", yaml), .. Shipped]));
         Assert.Contains("rule 'exit-1' id is already used in extra.yaml", error.Message);
     }
 
@@ -54,7 +54,7 @@ public sealed class RuleSetTests
     public void The_first_matching_rule_wins_and_earlier_files_come_first()
     {
         var extra = "rules:\n  - id: ci-exit-1\n    category: exit.other\n    severity: warning\n    when: { source: [ci], exitCode: [1] }";
-        var rules = RuleSet.Load([("extra.yaml", extra), ("shipped", Shipped)]);
+        var rules = RuleSet.Load([("extra.yaml", extra), .. Shipped]);
 
         var overridden = rules.Classify(Record(source: "ci", exitCode: 1));
         Assert.Equal(("exit.other", "ci-exit-1", "warning"), (overridden.Category, overridden.RuleId, overridden.Severity));
@@ -65,9 +65,9 @@ public sealed class RuleSetTests
     [Fact]
     public void The_rule_set_version_changes_with_the_text_of_any_file()
     {
-        var a = RuleSet.Load([("shipped", Shipped)]);
-        var b = RuleSet.Load([("shipped", Shipped)]);
-        var c = RuleSet.Load([("shipped", Shipped + "\n# edited\n")]);
+        var a = RuleSet.Load([.. Shipped]);
+        var b = RuleSet.Load([.. Shipped]);
+        var c = RuleSet.Load([.. Shipped[..^1], (Shipped[^1].Origin, Shipped[^1].Yaml + "\n# edited\n")]);
         Assert.Equal(a.Version, b.Version);
         Assert.NotEqual(a.Version, c.Version);
     }
@@ -87,7 +87,7 @@ public sealed class RuleSetTests
     [InlineData(1, null, "/app/server: error while loading shared libraries: libssl.so.3: cannot open shared object file", null, "exit.command-not-found")]
     public void Exit_codes_follow_their_meaning(int exitCode, string? reason, string? message, string? hints, string category)
     {
-        var rules = RuleSet.Load([("shipped", Shipped)]);
+        var rules = RuleSet.Load([.. Shipped]);
         Assert.Equal(category, rules.Classify(Record(exitCode: exitCode, reason: reason, message: message, hints: hints)).Category);
     }
 
@@ -112,7 +112,7 @@ public sealed class RuleSetTests
     [InlineData("Terminated", "Pod was terminated in response to imminent node shutdown.", "container.evicted")]
     public void Kubernetes_warning_events_follow_reason_and_message_family(string reason, string message, string category)
     {
-        var rules = RuleSet.Load([("shipped", Shipped)]);
+        var rules = RuleSet.Load([.. Shipped]);
         Assert.Equal(category, rules.Classify(Record(entry: "event", state: "Warning", reason: reason, message: message)).Category);
     }
 
@@ -128,7 +128,7 @@ public sealed class RuleSetTests
     [InlineData("Build of instance 4d7a aborted: Timeout waiting for vif plugging callback for instance with vm_state building", 500, null, "vm.compute.network")]
     public void Nova_faults_follow_the_documented_message_families(string message, int httpCode, string? stage, string category)
     {
-        var rules = RuleSet.Load([("shipped", Shipped)]);
+        var rules = RuleSet.Load([.. Shipped]);
         var record = Record(kind: "vm", source: "nova", entry: "fault", state: "ERROR", message: message);
         record.HttpCode = httpCode;
         record.Stage = stage;
@@ -151,7 +151,7 @@ public sealed class RuleSetTests
     [InlineData(5, "", "instance", "deploy.launch.missing-layer")]
     public void Aos_errors_follow_codes_and_messages(int aosCode, string message, string entry, string category)
     {
-        var rules = RuleSet.Load([("shipped", Shipped)]);
+        var rules = RuleSet.Load([.. Shipped]);
         string[] names = ["eNone", "eFailed", "eRuntime", "eNoMemory", "eOutOfRange", "eNotFound", "eInvalidArgument", "eTimeout", "eAlreadyExist", "eWrongState", "eInvalidChecksum"];
         var record = Record(kind: "unit", source: "aos", entry: entry, state: "failed", message: message, errorCode: names[aosCode]);
         Assert.Equal(category, rules.Classify(record).Category);
@@ -160,7 +160,7 @@ public sealed class RuleSetTests
     [Fact]
     public void The_evidence_names_the_fields_and_the_matched_text()
     {
-        var rules = RuleSet.Load([("shipped", Shipped)]);
+        var rules = RuleSet.Load([.. Shipped]);
         var oom = rules.Classify(Record(exitCode: 137, reason: "OOMKilled"));
         Assert.Equal("exit-oom-reason", oom.RuleId);
         Assert.Contains("reason=OOMKilled", oom.Evidence);
@@ -174,7 +174,7 @@ public sealed class RuleSetTests
     [Fact]
     public void A_failure_no_rule_knows_is_unknown_and_says_what_it_saw()
     {
-        var rules = RuleSet.Load([("shipped", Shipped)]);
+        var rules = RuleSet.Load([.. Shipped]);
         var result = rules.Classify(Record(entry: "event", state: "Warning", reason: "SomethingNew", message: "never seen"));
         Assert.Equal(("unknown", "warning", "fallback-unknown"), (result.Category, result.Severity, result.RuleId));
         Assert.Contains("reason=SomethingNew", result.Evidence);
@@ -184,8 +184,8 @@ public sealed class RuleSetTests
     [Fact]
     public void Every_taxonomy_category_is_reachable_by_some_rule_or_pattern()
     {
-        var rules = RuleSet.Load([("shipped", Shipped)]);
-        var produced = rules.Rules.Select(r => r.Category)
+        var rules = RuleSet.Load([.. Shipped]);
+        var produced = rules.Categories
             .Concat(["deploy.stalled", "vm.stalled", "restart.crash-loop", "unknown", "node.commission.controller-unreachable"]).ToHashSet();
         var missing = Taxonomy.All.Select(c => c.Id).Where(id => !produced.Contains(id)).ToList();
         Assert.Empty(missing);

@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Instances.Timeline;
 using OpsConsole.Features.Runbooks;
+using OpsConsole.Sources.Aos;
+using OpsConsole.Sources.Containers;
+using OpsConsole.Sources.Maas;
 using static OpsConsole.Tests.Features.Instances.Records;
 
 namespace OpsConsole.Tests.Features.Instances;

@@ -1,4 +1,5 @@
 using OpsConsole.Features.Instances;
+using OpsConsole.Features.Records;
 
 namespace OpsConsole.Tests.Features.Instances;
 
@@ -36,7 +37,7 @@ public sealed class FailingViewTests
     [InlineData("aos/u1/i1/s1/0", "unit u1 · item i1 · subject s1 · instance 0")]
     [InlineData("edge-fleet/prod/shop/checkout/api", "source edge-fleet · instance prod/shop/checkout/api")]
     public void Instance_keys_are_described_in_each_sources_terms(string key, string described) =>
-        Assert.Equal(described, InstanceIdentity.Describe(key));
+        Assert.Equal(described, InstanceIdentity.Describe(InstanceIdentity.Read(stored: null, key)));
 
     [Fact]
     public void Instance_links_escape_each_segment_but_keep_the_slashes()

@@ -2,12 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
 using OpsConsole.Features.Records;
+using OpsConsole.Sources;
 
 namespace OpsConsole.Features.Classification.Patterns;
 
 /// <summary>
-/// Crash loops no single record states: one container exiting again and again within a window, and the
-/// Aos burst (seed A: three failed starts within five seconds, then Failed). Keeps a sliding window of
+/// Crash loops no single record states: one container exiting again and again within a window, or the burst
+/// of failed starts a source defines for itself (its profile's <see cref="CrashLoopRule"/>). Keeps a sliding window of
 /// recent failures per instance in memory (primed from the store on first use, so a restart loses nothing
 /// recent) and returns a <c>restart.crash-loop</c> record linked to the failures, unless the loop is
 /// already on the timeline. Called by <see cref="CrashLoopWatcher"/> only, one batch at a time.
@@ -17,9 +18,6 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
     public const string RuleId = "pattern-crash-loop";
     public const string Category = "restart.crash-loop";
 
-    /// <summary>Seed A: the unit gives up on an instance after three failed starts within five seconds.</summary>
-    private static readonly TimeSpan AosBurstWindow = TimeSpan.FromSeconds(5);
-    private const int AosBurstFailures = 3;
     private const int MaxTrackedInstances = 100_000;
 
     private readonly Dictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
@@ -36,7 +34,7 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
             {
                 Window(record.InstanceKey).NoteLoop(record.OccurredAt);
             }
-            else if (IsRestartFailure(record.Source, record.Entry, record.State, record.ExitCode, record.Format))
+            else if (IsRestartFailure(record.Source, record.Kind, record.Entry, record.State, record.ExitCode, record.Format))
             {
                 Window(record.InstanceKey).Add(record.OccurredAt, record.Id);
                 touched[record.InstanceKey] = record;
@@ -46,12 +44,13 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
         var found = new List<EventRecord>();
         foreach (var (key, newest) in touched)
         {
-            var (window, threshold) = newest.Source == "aos" ? (AosBurstWindow, AosBurstFailures) : (settings.CrashLoopWindow, settings.CrashLoopExits);
+            var rule = SourceProfiles.For(newest.Source, newest.Kind).CrashLoop;
+            var (window, threshold) = (rule.Window ?? settings.CrashLoopWindow, rule.Threshold ?? settings.CrashLoopExits);
             var failures = _windows[key].Within(newest.OccurredAt - window, newest.OccurredAt, out var loopAlreadyShown);
             if (loopAlreadyShown || failures.Count < threshold) continue;
 
             _windows[key].NoteLoop(newest.OccurredAt);
-            var what = newest.Source == "aos" ? "failed starts" : "exits";
+            var what = rule.Noun;
             found.Add(DerivedRecord.Create(InstanceIdentity.Of(newest), Category, "critical", RuleId,
                 $"{failures.Count} {what} within {window.TotalSeconds:0} s (threshold {threshold})",
                 $"Crash loop: {failures.Count} {what} of this instance within {Describe(window)}",
@@ -61,12 +60,9 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
         return found;
     }
 
-    /// <summary>An exit that means the process died (not a clean or graceful stop), or an Aos instance that failed.</summary>
-    private static bool IsRestartFailure(string source, string entry, string? state, int? exitCode, string format) =>
-        format != DerivedRecord.Format
-        && (source == "aos"
-            ? entry == "instance" && state == "failed"
-            : exitCode is { } code && code != 0 && code != 143 && entry != "waiting");
+    /// <summary>A failed restart as the record's source defines it (by default an exit that is not a clean or graceful stop).</summary>
+    private static bool IsRestartFailure(string source, string kind, string entry, string? state, int? exitCode, string format) =>
+        format != DerivedRecord.Format && SourceProfiles.For(source, kind).CrashLoop.IsRestartFailure(entry, state, exitCode);
 
     private FailureWindow Window(string key)
     {
@@ -82,12 +78,12 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
         var recent = await db.Records.AsNoTracking()
             .Where(r => r.ReceivedAt >= since && (r.ExitCode != null || r.Entry == "instance" || r.Category == Category))
             .OrderBy(r => r.OccurredAt)
-            .Select(r => new { r.Id, r.InstanceKey, r.OccurredAt, r.Category, r.Source, r.Entry, r.State, r.ExitCode, r.Format })
+            .Select(r => new { r.Id, r.InstanceKey, r.OccurredAt, r.Category, r.Source, r.Kind, r.Entry, r.State, r.ExitCode, r.Format })
             .ToListAsync(cancellationToken);
         foreach (var r in recent)
         {
             if (r.Category == Category) Window(r.InstanceKey).NoteLoop(r.OccurredAt);
-            else if (IsRestartFailure(r.Source, r.Entry, r.State, r.ExitCode, r.Format)) Window(r.InstanceKey).Add(r.OccurredAt, r.Id);
+            else if (IsRestartFailure(r.Source, r.Kind, r.Entry, r.State, r.ExitCode, r.Format)) Window(r.InstanceKey).Add(r.OccurredAt, r.Id);
         }
         _primed = true;
     }

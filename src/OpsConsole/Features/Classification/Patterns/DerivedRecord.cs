@@ -21,6 +21,8 @@ public static class DerivedRecord
             Entry = Entry,
             InstanceKey = instance.Key,
             InstanceName = instance.DisplayName,
+            Parts = instance.Parts,
+            Identity = InstanceIdentity.Write(instance.Parts),
             Location = instance.Location,
             State = "pattern",
             Message = message,
@@ -39,10 +41,4 @@ public static class DerivedRecord
             RawJson = System.Text.Json.JsonSerializer.Serialize(new { pattern = ruleId, evidence, derivedFrom }),
         };
     }
-}
-
-public sealed record InstanceIdentity(string Key, string Kind, string Source, string DisplayName, string? Location)
-{
-    public static InstanceIdentity Of(EventRecord record) =>
-        new(record.InstanceKey, record.Kind, record.Source, record.InstanceName, record.Location);
 }

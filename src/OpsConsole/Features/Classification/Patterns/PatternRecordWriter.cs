@@ -1,4 +1,4 @@
-using OpsConsole.Features.Ingestion;
+using OpsConsole.Data;
 using OpsConsole.Features.Records;
 using OpsConsole.Infrastructure;
 

@@ -2,15 +2,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
 using OpsConsole.Features.Records;
+using OpsConsole.Sources;
 
 namespace OpsConsole.Features.Classification.Patterns;
 
 /// <summary>
-/// Failures that show only as silence, checked on a timer:
-/// an Aos instance still <c>activating</c> with no newer status (<c>deploy.stalled</c>), a Nova server still
-/// in BUILD (<c>vm.stalled</c>), and a MAAS node whose commissioning events stopped (seed B): after the
-/// PXE/ephemeral boot with no report back it is <c>node.commission.controller-unreachable</c>, otherwise
-/// <c>node.commission.timeout</c>. Silence is measured from when the last record was received.
+/// Failures that show only as silence, checked on a timer: each source profile with a silence check says
+/// which newest records mean "still going" and what their silence means (an Aos instance stuck activating,
+/// a Nova server stuck in BUILD, a MAAS node whose commissioning went quiet).
 /// </summary>
 public sealed class SilenceDetector(
     IDbContextFactory<OpsDbContext> databases,
@@ -21,9 +20,6 @@ public sealed class SilenceDetector(
     ILogger<SilenceDetector> logger) : BackgroundService
 {
     public const string StalledRule = "pattern-silence";
-
-    /// <summary>Newest MAAS events that mean "still commissioning": silence after one of them is the failure.</summary>
-    private static readonly string[] CommissioningSteps = [.. MaasSteps.Boot, "Commissioning", "Gathering information", "Script result", "Node changed status"];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,77 +37,29 @@ public sealed class SilenceDetector(
         }
     }
 
-    /// <summary>One pass of every detector; returns the pattern records written.</summary>
+    /// <summary>One pass of every source's silence check; returns the pattern records written.</summary>
     public async Task<IReadOnlyList<EventRecord>> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var settings = options.CurrentValue;
-        var now = clock.GetUtcNow();
-        var version = classifier.Rules.Version;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var context = new SilenceContext(db, options.CurrentValue, clock.GetUtcNow(), classifier.Rules.Version, StalledRule);
         var found = new List<EventRecord>();
 
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        // Instances that are not failing now and whose newest record is a "still going" state.
-        var quiet = await (from s in db.InstanceStates.AsNoTracking()
-                           join r in db.Records.AsNoTracking() on s.LastRecordId equals r.Id
-                           where !s.IsFailing
-                                 && ((r.Source == "aos" && r.Entry == "instance" && r.State == "activating")
-                                     || (r.Source == "nova" && (r.State == "BUILD" || r.State == "building"))
-                                     || (r.Source == "maas" && r.Reason != null && CommissioningSteps.Contains(r.Reason)))
-                           select r).ToListAsync(cancellationToken);
-
-        foreach (var last in quiet)
+        foreach (var profile in SourceProfiles.All)
         {
-            var silentFor = now - last.ReceivedAt;
-            var instance = InstanceIdentity.Of(last);
-            switch (last.Source)
+            if (profile.Silence is not { } silence) continue;
+            // Instances of this source that are not failing now and whose newest record is a "still going" state.
+            var source = profile.Source;
+            var quiet = await (from s in db.InstanceStates.AsNoTracking()
+                               join r in db.Records.AsNoTracking() on s.LastRecordId equals r.Id
+                               where !s.IsFailing && r.Source == source
+                               select r).Where(silence.StillGoing).ToListAsync(cancellationToken);
+            foreach (var last in quiet)
             {
-                case "aos" when silentFor >= settings.StalledAfter:
-                    found.Add(DerivedRecord.Create(instance, "deploy.stalled", "error", StalledRule,
-                        $"state=activating; no newer status for {Minutes(silentFor)}",
-                        $"Still activating with nothing reported for {Minutes(silentFor)} (threshold {Minutes(settings.StalledAfter)})",
-                        [last.Id], now, version));
-                    break;
-                case "nova" when silentFor >= settings.VmBuildStalledAfter:
-                    found.Add(DerivedRecord.Create(instance, "vm.stalled", "error", StalledRule,
-                        $"state={last.State}; no newer report for {Minutes(silentFor)}",
-                        $"Still building with nothing reported for {Minutes(silentFor)} (threshold {Minutes(settings.VmBuildStalledAfter)})",
-                        [last.Id], now, version));
-                    break;
-                case "maas" when silentFor >= settings.CommissioningSilentAfter && !IsFinalStatusChange(last):
-                    found.Add(await CommissioningSilenceAsync(db, last, instance, silentFor, now, version, cancellationToken));
-                    break;
+                // Silence is measured from when the last record was received.
+                if (await silence.CheckAsync(context, last, context.Now - last.ReceivedAt, cancellationToken) is { } record) found.Add(record);
             }
         }
 
         return await patterns.WriteAsync(found, cancellationToken);
     }
-
-    /// <summary>Seed B: after PXE and the ephemeral image, a node that never reports back cannot reach the controller.</summary>
-    private static async Task<EventRecord> CommissioningSilenceAsync(OpsDbContext db, EventRecord last, InstanceIdentity instance,
-        TimeSpan silentFor, DateTimeOffset now, string version, CancellationToken cancellationToken)
-    {
-        var since = last.OccurredAt - TimeSpan.FromHours(6);
-        var steps = await db.Records.AsNoTracking()
-            .Where(r => r.InstanceKey == last.InstanceKey && r.OccurredAt >= since && r.Reason != null)
-            .Select(r => new { r.Id, r.Reason, r.Message })
-            .ToListAsync(cancellationToken);
-        var booted = steps.Where(s => MaasSteps.IsBoot(s.Reason)).Select(s => s.Id).ToList();
-        var reported = steps.Any(s => MaasSteps.IsReport(s.Reason, s.Message));
-
-        return booted.Count > 0 && !reported
-            ? DerivedRecord.Create(instance, "node.commission.controller-unreachable", "critical", StalledRule,
-                $"boot steps seen: {booted.Count}; reports back: none; silent for {Minutes(silentFor)}",
-                $"Booted the ephemeral image, then nothing for {Minutes(silentFor)}: the node most likely cannot reach the region controller",
-                [.. booted, last.Id], now, version)
-            : DerivedRecord.Create(instance, "node.commission.timeout", "error", StalledRule,
-                $"last step: {last.Reason}; silent for {Minutes(silentFor)}",
-                $"Commissioning has reported nothing for {Minutes(silentFor)}",
-                [last.Id], now, version);
-    }
-
-    /// <summary>"Node changed status" to a settled state (Ready, Deployed…) is not a node still commissioning.</summary>
-    private static bool IsFinalStatusChange(EventRecord last) =>
-        last.Reason == "Node changed status" && last.Message is { } m && !m.EndsWith("'Commissioning'", StringComparison.Ordinal);
-
-    private static string Minutes(TimeSpan span) => $"{span.TotalMinutes:0} min";
 }

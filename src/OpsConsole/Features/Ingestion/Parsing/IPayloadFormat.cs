@@ -7,8 +7,8 @@ public interface IPayloadFormat
     string Name { get; }
 
     /// <summary>Whether a top-level JSON value has this format's shape.</summary>
-    bool Matches(JsonNode node);
+    bool Matches(PayloadNode node);
 
     /// <summary>Turns one top-level value into records (a list shape adds one record per fact it holds).</summary>
-    void Parse(JsonNode node, ParseContext context);
+    void Parse(PayloadNode node, ParseContext context);
 }

@@ -15,11 +15,11 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
     public string? Query(string name) => query(name) is { Length: > 0 } value ? value : null;
 
     /// <summary>
-    /// Adds a record for <paramref name="item"/>. Its dedupe key hashes source identity, the source's own time
+    /// Adds a record for <paramref name="item"/>, named by <paramref name="parts"/> in its source's terms. Its dedupe key hashes source identity, the source's own time
     /// and the item's text, unless the source has a stable identity of its own (<paramref name="identity"/>).
     /// </summary>
-    public EventRecord Add(JsonNode item, string source, string format, string entry,
-        string instanceKey, string instanceName, DateTimeOffset? sourceTime, string? identity = null)
+    public EventRecord Add(PayloadNode item, string source, string format, string entry,
+        string instanceKey, string instanceName, IReadOnlyList<IdentityPart> parts, DateTimeOffset? sourceTime, string? identity = null)
     {
         var raw = item.Raw;
         var record = new EventRecord
@@ -30,6 +30,8 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
             Entry = entry,
             InstanceKey = instanceKey,
             InstanceName = instanceName,
+            Parts = parts,
+            Identity = InstanceIdentity.Write(parts),
             OccurredAt = sourceTime ?? ReceivedAt,
             ReceivedAt = ReceivedAt,
             LastSeenAt = sourceTime ?? ReceivedAt,

@@ -1,27 +1,18 @@
-using OpsConsole.Features.Ingestion.Formats;
+using OpsConsole.Sources;
 
 namespace OpsConsole.Features.Ingestion.Parsing;
 
-/// <summary>The record kinds, one per ingestion endpoint, and the payload shapes each accepts, in detection order.</summary>
+/// <summary>The record kinds, one per ingestion endpoint; each source profile says which kind its payload shapes arrive on.</summary>
 public static class PayloadFormats
 {
     public const string Unit = "unit";
     public const string Container = "container";
     public const string Vm = "vm";
 
-    private static readonly Dictionary<string, IPayloadFormat[]> ByKind = new()
-    {
-        [Unit] = [new AosCloudMessageFormat()],
-        [Container] = [new KubernetesFormat(), new DockerEventFormat(), new ContainerAppsSystemLogFormat(), new SimpleContainerExitFormat()],
-        [Vm] = [new NovaFormat(), new MaasFormat(), new SimpleVmEventFormat()],
-    };
-
-    public static IReadOnlyList<IPayloadFormat> For(string kind) => ByKind[kind];
-
     /// <summary>Parses every top-level item with the format named by <c>?format=</c>, or the one its shape matches.</summary>
-    public static void Parse(string kind, IReadOnlyList<JsonNode> items, string? formatName, ParseContext context)
+    public static void Parse(string kind, IReadOnlyList<PayloadNode> items, string? formatName, ParseContext context)
     {
-        var formats = ByKind[kind];
+        var formats = SourceProfiles.FormatsFor(kind);
         IPayloadFormat? forced = null;
         if (formatName is { Length: > 0 })
         {

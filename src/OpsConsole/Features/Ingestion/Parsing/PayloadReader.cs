@@ -54,44 +54,66 @@ public static class PayloadReader
     /// The body's top-level items: the elements of a JSON array, the lines of newline-delimited JSON, or a
     /// single object. Throws a 413 when the items (or the entries of a list shape) exceed <paramref name="maxItems"/>.
     /// </summary>
-    public static List<JsonNode> Split(ReadOnlyMemory<byte> body, bool newlineDelimited, int maxItems)
+    public static PayloadItems Split(ReadOnlyMemory<byte> body, bool newlineDelimited, int maxItems)
     {
         if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
             throw new PayloadException(null, null, "The body is empty; send a JSON document.");
 
         if (!newlineDelimited)
         {
+            var items = new PayloadItems();
             try
             {
-                var root = JsonDocument.Parse(body).RootElement;
+                var root = items.Own(JsonDocument.Parse(body)).RootElement;
                 if (root.ValueKind == JsonValueKind.Array)
                 {
-                    var items = new List<JsonNode>(root.GetArrayLength());
                     CheckCount(root.GetArrayLength(), maxItems);
                     var i = 0;
-                    foreach (var element in root.EnumerateArray()) items.Add(new JsonNode(element, i++, ""));
+                    foreach (var element in root.EnumerateArray()) items.Add(new PayloadNode(element, i++, ""));
                     return items;
                 }
                 if (root.ValueKind != JsonValueKind.Object)
                     throw new PayloadException(null, null, $"The body must be a JSON object or array, not {root.ValueKind.ToString().ToLowerInvariant()}.");
                 CheckCount(CountListEntries(root), maxItems);
-                return [new JsonNode(root, 0, "")];
+                items.Add(new PayloadNode(root, 0, ""));
+                return items;
             }
             catch (JsonException) when (LooksNewlineDelimited(body))
             {
                 // docker events and az containerapp logs stream one object per line; accept them without the header too.
+                items.Dispose();
             }
             catch (JsonException ex)
             {
+                items.Dispose();
                 throw new PayloadException(null, null, $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}): {FirstSentence(ex.Message)}");
+            }
+            catch
+            {
+                items.Dispose();
+                throw;
             }
         }
         return SplitLines(body, maxItems);
     }
 
-    private static List<JsonNode> SplitLines(ReadOnlyMemory<byte> body, int maxItems)
+    private static PayloadItems SplitLines(ReadOnlyMemory<byte> body, int maxItems)
     {
-        var items = new List<JsonNode>();
+        var items = new PayloadItems();
+        try
+        {
+            ReadLines(body, maxItems, items);
+            return items;
+        }
+        catch
+        {
+            items.Dispose();
+            throw;
+        }
+    }
+
+    private static void ReadLines(ReadOnlyMemory<byte> body, int maxItems, PayloadItems items)
+    {
         var rest = body;
         var line = 0;
         while (!rest.IsEmpty)
@@ -104,8 +126,8 @@ public static class PayloadReader
             CheckCount(items.Count + 1, maxItems);
             try
             {
-                var element = JsonDocument.Parse(current).RootElement;
-                items.Add(new JsonNode(element, items.Count, ""));
+                var element = items.Own(JsonDocument.Parse(current)).RootElement;
+                items.Add(new PayloadNode(element, items.Count, ""));
             }
             catch (JsonException ex)
             {
@@ -113,7 +135,6 @@ public static class PayloadReader
             }
         }
         if (items.Count == 0) throw new PayloadException(null, null, "The body holds no JSON lines.");
-        return items;
     }
 
     private static bool LooksNewlineDelimited(ReadOnlyMemory<byte> body)

@@ -1,5 +1,6 @@
 using OpsConsole.Features.Records;
 using OpsConsole.Features.Runbooks;
+using OpsConsole.Sources;
 
 namespace OpsConsole.Features.Instances.Timeline;
 
@@ -9,9 +10,9 @@ public sealed record TimelineEntry(DateTimeOffset At, RecordDto? Record, Runbook
 public sealed record TimelineGroup(string Title, IReadOnlyList<TimelineEntry> Entries);
 
 /// <summary>
-/// Groups an instance's timeline the way an operator reads it: by request id where the source has one (Nova),
-/// by deployment attempt for Aos instances (a new attempt starts when it goes back to activating), by
-/// operation for MAAS machines; newest group and newest entry first.
+/// Groups an instance's timeline the way an operator reads it: by request id where the records
+/// carry one (Nova), otherwise by the attempts the source's profile defines (Aos deployments, MAAS
+/// operations); newest group and newest entry first.
 /// </summary>
 public static class TimelineGroups
 {
@@ -56,16 +57,10 @@ public static class TimelineGroups
             .ToList();
     }
 
-    private static bool StartsAttempt(RecordDto r) =>
-        (r.Source == "aos" && r.State?.Equals("activating", StringComparison.OrdinalIgnoreCase) == true)
-        || (r.Source == "maas" && (r.Reason is "Commissioning" or "Deploying" or "Installing OS"
-                                   || r.Message?.Contains("to 'Commissioning'", StringComparison.Ordinal) == true));
+    private static bool StartsAttempt(RecordDto r) => SourceProfiles.For(r.Source, r.Kind).Attempts?.Starts(r) == true;
 
     private static string AttemptTitle(TimelineEntry first, int attempt) =>
-        first.Record?.Source switch
-        {
-            "aos" => $"Deployment attempt {attempt}",
-            "maas" => $"Operation {attempt}",
-            _ => $"Records from {first.At.UtcDateTime:yyyy-MM-dd HH:mm}",
-        };
+        first.Record is { } r && SourceProfiles.For(r.Source, r.Kind).Attempts is { } attempts
+            ? attempts.Title(attempt)
+            : $"Records from {first.At.UtcDateTime:yyyy-MM-dd HH:mm}";
 }

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace OpsConsole.Features.Ingestion.Parsing;
+
+/// <summary>
+/// A JSON element that knows which input item it belongs to and its path, so a wrong type or a
+/// missing field is reported as "item 3, field status.containerStatuses[0].state".
+/// Every field is optional unless read with a Required… method; unknown fields are ignored.
+/// </summary>
+public readonly struct PayloadNode(JsonElement element, int item, string path)
+{
+    public JsonElement Element { get; } = element;
+    public int Item { get; } = item;
+    public string Path { get; } = path;
+
+    public JsonValueKind ValueKind => Element.ValueKind;
+    public bool IsObject => Element.ValueKind == JsonValueKind.Object;
+
+    public string Raw => Element.GetRawText();
+
+    public bool Has(string name) =>
+        IsObject && Element.TryGetProperty(name, out var v) && v.ValueKind is not JsonValueKind.Null and not JsonValueKind.Undefined;
+
+    public PayloadNode? Child(string name)
+    {
+        if (!IsObject || !Element.TryGetProperty(name, out var value) || value.ValueKind is JsonValueKind.Null)
+            return null;
+        return new PayloadNode(value, Item, Join(name));
+    }
+
+    public PayloadNode? Obj(string name)
+    {
+        var child = Child(name);
+        if (child is null) return null;
+        if (child.Value.ValueKind != JsonValueKind.Object)
+            throw Wrong(child.Value, "an object");
+        return child;
+    }
+
+    public PayloadNode RequiredObj(string name) => Obj(name) ?? throw Missing(name);
+
+    public IEnumerable<PayloadNode> Array(string name)
+    {
+        var child = Child(name);
+        if (child is null) return [];
+        if (child.Value.ValueKind != JsonValueKind.Array)
+            throw Wrong(child.Value, "an array");
+        return child.Value.Elements();
+    }
+
+    public IEnumerable<PayloadNode> Elements()
+    {
+        var index = 0;
+        foreach (var element in Element.EnumerateArray())
+            yield return new PayloadNode(element, Item, $"{Path}[{index++}]");
+    }
+
+    /// <summary>A string; numbers and booleans are accepted as their text (the az CLI stringifies everything).</summary>
+    public string? Str(string name)
+    {
+        var child = Child(name);
+        if (child is null) return null;
+        var v = child.Value.Element;
+        return v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString(),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
+            _ => throw Wrong(child.Value, "a string"),
+        };
+    }
+
+    public string RequiredStr(string name)
+    {
+        var value = Str(name);
+        return string.IsNullOrEmpty(value) ? throw Missing(name) : value;
+    }
+
+    /// <summary>An integer given as a number or as a numeric string ("137", "1.0").</summary>
+    public long? Long(string name)
+    {
+        var child = Child(name);
+        if (child is null) return null;
+        var v = child.Value.Element;
+        if (v.ValueKind == JsonValueKind.Number)
+        {
+            if (v.TryGetInt64(out var whole)) return whole;
+            if (v.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e18) return (long)d;
+        }
+        else if (v.ValueKind == JsonValueKind.String)
+        {
+            var s = v.GetString();
+            if (string.IsNullOrWhiteSpace(s) || s == "None") return null;
+            if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)) return parsed;
+            if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e18)
+                return (long)d;
+        }
+        throw Wrong(child.Value, "an integer");
+    }
+
+    public int? Int(string name)
+    {
+        var value = Long(name);
+        if (value is null) return null;
+        if (value is < int.MinValue or > int.MaxValue)
+            throw new PayloadException(Item, Join(name), $"Field '{Join(name)}' is out of range for a 32-bit integer.");
+        return (int)value;
+    }
+
+    public bool? Bool(string name)
+    {
+        var child = Child(name);
+        if (child is null) return null;
+        var v = child.Value.Element;
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.String when bool.TryParse(v.GetString(), out var b) => b,
+            _ => throw Wrong(child.Value, "a boolean"),
+        };
+    }
+
+    public DateTimeOffset? Time(string name)
+    {
+        var child = Child(name);
+        if (child is null) return null;
+        var v = child.Value.Element;
+        if (v.ValueKind == JsonValueKind.String)
+        {
+            var text = v.GetString();
+            if (string.IsNullOrWhiteSpace(text) || text == "None") return null;
+            return SourceTime.TryParse(text, out var time) ? time : throw Wrong(child.Value, "a timestamp");
+        }
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var unix))
+            return SourceTime.FromUnix(unix);
+        throw Wrong(child.Value, "a timestamp");
+    }
+
+    public PayloadException Missing(string name) =>
+        new(Item, Join(name), $"Required field '{Join(name)}' is missing or empty.");
+
+    private PayloadException Wrong(PayloadNode node, string expected) =>
+        new(Item, node.Path, $"Field '{node.Path}' must be {expected}, not {Describe(node.Element)}.");
+
+    private static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => $"the string \"{Shorten(element.GetString())}\"",
+        JsonValueKind.Number => $"the number {element.GetRawText()}",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => element.ValueKind.ToString().ToLowerInvariant(),
+    };
+
+    private static string Shorten(string? s) => s is null ? "" : s.Length <= 40 ? s : s[..40] + "…";
+
+    private string Join(string name) => Path.Length == 0 ? name : $"{Path}.{name}";
+}

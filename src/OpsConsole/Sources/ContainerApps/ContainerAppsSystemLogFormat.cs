@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using OpsConsole.Features.Ingestion.Parsing;
+
+namespace OpsConsole.Sources.ContainerApps;
+
+/// <summary>
+/// Azure Container Apps system logs in the three transports operators already have: the flat rows of
+/// <c>az monitor log-analytics query</c> (classic <c>_CL</c> columns with type suffixes, or the
+/// <c>ContainerAppSystemLogs</c> table), the REST <c>tables/columns/rows</c> result, and the JSON lines of
+/// <c>az containerapp logs show --type system</c>. One record per row.
+/// </summary>
+public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
+{
+    public const string SourceName = ContainerAppsProfile.SourceName;
+
+    public string Name => ContainerAppsProfile.SourceName;
+
+    public bool Matches(PayloadNode node) =>
+        node.IsObject && (node.Has("tables") || node.Has("ContainerAppName_s") || node.Has("ContainerAppName")
+                          || (node.Str("TableName") == "PrimaryResult" && (node.Has("Log_s") || node.Has("Log"))));
+
+    public void Parse(PayloadNode node, ParseContext context)
+    {
+        if (node.Has("tables"))
+        {
+            ParseRestResult(node, context);
+            return;
+        }
+        AddRow(node, ReadFlatRow(node), "aca-query-row", context);
+    }
+
+    private static void ParseRestResult(PayloadNode node, ParseContext context)
+    {
+        var rowIndex = 0;
+        foreach (var table in node.Array("tables"))
+        {
+            var columns = table.Array("columns").Select(c => c.RequiredStr("name")).ToArray();
+            foreach (var row in table.Array("rows"))
+            {
+                if (row.ValueKind != JsonValueKind.Array)
+                    throw new PayloadException(node.Item, row.Path, $"Field '{row.Path}' must be an array of column values.");
+                var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+                // A REST row is positional; it is kept as {column: value} so the stored item still says what each value is.
+                var named = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                var i = 0;
+                foreach (var cell in row.Element.EnumerateArray())
+                {
+                    if (i < columns.Length)
+                    {
+                        values[columns[i]] = CellText(cell);
+                        named[columns[i]] = cell;
+                    }
+                    i++;
+                }
+                var item = JsonSerializer.SerializeToElement(named);
+                AddRow(new PayloadNode(item, rowIndex++, row.Path), values, "aca-rest-row", context);
+            }
+        }
+    }
+
+    private static Dictionary<string, string?> ReadFlatRow(PayloadNode row)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in row.Element.EnumerateObject())
+        {
+            var name = property.Name;
+            // Classic custom-log columns carry a type suffix (_s, _d, _t, _b); the CLI turns null into "None".
+            if (name.Length > 2 && name[^2] == '_' && "sdtbg".Contains(name[^1], StringComparison.Ordinal))
+                name = name[..^2];
+            else if (name == "Type" && property.Value.ValueKind == JsonValueKind.String
+                     && property.Value.GetString()!.StartsWith("ContainerAppSystemLogs", StringComparison.Ordinal))
+                continue; // in the _CL table, Type is the table name, not the severity
+            if (values.ContainsKey(name) && name == "Type") continue;
+            values[name] = CellText(property.Value);
+        }
+        return values;
+    }
+
+    private static void AddRow(PayloadNode item, Dictionary<string, string?> row, string format, ParseContext context)
+    {
+        string? Get(string name) => row.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) && v != "None" ? v : null;
+
+        var app = Get("ContainerAppName") ?? Get("JobName") ?? throw item.Missing("ContainerAppName");
+        var revision = Get("RevisionName") ?? Get("ExecutionName") ?? "-";
+        var log = Get("Log") ?? Get("Msg");
+        var timeText = Get("TimeGenerated") ?? Get("TimeStamp");
+        DateTimeOffset? time = null;
+        if (timeText is not null)
+        {
+            time = SourceTime.TryParse(timeText, out var parsed)
+                ? parsed
+                : throw new PayloadException(item.Item, "TimeGenerated", $"Field 'TimeGenerated' must be a timestamp, not \"{timeText}\".");
+        }
+
+        // Entry is the platform's event reason (ContainerTerminated, ContainerBackOff…); State its severity (Normal/Warning).
+        var record = context.Add(item, SourceName, format, Get("Reason") ?? "system-log", $"{ContainerAppsProfile.KeyPrefix}/{app}/{revision}", $"{app} · {revision}",
+            [new(ContainerAppsProfile.App, app), new(ContainerAppsProfile.Revision, revision)], time);
+        record.Location = Get("ReplicaName");
+        record.State = Get("Type");
+        record.Reason = Get("Reason");
+        record.Message = log;
+        record.Stage = Get("EventSource");
+        record.OccurrenceCount = int.TryParse(Get("Count")?.Split('.')[0], out var count) && count > 0 ? count : 1;
+
+        if (log is null) return;
+        // There is no exit-code column: the termination text carries both the code and the reason.
+        if (Terminated().Match(log) is { Success: true } terminated)
+        {
+            record.ExitCode = int.Parse(terminated.Groups["code"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            record.Reason = terminated.Groups["reason"].Value;
+        }
+        if (ProvisioningErrorCode().Match(log) is { Success: true } code)
+            record.ErrorCode = code.Groups[1].Value;
+    }
+
+    private static string? CellText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => value.GetRawText(),
+    };
+
+    [GeneratedRegex(@"terminated with exit code '(?<code>-?\d+)'(?: and reason '(?<reason>[^']*)')?", RegexOptions.IgnoreCase)]
+    private static partial Regex Terminated();
+
+    [GeneratedRegex(@"ErrorCode:\s*\[([^\]]+)\]")]
+    private static partial Regex ProvisioningErrorCode();
+}

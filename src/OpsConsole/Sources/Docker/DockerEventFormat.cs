@@ -1,0 +1,48 @@
+using OpsConsole.Features.Ingestion.Parsing;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Sources.Docker;
+
+/// <summary>
+/// Docker Engine events (<c>docker events --format '{{json .}}'</c> or <c>GET /events</c>), old engines
+/// (<c>status/id/from</c>) and new ones (<c>Action/Actor</c> only). The host comes from <c>?host=</c>.
+/// </summary>
+public sealed class DockerEventFormat : IPayloadFormat
+{
+    public const string SourceName = DockerProfile.SourceName;
+
+    public string Name => DockerProfile.SourceName;
+
+    public bool Matches(PayloadNode node) =>
+        node.IsObject && (node.Has("Action") || node.Has("status")) && (node.Has("Actor") || node.Has("id")) && (node.Has("Type") || node.Has("time"));
+
+    public void Parse(PayloadNode node, ParseContext context)
+    {
+        var actor = node.Obj("Actor");
+        var attributes = actor?.Obj("Attributes");
+        var action = node.Str("Action") ?? node.Str("status") ?? throw node.Missing("Action");
+        var id = actor?.Str("ID") ?? node.Str("id") ?? throw node.Missing("Actor.ID");
+        var type = node.Str("Type") ?? "container";
+        var name = attributes?.Str("name") ?? (id.Length > 12 ? id[..12] : id);
+        var host = context.Query("host") ?? "local";
+        var time = node.Long("timeNano") is { } nanos ? SourceTime.FromUnix(nanos) : node.Time("time");
+
+        var (key, parts) = type == "container"
+            ? ($"{DockerProfile.KeyPrefix}/{host}/{name}", new IdentityPart[] { new(DockerProfile.Host, host), new(DockerProfile.Container, name) })
+            : ($"{DockerProfile.KeyPrefix}/{host}/{type}/{name}", [new(DockerProfile.Host, host), new(type, name)]);
+        var record = context.Add(node, SourceName, "docker-event", action.Split(':')[0].Trim(), key,
+            type == "container" ? $"{host}/{name}" : $"{host}/{type} {name}", parts, time);
+        record.Reason = action;
+        record.State = action.StartsWith("health_status", StringComparison.Ordinal) ? action[(action.IndexOf(':') + 1)..].Trim() : action;
+        record.Location = host;
+        if (attributes?.Int("exitCode") is { } exit) record.ExitCode = exit;
+        if (attributes?.Str("signal") is { } signal) record.Signal = signal;
+        record.Message = action switch
+        {
+            "die" => $"container {name} exited with code {record.ExitCode} after {attributes?.Str("execDuration") ?? "?"} s",
+            "oom" => $"container {name} hit its memory limit (OOM)",
+            "kill" => $"container {name} was sent signal {record.Signal}",
+            _ => $"container {name}: {action}",
+        };
+    }
+}

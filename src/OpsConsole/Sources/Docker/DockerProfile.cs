@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Data;
+using OpsConsole.Features.Ingestion.Parsing;
+using OpsConsole.Features.Records;
+using OpsConsole.Sources.Containers;
+
+namespace OpsConsole.Sources.Docker;
+
+/// <summary>Docker engine events (<c>docker events --format '{{json .}}'</c>); the host is named at ingestion.</summary>
+public sealed class DockerProfile : ISourceProfile
+{
+    public const string SourceName = "docker";
+    public const string KeyPrefix = "docker";
+    public const string Host = "host";
+    public const string Container = "container";
+
+    public string Source => SourceName;
+    public string Kind => PayloadFormats.Container;
+    string ISourceProfile.KeyPrefix => KeyPrefix;
+    public IReadOnlyList<IPayloadFormat> Formats { get; } = [new DockerEventFormat()];
+    public string RulesFile => "Sources/Docker/rules.yaml";
+    public string FallbackRulesFile => "Sources/Docker/fallback.rules.yaml";
+
+    public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) => SourceProfiles.NameSegments(instanceKey, 1, Host, Container);
+
+    public IReadOnlyDictionary<string, string> Placeholders { get; } = new Dictionary<string, string>
+    {
+        ["host"] = "Docker host or Nova compute host",
+        ["container"] = "container name",
+        ["image"] = "container image",
+    };
+
+    public void FillPlaceholders(PlaceholderValues values, EventRecord record, IReadOnlyList<IdentityPart> parts, JsonElement? item)
+    {
+        if (parts.Count < 2) return;
+        values.Set(Host, parts[0].Value);
+        values.Set(Container, parts[^1].Value);
+        values.Set("image", item is { } docker && docker.TryGetProperty("Actor", out var actor) && actor.ValueKind == JsonValueKind.Object
+            && actor.TryGetProperty("Attributes", out var attributes) ? PlaceholderValues.Text(attributes, "image") : PlaceholderValues.Text(item, "from"));
+    }
+
+    public Type InstanceView(IReadOnlyList<IdentityPart> parts) => typeof(ExitHistoryView);
+
+    public IRecordCorrelation CreateCorrelation(IDbContextFactory<OpsDbContext> databases, TimeProvider clock) => new OomCorrelation(databases, clock);
+}

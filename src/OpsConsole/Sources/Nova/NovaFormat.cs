@@ -1,0 +1,180 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using OpsConsole.Features.Ingestion.Parsing;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Sources.Nova;
+
+/// <summary>
+/// OpenStack Nova: a server body with its <c>fault</c>, the error body a create request got back,
+/// instance actions (with or without their events) and versioned notifications, bare or inside the
+/// oslo.messaging envelope. The cloud name comes from <c>?cloud=</c>; an API error body names no server,
+/// so <c>?server=</c> and <c>?requestId=</c> give it.
+/// </summary>
+public sealed partial class NovaFormat : IPayloadFormat
+{
+    public const string SourceName = NovaProfile.SourceName;
+
+    public string Name => NovaProfile.SourceName;
+
+    public bool Matches(PayloadNode node) =>
+        node.IsObject && (node.Has("server") || node.Has("servers") || node.Has("instanceAction") || node.Has("instanceActions")
+                          || (node.Has("event_type") && node.Has("payload")) || node.Has("oslo.message") || IsErrorBody(node));
+
+    public void Parse(PayloadNode node, ParseContext context)
+    {
+        var cloud = context.Query("cloud") ?? "default";
+        if (node.Obj("server") is { } server) ParseServer(server, cloud, context);
+        else if (node.Has("servers")) foreach (var s in node.Array("servers")) ParseServer(s, cloud, context);
+        else if (node.Obj("instanceAction") is { } action) ParseAction(action, cloud, context);
+        else if (node.Has("instanceActions")) foreach (var a in node.Array("instanceActions")) ParseAction(a, cloud, context);
+        else if (node.Has("oslo.message")) ParseNotification(Unwrap(node), cloud, context);
+        else if (node.Has("event_type")) ParseNotification(node, cloud, context);
+        else ParseErrorBody(node, cloud, context);
+    }
+
+    private static bool IsErrorBody(PayloadNode node)
+    {
+        if (!node.IsObject) return false;
+        var properties = node.Element.EnumerateObject().ToList();
+        return properties.Count == 1 && properties[0].Value.ValueKind == JsonValueKind.Object
+               && properties[0].Value.TryGetProperty("message", out _);
+    }
+
+    private static void ParseServer(PayloadNode server, string cloud, ParseContext context)
+    {
+        var id = server.RequiredStr("id");
+        var fault = server.Obj("fault");
+        var record = context.Add(server, SourceName, "nova-server", fault is null ? "server" : "fault",
+            ServerKey(cloud, id), server.Str("name") ?? id, ServerParts(cloud, id),
+            fault?.Time("created") ?? server.Time("updated") ?? server.Time("created"));
+        record.State = server.Str("status");
+        record.Stage = server.Str("OS-EXT-STS:task_state") ?? server.Str("OS-EXT-STS:vm_state");
+        record.Location = server.Str("OS-EXT-SRV-ATTR:host");
+        if (fault is { } f)
+        {
+            record.HttpCode = f.Int("code");
+            record.Message = f.Str("message");
+            record.ErrorCode = ExceptionName(f.Str("details"));
+        }
+    }
+
+    private static void ParseAction(PayloadNode action, string cloud, ParseContext context)
+    {
+        var instance = action.RequiredStr("instance_uuid");
+        var requestId = action.Str("request_id");
+        var events = action.Array("events").ToList();
+        if (events.Count == 0)
+        {
+            var record = context.Add(action, SourceName, "nova-instance-action", "action", ServerKey(cloud, instance), instance, ServerParts(cloud, instance),
+                action.Time("start_time"));
+            record.Reason = action.Str("action");
+            record.State = action.Str("message") ?? "Success";
+            record.RequestId = requestId;
+            record.Message = $"{record.Reason} action {(record.State == "Error" ? "failed" : "recorded")}";
+            return;
+        }
+
+        // Each event is a step of the request (conductor scheduling, compute build); the failed one says why.
+        foreach (var ev in events)
+        {
+            var name = ev.RequiredStr("event");
+            var record = context.Add(ev, SourceName, "nova-instance-action", "action-event", ServerKey(cloud, instance), instance, ServerParts(cloud, instance),
+                ev.Time("finish_time") ?? ev.Time("start_time"));
+            record.Reason = action.Str("action");
+            record.State = ev.Str("result");
+            record.Stage = StageOfEvent(name);
+            record.RequestId = requestId;
+            record.Location = ev.Str("host");
+            record.ErrorCode = ExceptionName(ev.Str("traceback"));
+            record.Message = ev.Str("details") ?? (record.State == "Error" ? $"{name} failed" : name);
+        }
+    }
+
+    private static void ParseNotification(PayloadNode notification, string cloud, ParseContext context)
+    {
+        var eventType = notification.RequiredStr("event_type");
+        var payload = notification.RequiredObj("payload");
+        var data = payload.Obj("nova_object.data") ?? payload;
+        var exception = (data.Obj("fault") ?? data.Obj("reason")) is { } e ? e.Obj("nova_object.data") ?? e : (PayloadNode?)null;
+        var instance = data.Str("uuid") ?? data.Str("instance_uuid")
+                       ?? data.Obj("request_spec")?.Obj("nova_object.data")?.Str("instance_uuid")
+                       ?? throw payload.Missing("nova_object.data.uuid");
+        var publisher = notification.Str("publisher_id");
+
+        var record = context.Add(notification, SourceName, "nova-notification", "notification", ServerKey(cloud, instance),
+            data.Str("display_name") ?? instance, ServerParts(cloud, instance), notification.Time("timestamp"),
+            identity: notification.Str("message_id"));
+        record.Reason = eventType;
+        record.State = data.Str("state");
+        record.ErrorCode = exception?.Str("exception");
+        record.Message = exception?.Str("exception_message") ?? eventType;
+        record.RequestId = data.Str("request_id");
+        record.Location = data.Str("host") ?? publisher?.Split(':').ElementAtOrDefault(1);
+        record.Stage = publisher?.Split(':')[0] switch
+        {
+            "nova-compute" => "compute",
+            "nova-conductor" => "conductor",
+            "nova-scheduler" => "scheduler",
+            "nova-api" or "nova-osapi_compute" => "api",
+            _ => null,
+        };
+    }
+
+    private static void ParseErrorBody(PayloadNode node, string cloud, ParseContext context)
+    {
+        var property = node.Element.EnumerateObject().First();
+        var body = node.RequiredObj(property.Name);
+        var server = context.Query("server") ?? context.Query("instance") ?? "api-requests";
+        var record = context.Add(node, SourceName, "nova-api-error", "api-error", ServerKey(cloud, server),
+            context.Query("name") ?? server, ServerParts(cloud, server),
+            context.Query("timestamp") is { } t && SourceTime.TryParse(t, out var at) ? at : null,
+            identity: context.Query("requestId") is { } rid ? $"{cloud}/{rid}" : null);
+        record.Reason = property.Name;
+        record.HttpCode = body.Int("code");
+        record.Message = body.Str("message");
+        record.RequestId = context.Query("requestId");
+        record.Stage = "api";
+        record.State = "rejected";
+    }
+
+    private static PayloadNode Unwrap(PayloadNode envelope)
+    {
+        var inner = envelope.RequiredStr("oslo.message");
+        try
+        {
+            using var document = JsonDocument.Parse(inner);
+            return new PayloadNode(document.RootElement.Clone(), envelope.Item, "oslo.message");
+        }
+        catch (JsonException ex)
+        {
+            throw new PayloadException(envelope.Item, "oslo.message", $"Field 'oslo.message' must hold a JSON notification: {ex.Message}");
+        }
+    }
+
+    private static string ServerKey(string cloud, string id) => $"{NovaProfile.KeyPrefix}/{cloud}/{id}";
+
+    private static IdentityPart[] ServerParts(string cloud, string id) => [new(NovaProfile.Cloud, cloud), new(NovaProfile.Server, id)];
+
+    private static string? StageOfEvent(string name) => name switch
+    {
+        _ when name.StartsWith("conductor_", StringComparison.Ordinal) && name.Contains("schedule", StringComparison.Ordinal) => "scheduler",
+        _ when name.StartsWith("conductor_", StringComparison.Ordinal) => "conductor",
+        _ when name.StartsWith("compute_", StringComparison.Ordinal) => "compute",
+        _ when name.StartsWith("api_", StringComparison.Ordinal) => "api",
+        _ => null,
+    };
+
+    /// <summary>The exception class on a traceback's last line, e.g. <c>nova.exception.NoValidHost_Remote: …</c> → NoValidHost.</summary>
+    private static string? ExceptionName(string? traceback)
+    {
+        if (string.IsNullOrEmpty(traceback)) return null;
+        var matches = TracebackException().Matches(traceback);
+        if (matches.Count == 0) return null;
+        var name = matches[^1].Groups["name"].Value;
+        return name.EndsWith("_Remote", StringComparison.Ordinal) ? name[..^7] : name;
+    }
+
+    [GeneratedRegex(@"^(?:[\w]+\.)*(?<name>[A-Z]\w*(?:Error|Exception|Exceeded|Host|Failed|Timeout|Invalid|NotFound|_Remote)\w*):", RegexOptions.Multiline)]
+    private static partial Regex TracebackException();
+}

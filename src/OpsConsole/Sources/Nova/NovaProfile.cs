@@ -1,0 +1,59 @@
+using System.Linq.Expressions;
+using System.Text.Json;
+using OpsConsole.Features.Classification.Patterns;
+using OpsConsole.Features.Ingestion.Parsing;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Sources.Nova;
+
+/// <summary>OpenStack Nova servers (<c>nova/{cloud}/{server}</c>): faults, instance actions, notifications; requests traced by id.</summary>
+public sealed class NovaProfile : ISourceProfile
+{
+    public const string SourceName = "nova";
+    public const string KeyPrefix = "nova";
+    public const string Cloud = "cloud";
+    public const string Server = "server";
+
+    public string Source => SourceName;
+    public string Kind => PayloadFormats.Vm;
+    string ISourceProfile.KeyPrefix => KeyPrefix;
+    public IReadOnlyList<IPayloadFormat> Formats { get; } = [new NovaFormat()];
+    public string RulesFile => "Sources/Nova/rules.yaml";
+    public string FallbackRulesFile => "Sources/Nova/fallback.rules.yaml";
+
+    public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) => SourceProfiles.NameSegments(instanceKey, 1, Cloud, Server);
+
+    public IReadOnlyDictionary<string, string> Placeholders { get; } = new Dictionary<string, string>
+    {
+        ["cloud"] = "OpenStack cloud (?cloud= at ingestion)",
+        ["serverId"] = "Nova server (instance) UUID",
+        ["host"] = "Docker host or Nova compute host",
+    };
+
+    public void FillPlaceholders(PlaceholderValues values, EventRecord record, IReadOnlyList<IdentityPart> parts, JsonElement? item)
+    {
+        if (parts.Count < 2) return;
+        values.Set(Cloud, parts[0].Value);
+        values.Set("serverId", parts[1].Value);
+        values.Set("host", record.Location);
+    }
+
+    public Type InstanceView(IReadOnlyList<IdentityPart> parts) => typeof(RequestTraceView);
+
+    public ISilenceCheck Silence { get; } = new StillBuilding();
+
+    /// <summary>A server still in BUILD with nothing newer: <c>vm.stalled</c>.</summary>
+    private sealed class StillBuilding : ISilenceCheck
+    {
+        public Expression<Func<EventRecord, bool>> StillGoing { get; } = r => r.State == "BUILD" || r.State == "building";
+
+        public Task<EventRecord?> CheckAsync(SilenceContext context, EventRecord last, TimeSpan silentFor, CancellationToken cancellationToken)
+        {
+            var after = context.Settings.VmBuildStalledAfter;
+            return Task.FromResult(silentFor < after ? null : DerivedRecord.Create(InstanceIdentity.Of(last), "vm.stalled", "error", context.RuleId,
+                $"state={last.State}; no newer report for {SilenceContext.Minutes(silentFor)}",
+                $"Still building with nothing reported for {SilenceContext.Minutes(silentFor)} (threshold {SilenceContext.Minutes(after)})",
+                [last.Id], context.Now, context.RulesetVersion));
+        }
+    }
+}
