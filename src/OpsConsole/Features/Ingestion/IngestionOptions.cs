@@ -18,4 +18,8 @@ public sealed class IngestionOptions
     /// <summary>Messages longer than this are cut; the record names the cut field in <c>truncated</c>.</summary>
     [Range(64, 1_000_000)]
     public int MaxMessageLength { get; set; } = 4000;
+
+    /// <summary>A source time further ahead of the received time than this is not used (see SourceTime.ApplySkewLimit).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -29,8 +29,12 @@ public sealed class IngestionPipeline(
         PayloadFormats.Parse(kind, items, format, context);
         var records = context.Records;
 
-        var maxMessage = options.CurrentValue.MaxMessageLength;
-        foreach (var record in records) RecordLimits.Apply(record, maxMessage);
+        var settings = options.CurrentValue;
+        foreach (var record in records)
+        {
+            RecordLimits.Apply(record, settings.MaxMessageLength);
+            SourceTime.ApplySkewLimit(record, settings.MaxClockSkew);
+        }
         await correlator.AnnotateAsync(records, cancellationToken);
         var rules = classifier.Rules;
         foreach (var record in records) IncidentClassifier.Apply(rules, record);

@@ -90,7 +90,7 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
         {
             time = SourceTime.TryParse(timeText, out var parsed)
                 ? parsed
-                : throw new PayloadException(item.Item, "TimeGenerated", $"Field 'TimeGenerated' must be a timestamp, not \"{timeText}\".");
+                : throw new PayloadException(item.Item, "TimeGenerated", $"Field 'TimeGenerated' must be a timestamp {SourceTime.RangeText}, not \"{timeText}\".");
         }
 
         // Entry is the platform's event reason (ContainerTerminated, ContainerBackOff…); State its severity (Normal/Warning).

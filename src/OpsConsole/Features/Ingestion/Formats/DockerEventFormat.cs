@@ -24,7 +24,7 @@ public sealed class DockerEventFormat : IPayloadFormat
         var type = node.Str("Type") ?? "container";
         var name = attributes?.Str("name") ?? (id.Length > 12 ? id[..12] : id);
         var host = context.Query("host") ?? "local";
-        var time = node.Long("timeNano") is { } nanos ? SourceTime.FromUnix(nanos) : node.Time("time");
+        var time = node.UnixTime("timeNano") ?? node.Time("time");
 
         var key = type == "container" ? $"docker/{host}/{name}" : $"docker/{host}/{type}/{name}";
         var record = context.Add(node, SourceName, "docker-event", action.Split(':')[0].Trim(), key,

@@ -130,11 +130,20 @@ public readonly struct JsonNode(JsonElement element, int item, string path)
         {
             var text = v.GetString();
             if (string.IsNullOrWhiteSpace(text) || text == "None") return null;
-            return SourceTime.TryParse(text, out var time) ? time : throw Wrong(child.Value, "a timestamp");
+            return SourceTime.TryParse(text, out var time) ? time : throw Wrong(child.Value, $"a timestamp {SourceTime.RangeText}");
         }
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var unix))
-            return SourceTime.FromUnix(unix);
+        if (v.ValueKind == JsonValueKind.Number)
+            return v.TryGetInt64(out var unix) && SourceTime.FromUnix(unix) is { } time
+                ? time
+                : throw Wrong(child.Value, $"a timestamp {SourceTime.RangeText}");
         throw Wrong(child.Value, "a timestamp");
+    }
+
+    /// <summary>Unix seconds, milliseconds or nanoseconds in a number field, in range.</summary>
+    public DateTimeOffset? UnixTime(string name)
+    {
+        if (Long(name) is not { } value) return null;
+        return SourceTime.FromUnix(value) ?? throw Wrong(Child(name)!.Value, $"a timestamp {SourceTime.RangeText}");
     }
 
     public PayloadException Missing(string name) =>

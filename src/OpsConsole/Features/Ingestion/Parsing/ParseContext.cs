@@ -21,6 +21,8 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
     public EventRecord Add(JsonNode item, string source, string format, string entry,
         string instanceKey, string instanceName, DateTimeOffset? sourceTime, string? identity = null)
     {
+        if (sourceTime is { } time && !SourceTime.InRange(time))
+            throw new PayloadException(item.Item, "time", $"The item's time {time:O} is not {SourceTime.RangeText}.");
         var raw = item.Raw;
         var record = new EventRecord
         {
