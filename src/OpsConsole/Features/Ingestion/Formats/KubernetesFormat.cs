@@ -31,11 +31,13 @@ public sealed partial class KubernetesFormat : IPayloadFormat
                     var reindexed = new JsonNode(item.Element, index++, item.Path);
                     switch (reindexed.Str("kind"))
                     {
-                        case "Pod": ParsePod(reindexed, cluster, context); break;
-                        case "Event": ParseEvent(reindexed, cluster, context); break;
-                        case null when node.Str("kind") == "PodList": ParsePod(reindexed, cluster, context); break;
-                        case null when node.Str("kind") == "EventList": ParseEvent(reindexed, cluster, context); break;
+                        case "Pod" or null when node.Str("kind") is "PodList" or "List": ParsePod(reindexed, cluster, context); break;
+                        case "Event" or null when node.Str("kind") is "EventList" or "List": ParseEvent(reindexed, cluster, context); break;
                         // A mixed List may hold Deployments or Services; they state no container failure.
+                        case not null when node.Str("kind") == "List": break;
+                        case var other:
+                            throw new PayloadException(reindexed.Item, $"{reindexed.Path}.kind",
+                                $"Field '{reindexed.Path}.kind' is \"{other}\"; a {node.Str("kind")} holds only {(node.Str("kind") == "PodList" ? "Pod" : "Event")} items.");
                     }
                 }
                 break;
@@ -45,15 +47,15 @@ public sealed partial class KubernetesFormat : IPayloadFormat
     private static void ParsePod(JsonNode pod, string cluster, ParseContext context)
     {
         var metadata = pod.RequiredObj("metadata");
-        var name = metadata.RequiredStr("name");
-        var ns = metadata.Str("namespace") ?? "default";
+        var name = metadata.RequiredName("name");
+        var ns = metadata.Name("namespace") ?? "default";
         var nodeName = pod.Obj("spec")?.Str("nodeName");
-        var status = pod.Obj("status");
+        // Every pod the API returns has a status with a phase; without one this is not a pod status at all.
+        var st = pod.RequiredObj("status");
         var podKey = $"k8s/{cluster}/{ns}/{name}";
         var podName = $"{ns}/{name}";
-        if (status is not { } st) return;
 
-        var phase = st.Str("phase");
+        var phase = st.RequiredStr("phase");
         if (st.Str("reason") is { } podReason)
         {
             var record = context.Add(st, SourceName, "k8s-pod", "pod-status", podKey, podName,
@@ -76,7 +78,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         foreach (var section in new[] { "initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses" })
         {
             foreach (var container in st.Array(section))
-                ParseContainerStatus(container, $"{podKey}/{container.RequiredStr("name")}", $"{podName}/{container.Str("name")}", nodeName, context);
+                ParseContainerStatus(container, $"{podKey}/{container.RequiredName("name")}", $"{podName}/{container.Str("name")}", nodeName, context);
         }
     }
 
@@ -133,9 +135,9 @@ public sealed partial class KubernetesFormat : IPayloadFormat
     {
         var involved = ev.RequiredObj("involvedObject");
         var kind = involved.Str("kind") ?? "Pod";
-        var objectName = involved.RequiredStr("name");
-        var ns = involved.Str("namespace") ?? ev.Obj("metadata")?.Str("namespace") ?? "default";
-        var container = involved.Str("fieldPath") is { } fieldPath && ContainerInFieldPath().Match(fieldPath) is { Success: true } m
+        var objectName = involved.RequiredName("name");
+        var ns = involved.Name("namespace") ?? ev.Obj("metadata")?.Name("namespace") ?? "default";
+        var container = involved.Text("fieldPath") is { } fieldPath && ContainerInFieldPath().Match(fieldPath) is { Success: true } m
             ? m.Groups[1].Value : null;
 
         var (key, display) = kind switch

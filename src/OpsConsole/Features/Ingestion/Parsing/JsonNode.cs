@@ -70,6 +70,29 @@ public readonly struct JsonNode(JsonElement element, int item, string path)
         };
     }
 
+    /// <summary>A JSON string and nothing else, for fields whose meaning a number cannot have (an action, a path).</summary>
+    public string? Text(string name)
+    {
+        var child = Child(name);
+        if (child is null) return null;
+        return child.Value.Element.ValueKind == JsonValueKind.String ? child.Value.Element.GetString() : throw Wrong(child.Value, "a string");
+    }
+
+    /// <summary>
+    /// A name that becomes part of an instance key: a non-empty string without control characters (a NUL in a
+    /// pod name would make an instance no one can type). Null when absent.
+    /// </summary>
+    public string? Name(string name)
+    {
+        var value = Str(name);
+        if (value is null) return null;
+        if (value.Length == 0 || value.Any(char.IsControl))
+            throw new PayloadException(Item, Join(name), $"Field '{Join(name)}' must be a name without control characters, not \"{Shorten(value.Replace("\0", "\\0", StringComparison.Ordinal))}\".");
+        return value;
+    }
+
+    public string RequiredName(string name) => Name(name) ?? throw Missing(name);
+
     public string RequiredStr(string name)
     {
         var value = Str(name);
