@@ -24,6 +24,7 @@ public static class OpsConsoleExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddExceptionHandler<ClientFaultHandler>();
+        services.AddExceptionHandler<StorageFaultHandler>();
         // A query value that does not bind (limit=abc) throws, so ClientFaultHandler answers a 400 problem naming it.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi(options => options.AddOperationTransformer<IngestionOpenApiExamples>());

@@ -8,7 +8,7 @@ namespace OpsConsole.Data.Sqlite;
 /// SQLite write path: one IMMEDIATE transaction per request, prepared commands reused for every row,
 /// and one instance-state upsert per instance. EF Core owns the schema; this class only writes rows.
 /// </summary>
-public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRecordStore
+public sealed class SqliteRecordStore(SqliteConnectionFactory connections, StorageHealth? storage = null) : IRecordStore
 {
     // SQLite has one writer; queueing here is cheaper than SQLITE_BUSY retries.
     private static readonly SemaphoreSlim WriteLock = new(1, 1);
@@ -159,6 +159,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             var result = work(connection, transaction);
             await transaction.CommitAsync(cancellationToken);
+            storage?.ReportSuccess();
             return result;
         }
         finally

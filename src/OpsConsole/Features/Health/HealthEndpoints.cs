@@ -13,7 +13,8 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag])
-            .AddCheck<RulesCheck>("rules", tags: [ReadyTag]);
+            .AddCheck<RulesCheck>("rules", tags: [ReadyTag])
+            .AddCheck<StorageCheck>("storage", tags: [ReadyTag]);
         return services;
     }
 
