@@ -22,6 +22,7 @@ public static class OpsConsoleExtensions
     public static IServiceCollection AddOpsConsole(this IServiceCollection services, IConfiguration configuration, bool demo)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ConsoleOrigins>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ClientFaultHandler>();
         services.AddExceptionHandler<StorageFaultHandler>();
@@ -57,6 +58,7 @@ public static class OpsConsoleExtensions
     public static WebApplication UseOpsConsole(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseOriginCheck();
         app.UseEmbedAccess();
         app.UseHttpMetrics();
         app.UseAuthentication();
