@@ -32,7 +32,7 @@ public sealed class IngestionPipeline(
         var settings = options.CurrentValue;
         foreach (var record in records)
         {
-            RecordLimits.Apply(record, settings.MaxMessageLength);
+            RecordLimits.Apply(record, settings.MaxMessageLength, settings.MaxRawLength);
             SourceTime.ApplySkewLimit(record, settings.MaxClockSkew);
         }
         await correlator.AnnotateAsync(records, cancellationToken);
@@ -56,7 +56,8 @@ public sealed class IngestionPipeline(
             bySource[(r.Kind, r.Source)] = bySource.GetValueOrDefault((r.Kind, r.Source)) + 1;
             byCategory[(r.Category, r.Severity)] = byCategory.GetValueOrDefault((r.Category, r.Severity)) + 1;
         }
-        foreach (var ((recordKind, source), count) in bySource) OpsMetrics.RecordsIngested.WithLabels(recordKind, source).Inc(count);
+        foreach (var ((recordKind, source), count) in bySource)
+            OpsMetrics.RecordsIngested.WithLabels(recordKind, OpsMetrics.SourceLabel(source, settings.MaxSourceLabels)).Inc(count);
         foreach (var ((category, severity), count) in byCategory)
         {
             OpsMetrics.RecordsClassified.WithLabels(category, severity).Inc(count);
