@@ -270,6 +270,9 @@ namespace OpsConsole.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SourceTimeAhead")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Stage")
                         .HasColumnType("TEXT");
 

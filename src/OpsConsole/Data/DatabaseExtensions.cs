@@ -20,8 +20,10 @@ public static class DatabaseExtensions
         var connectionString = configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString;
         EnsureDirectory(connectionString);
         services.AddDbContextFactory<OpsDbContext>(options => options.UseSqlite(connectionString));
-        services.AddSingleton(new SqliteConnectionFactory(connectionString));
+        services.AddSingleton(new SqliteConnectionFactory(connectionString,
+            configuration.GetValue<long>($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.MaxPageCount)}")));
         services.AddSingleton<IRecordStore, SqliteRecordStore>();
+        services.AddSingleton<StorageHealth>();
         services.AddHostedService<WalCheckpointer>();
         return services;
     }

@@ -9,4 +9,11 @@ public sealed class DatabaseOptions
     /// <summary>The store behind OpsDbContext and the write path. Only "Sqlite" ships today; the seam is here for a server database.</summary>
     [Required, AllowedValues("Sqlite")]
     public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>
+    /// A cap on the database file for the ingestion write path, in SQLite pages (4 kB); 0 is no cap. Writes
+    /// beyond it answer 503 like a full disk, so a quota can be kept below what the volume holds.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MaxPageCount { get; set; }
 }

@@ -22,7 +22,12 @@ public static class OpsConsoleExtensions
     public static IServiceCollection AddOpsConsole(this IServiceCollection services, IConfiguration configuration, bool demo)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ConsoleOrigins>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<ClientFaultHandler>();
+        services.AddExceptionHandler<StorageFaultHandler>();
+        // A query value that does not bind (limit=abc) throws, so ClientFaultHandler answers a 400 problem naming it.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi(options => options.AddOperationTransformer<IngestionOpenApiExamples>());
         services.AddOpsDatabase(configuration);
         services.AddHealth();
@@ -53,6 +58,7 @@ public static class OpsConsoleExtensions
     public static WebApplication UseOpsConsole(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseOriginCheck();
         app.UseEmbedAccess();
         app.UseHttpMetrics();
         app.UseAuthentication();

@@ -5,6 +5,25 @@ namespace OpsConsole.Infrastructure;
 /// <summary>The console's own Prometheus metrics (HTTP metrics come from prometheus-net's middleware).</summary>
 public static class OpsMetrics
 {
+    public const string OtherSource = "other";
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> SourceLabels = new(StringComparer.Ordinal);
+
+    /// <summary>The sources the console's own formats name always keep their label.</summary>
+    private static readonly HashSet<string> BuiltInSources = [.. OpsConsole.Sources.SourceProfiles.All.Select(p => p.Source).Where(s => s.Length > 0)];
+
+    /// <summary>
+    /// The label for a source: its name for the first <paramref name="limit"/> distinct sources, then "other".
+    /// Every label value is a time series kept for the life of the process, and senders choose source names.
+    /// </summary>
+    public static string SourceLabel(string source, int limit)
+    {
+        if (BuiltInSources.Contains(source) || SourceLabels.ContainsKey(source)) return source;
+        if (SourceLabels.Count >= limit) return OtherSource;
+        SourceLabels.TryAdd(source, true);
+        return source;
+    }
+
     public static readonly Counter RecordsIngested = Metrics.CreateCounter(
         "opsconsole_records_ingested_total", "Records stored by ingestion (duplicates excluded).",
         new CounterConfiguration { LabelNames = ["kind", "source"] });

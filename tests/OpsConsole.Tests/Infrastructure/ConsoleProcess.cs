@@ -88,6 +88,20 @@ public sealed class ConsoleProcess : IAsyncDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>
+    /// The console's peak resident memory (VmHWM) in bytes: <c>dotnet run</c> starts the app as a child, so the
+    /// deepest process under ours is the console.
+    /// </summary>
+    public long PeakWorkingSetBytes()
+    {
+        var pid = _process.Id;
+        while (File.Exists($"/proc/{pid}/task/{pid}/children")
+               && File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var child, ..])
+            pid = int.Parse(child, System.Globalization.CultureInfo.InvariantCulture);
+        var line = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace OpsConsole.Data.Sqlite;
 
 /// <summary>Opens connections for the raw write path with the pragmas the write path relies on.</summary>
-public sealed class SqliteConnectionFactory(string connectionString)
+public sealed class SqliteConnectionFactory(string connectionString, long maxPageCount = 0)
 {
     public string ConnectionString { get; } = connectionString;
 
@@ -16,6 +16,7 @@ public sealed class SqliteConnectionFactory(string connectionString)
         // crash (only power loss can drop the last commits) and avoids an fsync per request. Checkpoints run in
         // WalCheckpointer; 20000 pages (~80 MB) is only the safety net.
         pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = 20000;";
+        if (maxPageCount > 0) pragma.CommandText += $" PRAGMA max_page_count = {maxPageCount};";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

@@ -8,7 +8,7 @@ namespace OpsConsole.Data.Sqlite;
 /// SQLite write path: one IMMEDIATE transaction per request, prepared commands reused for every row,
 /// and one instance-state upsert per instance. EF Core owns the schema; this class only writes rows.
 /// </summary>
-public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRecordStore
+public sealed class SqliteRecordStore(SqliteConnectionFactory connections, StorageHealth? storage = null) : IRecordStore
 {
     // SQLite has one writer; queueing here is cheaper than SQLITE_BUSY retries.
     private static readonly SemaphoreSlim WriteLock = new(1, 1);
@@ -16,7 +16,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
     internal const string RecordColumns =
         "Kind, Source, Format, Entry, InstanceKey, InstanceName, Location, RequestId, State, ExitCode, RestartCount, Signal, Reason, " +
         "Message, ErrorCode, HttpCode, Stage, OccurredAt, ReceivedAt, LastSeenAt, OccurrenceCount, Category, Severity, RuleId, Evidence, " +
-        "RulesetVersion, IsFailure, Hints, DerivedFrom, DedupeKey, Truncated, RawJson, Identity";
+        "RulesetVersion, IsFailure, Hints, DerivedFrom, DedupeKey, Truncated, RawJson, Identity, SourceTimeAhead";
 
     internal static readonly string InsertSql =
         $"INSERT INTO records ({RecordColumns}) VALUES ({string.Join(", ", RecordColumns.Split(", ").Select(c => "$" + c))})";
@@ -134,6 +134,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             var result = work(connection, transaction);
             await transaction.CommitAsync(cancellationToken);
+            storage?.ReportSuccess();
             return result;
         }
         finally
@@ -192,6 +193,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
         p[30].Value = (object?)r.Truncated ?? DBNull.Value;
         p[31].Value = r.RawJson;
         p[32].Value = (object?)r.Identity ?? DBNull.Value;
+        p[33].Value = (object?)r.SourceTimeAhead?.ToUnixTimeMilliseconds() ?? DBNull.Value;
     }
 
     private static bool UpdateOccurrence(SqliteConnection connection, SqliteTransaction transaction, long id, EventRecord record)

@@ -3,6 +3,7 @@ using OpsConsole.Data;
 using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Runbooks;
+using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Classification;
 
@@ -25,11 +26,10 @@ public static class CategoriesEndpoints
     }
 
     private static async Task<IResult> ListAsync(InstanceQueries instances, IDbContextFactory<OpsDbContext> databases,
-        RunbookLibrary runbooks, IConfiguration configuration, HttpRequest request, CancellationToken cancellationToken)
+        RunbookLibrary runbooks, ConsoleOrigins origins, HttpRequest request, CancellationToken cancellationToken)
     {
-        // Links must work from outside (Alertmanager, chat), so the configured public address wins over this request's host.
-        var baseUrl = (configuration["OpsConsole:PublicBaseUrl"] is { Length: > 0 } configured
-            ? configured : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
+        // Links must work from outside (Alertmanager, chat) and must not echo an unchecked Host header.
+        var baseUrl = origins.BaseUrl(request);
         var failing = await instances.FailingByCategoryAsync(cancellationToken);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var records = await db.Records.AsNoTracking().GroupBy(r => r.Category)

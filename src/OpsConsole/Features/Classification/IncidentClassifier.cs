@@ -11,15 +11,22 @@ namespace OpsConsole.Features.Classification;
 public sealed class IncidentClassifier
 {
     private readonly IOptionsMonitor<ClassificationOptions> _options;
+    private readonly ILogger<IncidentClassifier> _logger;
     private volatile RuleSet _rules;
+    private volatile string? _problem;
 
-    public IncidentClassifier(IOptionsMonitor<ClassificationOptions> options)
+    public IncidentClassifier(IOptionsMonitor<ClassificationOptions> options, ILogger<IncidentClassifier> logger)
     {
         _options = options;
+        _logger = logger;
         _rules = RuleSet.Load(ReadRuleFiles());
+        LogWarnings(_rules);
     }
 
     public RuleSet Rules => _rules;
+
+    /// <summary>Why the rule files on disk are not the rules in force (file, rule and problem), or null when they are.</summary>
+    public string? Problem => _problem;
 
     /// <summary>Applies <paramref name="rules"/> to a record, storing category, severity, rule, evidence and rule-set version.</summary>
     public static void Apply(RuleSet rules, EventRecord record)
@@ -34,12 +41,33 @@ public sealed class IncidentClassifier
     }
 
     /// <summary>Re-reads the rule files; compiles and swaps in the rules only when their text changed. True when it did.</summary>
+    /// <summary>A file that does not load throws (its message is kept as <see cref="Problem"/>) and the current rules stay.</summary>
     public bool Reload()
     {
-        var files = ReadRuleFiles();
-        if (RuleSet.VersionOf(files) == _rules.Version) return false;
-        _rules = RuleSet.Load(files);
-        return true;
+        try
+        {
+            var files = ReadRuleFiles();
+            if (RuleSet.VersionOf(files) == _rules.Version)
+            {
+                _problem = null; // a bad edit reverted
+                return false;
+            }
+            var loaded = RuleSet.Load(files);
+            LogWarnings(loaded);
+            _rules = loaded;
+            _problem = null;
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _problem = ex.Message;
+            throw;
+        }
+    }
+
+    private void LogWarnings(RuleSet rules)
+    {
+        foreach (var warning in rules.Warnings) _logger.LogWarning("Rules: {Warning}", warning);
     }
 
     /// <summary>The shipped rule files as (path, YAML text), in the order they are tried (Features/Classification/rules.md).</summary>

@@ -105,9 +105,16 @@ public sealed class Reclassifier(
         {
             return classifier.Reload();
         }
-        catch (Exception ex) when (ex is RuleValidationException or IOException)
+        catch (Exception ex) when (ex is RuleValidationException or IOException or UnauthorizedAccessException)
         {
             logger.LogError("The edited rules were not loaded and the current rules stay in force: {Problem}", ex.Message);
+            _progress = _progress with { Error = ex.Message };
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A loader bug must not stop the host from a background loop; the rules in force stay.
+            logger.LogError(ex, "The edited rules were not loaded and the current rules stay in force");
             _progress = _progress with { Error = ex.Message };
             return false;
         }

@@ -34,4 +34,11 @@ public sealed class RuleConditions
     public string? Message { get; set; }
     public string? MessageAlso { get; set; }
     public string? MessageNot { get; set; }
+
+    /// <summary>The list conditions by their YAML names, for validation.</summary>
+    public IEnumerable<(string Field, List<string>? Values)> Lists() =>
+    [
+        ("kind", Kind), ("source", Source), ("format", Format), ("entry", Entry), ("state", State), ("reason", Reason),
+        ("errorCode", ErrorCode), ("stage", Stage), ("signal", Signal), ("hint", Hint), ("exitCode", ExitCode), ("httpCode", HttpCode),
+    ];
 }

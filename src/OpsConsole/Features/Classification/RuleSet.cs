@@ -24,10 +24,14 @@ public sealed class RuleSet
     public IReadOnlySet<string> Categories { get; }
     public string Version { get; }
 
-    private RuleSet(IReadOnlyList<ClassificationRule> rules, string version)
+    /// <summary>Loadable but suspicious: an operator file with no rules (everything falls to the shipped rules).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    private RuleSet(IReadOnlyList<ClassificationRule> rules, string version, IReadOnlyList<string> warnings)
     {
         Categories = rules.Select(r => r.Category).ToHashSet(StringComparer.Ordinal);
         Version = version;
+        Warnings = warnings;
         // Most rules name a kind; indexing by kind keeps a record from testing rules that cannot apply to it.
         var kinds = rules.Where(r => r.Kinds is not null).SelectMany(r => r.Kinds!).Distinct(StringComparer.OrdinalIgnoreCase);
         _byKind = kinds.ToDictionary(k => k,
@@ -51,6 +55,7 @@ public sealed class RuleSet
         var timeout = regexTimeout ?? TimeSpan.FromMilliseconds(500);
         var rules = new List<ClassificationRule>();
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        var warnings = new List<string>();
         var list = files.ToList();
 
         foreach (var (origin, yaml) in list)
@@ -65,13 +70,23 @@ public sealed class RuleSet
                 var inner = ex.InnerException?.Message ?? ex.Message;
                 throw new RuleValidationException($"{origin}: line {ex.Start.Line}, column {ex.Start.Column}: {inner}");
             }
-
-            for (var i = 0; i < file.Rules.Count; i++)
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException)
             {
-                var definition = file.Rules[i];
-                var name = definition.Id is { Length: > 0 } id ? $"rule '{id}'" : $"rule #{i + 1}";
+                throw new RuleValidationException($"{origin}: cannot be read: {ex.Message}");
+            }
+
+            // `rules:` with nothing after it deserializes to null: as empty as `rules: []`, and just as worth a warning.
+            var definitions = file.Rules ?? [];
+            if (definitions.Count == 0)
+                warnings.Add($"{origin}: has no rules; only the rules of the other files apply");
+
+            for (var i = 0; i < definitions.Count; i++)
+            {
+                var definition = definitions[i];
+                var name = definition?.Id is { Length: > 0 } id ? $"rule '{id}'" : $"rule #{i + 1}";
                 try
                 {
+                    if (definition is null) throw new RuleValidationException("is empty");
                     Validate(definition);
                     if (ids.TryGetValue(definition.Id!, out var first))
                         throw new RuleValidationException($"id is already used in {first}");
@@ -82,10 +97,15 @@ public sealed class RuleSet
                 {
                     throw new RuleValidationException($"{origin}: {name} {ex.Message}");
                 }
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+                {
+                    // Validation should have caught it; whatever slipped through still names the file and rule.
+                    throw new RuleValidationException($"{origin}: {name} cannot be used: {ex.Message}");
+                }
             }
         }
 
-        return new RuleSet(rules, VersionOf(list));
+        return new RuleSet(rules, VersionOf(list), warnings);
     }
 
     /// <summary>The version a set of rule files would have: a hash of their names and text (cheap; no rule is compiled).</summary>
@@ -105,5 +125,8 @@ public sealed class RuleSet
         if (rule.Severity is null || !Taxonomy.Severities.Contains(rule.Severity))
             throw new RuleValidationException($"has severity '{rule.Severity}'; use one of {string.Join(", ", Taxonomy.Severities)}");
         if (rule.When is null) throw new RuleValidationException("has no 'when' conditions");
+        foreach (var (field, values) in rule.When.Lists())
+            if (values is not null && values.Any(string.IsNullOrEmpty))
+                throw new RuleValidationException($"has an empty value in '{field}' (a null or '' matches nothing)");
     }
 }

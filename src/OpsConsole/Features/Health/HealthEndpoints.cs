@@ -11,7 +11,10 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag])
+            .AddCheck<RulesCheck>("rules", tags: [ReadyTag])
+            .AddCheck<StorageCheck>("storage", tags: [ReadyTag]);
         return services;
     }
 
@@ -19,7 +22,11 @@ public static class HealthEndpoints
     {
         // Liveness runs no check: the process answering is the signal; a slow database must not get it restarted.
         routes.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        routes.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        routes.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = HealthReportText.WriteAsync,
+        });
         return routes;
     }
 

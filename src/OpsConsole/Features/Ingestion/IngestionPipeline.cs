@@ -30,8 +30,12 @@ public sealed class IngestionPipeline(
         PayloadFormats.Parse(kind, items, format, context);
         var records = context.Records;
 
-        var maxMessage = options.CurrentValue.MaxMessageLength;
-        foreach (var record in records) RecordLimits.Apply(record, maxMessage);
+        var settings = options.CurrentValue;
+        foreach (var record in records)
+        {
+            RecordLimits.Apply(record, settings.MaxMessageLength, settings.MaxRawLength);
+            SourceTime.ApplySkewLimit(record, settings.MaxClockSkew);
+        }
         await correlator.AnnotateAsync(records, cancellationToken);
         var rules = classifier.Rules;
         foreach (var record in records) IncidentClassifier.Apply(rules, record);
@@ -53,7 +57,8 @@ public sealed class IngestionPipeline(
             bySource[(r.Kind, r.Source)] = bySource.GetValueOrDefault((r.Kind, r.Source)) + 1;
             byCategory[(r.Category, r.Severity)] = byCategory.GetValueOrDefault((r.Category, r.Severity)) + 1;
         }
-        foreach (var ((recordKind, source), count) in bySource) OpsMetrics.RecordsIngested.WithLabels(recordKind, source).Inc(count);
+        foreach (var ((recordKind, source), count) in bySource)
+            OpsMetrics.RecordsIngested.WithLabels(recordKind, OpsMetrics.SourceLabel(source, settings.MaxSourceLabels)).Inc(count);
         foreach (var ((category, severity), count) in byCategory)
         {
             OpsMetrics.RecordsClassified.WithLabels(category, severity).Inc(count);

@@ -7,7 +7,10 @@ public static class RecordLimits
 {
     public const int MaxShortText = 512;
 
-    public static void Apply(EventRecord record, int maxMessageLength)
+    /// <summary>A source name is a metric label and a page heading; no real one is longer.</summary>
+    public const int MaxSource = 128;
+
+    public static void Apply(EventRecord record, int maxMessageLength, int maxRawChars = int.MaxValue)
     {
         List<string>? cut = null;
         string? Cap(string? value, int max, string field)
@@ -18,6 +21,8 @@ public static class RecordLimits
         }
 
         record.Message = Cap(record.Message, maxMessageLength, "message");
+        record.Source = Cap(record.Source, MaxSource, "source")!;
+        record.Entry = Cap(record.Entry, MaxShortText, "entry")!;
         record.InstanceName = Cap(record.InstanceName, MaxShortText, "instanceName")!;
         record.Location = Cap(record.Location, MaxShortText, "location");
         record.RequestId = Cap(record.RequestId, MaxShortText, "requestId");
@@ -32,6 +37,23 @@ public static class RecordLimits
             (cut ??= []).Add("instanceKey");
             record.InstanceKey = $"{record.InstanceKey[..(MaxShortText - 40)]}#{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(record.InstanceKey)))[..32]}";
         }
+        if (record.RawJson.Length > maxRawChars)
+        {
+            (cut ??= []).Add("raw");
+            record.RawJson = TruncatedRaw(record.RawJson, maxRawChars);
+        }
         record.Truncated = cut is null ? null : string.Join(',', cut);
     }
+
+    /// <summary>
+    /// The stored copy of an over-long item: still JSON (the API returns it as <c>raw</c>), saying it was cut,
+    /// how long the original was, and its beginning as text.
+    /// </summary>
+    private static string TruncatedRaw(string raw, int maxChars) =>
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["opsconsoleTruncated"] = true,
+            ["originalLength"] = raw.Length,
+            ["head"] = raw[..maxChars],
+        });
 }

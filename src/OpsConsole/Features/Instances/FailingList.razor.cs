@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using OpsConsole.Features.Records;
+using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Instances;
 
@@ -28,7 +29,7 @@ public partial class FailingList
     [SupplyParameterFromQuery] public string? Source { get; set; }
     [SupplyParameterFromQuery(Name = "range")] public string? Range { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
-    [SupplyParameterFromQuery] public bool? Muted { get; set; }
+    [SupplyParameterFromQuery] public string? Muted { get; set; }
     [SupplyParameterFromQuery] public string? Sort { get; set; }
     [SupplyParameterFromQuery] public string? Order { get; set; }
 
@@ -39,7 +40,7 @@ public partial class FailingList
 
     protected override async Task OnParametersSetAsync()
     {
-        var view = FailingView.From(Kind, Family, Category, Severity, Source, Range, Search, Muted ?? false);
+        var view = FailingView.From(Kind, Family, Category, Severity, Source, Range, Search, QueryValue.Flag(Muted));
         var changed = view != _view;
         _view = view;
         _sources = await Instances.SourcesAsync(CancellationToken.None);

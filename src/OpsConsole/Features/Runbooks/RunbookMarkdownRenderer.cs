@@ -105,20 +105,30 @@ public static partial class RunbookMarkdownRenderer
         return writer.ToString();
     }
 
-    /// <summary>Adds copy buttons to code blocks and fills placeholders, touching only text between tags.</summary>
+    /// <summary>Renders command blocks for their shell (see <see cref="RunbookCommandBlock"/>) and fills prose placeholders.</summary>
     private static string Finish(string html, IReadOnlyDictionary<string, string>? values)
+    {
+        var result = new StringBuilder(html.Length + 64);
+        var position = 0;
+        foreach (Match block in CodeBlock().Matches(html))
+        {
+            result.Append(FillProse(html[position..block.Index], values));
+            result.Append(RunbookCommandBlock.Render(block.Groups["language"].Value, block.Groups["code"].Value, values));
+            position = block.Index + block.Length;
+        }
+        result.Append(FillProse(html[position..], values));
+        return result.ToString();
+    }
+
+    /// <summary>Fills placeholders outside command blocks, touching only text between tags.</summary>
+    private static string FillProse(string html, IReadOnlyDictionary<string, string>? values)
     {
         var result = new StringBuilder(html.Length + 64);
         var position = 0;
         foreach (Match tag in HtmlTag().Matches(html))
         {
             result.Append(FillText(html[position..tag.Index], values));
-            result.Append(tag.Value switch
-            {
-                "<pre>" => "<div class=\"code-block\"><button type=\"button\" class=\"copy-code\" title=\"Copy to clipboard\">Copy</button><pre>",
-                "</pre>" => "</pre></div>",
-                _ => tag.Value,
-            });
+            result.Append(tag.Value);
             position = tag.Index + tag.Length;
         }
         result.Append(FillText(html[position..], values));
@@ -149,6 +159,9 @@ public static partial class RunbookMarkdownRenderer
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source.Trim())))[..12];
 
     // Markdig HTML-encodes text, so '<' only ever starts one of its own tags here (raw HTML is disabled).
+    [GeneratedRegex("<pre><code(?: class=\"language-(?<language>[^\"]*)\")?>(?<code>[^<]*)</code></pre>")]
+    private static partial Regex CodeBlock();
+
     [GeneratedRegex("<[^>]*>")]
     private static partial Regex HtmlTag();
 

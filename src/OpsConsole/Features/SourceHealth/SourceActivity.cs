@@ -59,6 +59,9 @@ public sealed class SourceActivity : BackgroundService
 
     private IDisposable? _subscription;
 
+    /// <summary>The row that counts senders beyond <see cref="SourcesOptions.MaxTracked"/>.</summary>
+    public const string OtherSenders = "other";
+
     /// <summary>
     /// Subscribes before the background priming starts, so nothing published meanwhile is lost (a record that
     /// arrives while priming reads the last hour may count twice in that hour; it is a display figure).
@@ -114,7 +117,12 @@ public sealed class SourceActivity : BackgroundService
     private Activity Touch(string source, string origin, string kind, DateTimeOffset at)
     {
         if (!_activity.TryGetValue((source, origin), out var activity))
-            _activity[(source, origin)] = activity = new Activity(kind);
+        {
+            // Senders choose their names; past the limit a new one joins the shared "other" row instead of growing the map.
+            if (_activity.Count >= _options.CurrentValue.MaxTracked) (source, origin) = (OtherSenders, OtherSenders);
+            if (!_activity.TryGetValue((source, origin), out activity))
+                _activity[(source, origin)] = activity = new Activity(kind);
+        }
         if (at > activity.LastSeenAt) activity.LastSeenAt = at;
         return activity;
     }

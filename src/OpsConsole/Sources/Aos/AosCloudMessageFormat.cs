@@ -90,7 +90,7 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
             if (entry.Has("instances"))
             {
                 var itemId = Identity(entry.Obj("item")) ?? throw entry.Missing("item.id");
-                var subjectId = Identity(entry.Obj("subject")) ?? "-";
+                var subjectId = Identity(entry.Obj("subject")) ?? throw entry.Missing("subject.id");
                 foreach (var instance in entry.Array("instances"))
                 {
                     AddInstance(instance, itemId, entry.Obj("item")?.Str("type"), subjectId,
@@ -101,7 +101,7 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
             else
             {
                 var itemId = entry.Str("serviceId") ?? entry.Str("itemId") ?? throw entry.Missing("serviceId");
-                AddInstance(entry, itemId, "service", entry.Str("subjectId") ?? "-", entry.Str("nodeId"),
+                AddInstance(entry, itemId, "service", entry.Name("subjectId") ?? throw entry.Missing("subjectId"), entry.Str("nodeId"),
                     entry.Str("status") ?? entry.Str("state"), message, format, context);
             }
         }
@@ -146,7 +146,7 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
                 case "updateItemInstanceAlert" or "serviceInstanceAlert" or "instanceQuotaAlert" or "resourceAllocateAlert":
                 {
                     var itemId = Identity(alert.Obj("item")) ?? alert.Str("serviceId") ?? alert.Str("itemId") ?? throw alert.Missing("item.id");
-                    var subjectId = Identity(alert.Obj("subject")) ?? alert.Str("subjectId") ?? "-";
+                    var subjectId = Identity(alert.Obj("subject")) ?? alert.Name("subjectId") ?? throw alert.Missing("subject.id");
                     var index = alert.Long("instance") ?? 0;
                     var (key, parts) = Instance(message.SystemId, itemId, subjectId, index);
                     record = context.Add(alert, SourceName, format, EntryFor(tag),
@@ -220,7 +220,9 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
 
     private static bool IsFailedState(string? state) => state is "failed" or "error";
 
-    private static string? Identity(PayloadNode? identity) => identity?.Str("id") ?? identity?.Str("codename");
+    /// <summary>An identity's id or codename; an empty one is refused (it would leave a gap in the instance key).</summary>
+    private static string? Identity(PayloadNode? identity) =>
+        identity?.Name("id") ?? identity?.Name("codename");
 
     /// <summary>A part of the unit other than a service instance: <c>aos/{unit}/{part}[/{id}]</c>.</summary>
     private static (string Key, IdentityPart[] Parts) UnitPart(Message message, string part, string? id = null) =>

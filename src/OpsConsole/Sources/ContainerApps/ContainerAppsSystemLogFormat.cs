@@ -82,7 +82,8 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
         string? Get(string name) => row.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) && v != "None" ? v : null;
 
         var app = Get("ContainerAppName") ?? Get("JobName") ?? throw item.Missing("ContainerAppName");
-        var revision = Get("RevisionName") ?? Get("ExecutionName") ?? "-";
+        // A system log row without a revision or execution names no instance the console can show.
+        var revision = Get("RevisionName") ?? Get("ExecutionName") ?? throw item.Missing("RevisionName");
         var log = Get("Log") ?? Get("Msg");
         var timeText = Get("TimeGenerated") ?? Get("TimeStamp");
         DateTimeOffset? time = null;
@@ -90,7 +91,7 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
         {
             time = SourceTime.TryParse(timeText, out var parsed)
                 ? parsed
-                : throw new PayloadException(item.Item, "TimeGenerated", $"Field 'TimeGenerated' must be a timestamp, not \"{timeText}\".");
+                : throw new PayloadException(item.Item, "TimeGenerated", $"Field 'TimeGenerated' must be a timestamp {SourceTime.RangeText}, not \"{timeText}\".");
         }
 
         // Entry is the platform's event reason (ContainerTerminated, ContainerBackOff…); State its severity (Normal/Warning).

@@ -20,12 +20,12 @@ public sealed class DockerEventFormat : IPayloadFormat
     {
         var actor = node.Obj("Actor");
         var attributes = actor?.Obj("Attributes");
-        var action = node.Str("Action") ?? node.Str("status") ?? throw node.Missing("Action");
+        var action = node.Text("Action") ?? node.Text("status") ?? throw node.Missing("Action");
         var id = actor?.Str("ID") ?? node.Str("id") ?? throw node.Missing("Actor.ID");
         var type = node.Str("Type") ?? "container";
-        var name = attributes?.Str("name") ?? (id.Length > 12 ? id[..12] : id);
+        var name = attributes?.Name("name") ?? (id.Length > 12 ? id[..12] : id);
         var host = context.Query("host") ?? "local";
-        var time = node.Long("timeNano") is { } nanos ? SourceTime.FromUnix(nanos) : node.Time("time");
+        var time = node.UnixTime("timeNano") ?? node.Time("time");
 
         var (key, parts) = type == "container"
             ? ($"{DockerProfile.KeyPrefix}/{host}/{name}", new IdentityPart[] { new(DockerProfile.Host, host), new(DockerProfile.Container, name) })

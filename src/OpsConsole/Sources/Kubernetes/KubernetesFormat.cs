@@ -31,11 +31,13 @@ public sealed partial class KubernetesFormat : IPayloadFormat
                     var reindexed = new PayloadNode(item.Element, index++, item.Path);
                     switch (reindexed.Str("kind"))
                     {
-                        case "Pod": ParsePod(reindexed, cluster, context); break;
-                        case "Event": ParseEvent(reindexed, cluster, context); break;
-                        case null when node.Str("kind") == "PodList": ParsePod(reindexed, cluster, context); break;
-                        case null when node.Str("kind") == "EventList": ParseEvent(reindexed, cluster, context); break;
+                        case "Pod" or null when node.Str("kind") is "PodList" or "List": ParsePod(reindexed, cluster, context); break;
+                        case "Event" or null when node.Str("kind") is "EventList" or "List": ParseEvent(reindexed, cluster, context); break;
                         // A mixed List may hold Deployments or Services; they state no container failure.
+                        case not null when node.Str("kind") == "List": break;
+                        case var other:
+                            throw new PayloadException(reindexed.Item, $"{reindexed.Path}.kind",
+                                $"Field '{reindexed.Path}.kind' is \"{other}\"; a {node.Str("kind")} holds only {(node.Str("kind") == "PodList" ? "Pod" : "Event")} items.");
                     }
                 }
                 break;
@@ -45,14 +47,14 @@ public sealed partial class KubernetesFormat : IPayloadFormat
     private static void ParsePod(PayloadNode pod, string cluster, ParseContext context)
     {
         var metadata = pod.RequiredObj("metadata");
-        var name = metadata.RequiredStr("name");
-        var ns = metadata.Str("namespace") ?? "default";
+        var name = metadata.RequiredName("name");
+        var ns = metadata.Name("namespace") ?? "default";
         var nodeName = pod.Obj("spec")?.Str("nodeName");
-        var status = pod.Obj("status");
+        // Every pod the API returns has a status with a phase; without one this is not a pod status at all.
+        var st = pod.RequiredObj("status");
         var named = KubernetesName.Pod(cluster, ns, name);
-        if (status is not { } st) return;
 
-        var phase = st.Str("phase");
+        var phase = st.RequiredStr("phase");
         if (st.Str("reason") is { } podReason)
         {
             var record = context.Add(st, SourceName, "k8s-pod", "pod-status", named.Key, named.Display, named.Parts,
@@ -75,7 +77,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         foreach (var section in new[] { "initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses" })
         {
             foreach (var container in st.Array(section))
-                ParseContainerStatus(container, named.Container(container.RequiredStr("name")), nodeName, context);
+                ParseContainerStatus(container, named.Container(container.RequiredName("name")), nodeName, context);
         }
     }
 
@@ -132,9 +134,9 @@ public sealed partial class KubernetesFormat : IPayloadFormat
     {
         var involved = ev.RequiredObj("involvedObject");
         var kind = involved.Str("kind") ?? "Pod";
-        var objectName = involved.RequiredStr("name");
-        var ns = involved.Str("namespace") ?? ev.Obj("metadata")?.Str("namespace") ?? "default";
-        var container = involved.Str("fieldPath") is { } fieldPath && ContainerInFieldPath().Match(fieldPath) is { Success: true } m
+        var objectName = involved.RequiredName("name");
+        var ns = involved.Name("namespace") ?? ev.Obj("metadata")?.Name("namespace") ?? "default";
+        var container = involved.Text("fieldPath") is { } fieldPath && ContainerInFieldPath().Match(fieldPath) is { Success: true } m
             ? m.Groups[1].Value : null;
 
         var name = kind switch

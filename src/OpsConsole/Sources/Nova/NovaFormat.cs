@@ -128,7 +128,9 @@ public sealed partial class NovaFormat : IPayloadFormat
         var server = context.Query("server") ?? context.Query("instance") ?? "api-requests";
         var record = context.Add(node, SourceName, "nova-api-error", "api-error", ServerKey(cloud, server),
             context.Query("name") ?? server, ServerParts(cloud, server),
-            context.Query("timestamp") is { } t && SourceTime.TryParse(t, out var at) ? at : null,
+            context.Query("timestamp") is { } t
+                ? SourceTime.TryParse(t, out var at) ? at : throw new PayloadException(null, "timestamp", $"Query value 'timestamp' must be a timestamp {SourceTime.RangeText}, not \"{t}\".")
+                : null,
             identity: context.Query("requestId") is { } rid ? $"{cloud}/{rid}" : null);
         record.Reason = property.Name;
         record.HttpCode = body.Int("code");

@@ -167,4 +167,15 @@ public sealed class ComponentTests : BunitTest
         Assert.Contains("5", rows[0].TextContent);
         Assert.Contains("application error", rows[1].QuerySelector(".exit-meaning")!.TextContent);
     }
+
+    [Fact]
+    public void A_raw_payload_is_rendered_only_once_asked_for()
+    {
+        var raw = System.Text.Json.JsonDocument.Parse("{\"marker\":\"payload-text-7f1\"}").RootElement.Clone();
+        var view = Render<RawPayload>(p => p.Add(r => r.Raw, raw));
+
+        Assert.DoesNotContain("payload-text-7f1", view.Markup);
+        view.Find(".raw-toggle").Click();
+        Assert.Contains("payload-text-7f1", view.Find(".raw-payload pre").TextContent);
+    }
 }

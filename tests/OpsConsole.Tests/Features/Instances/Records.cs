@@ -17,7 +17,7 @@ internal static class Records
         return new RecordDto(id, kind, source, source + "-format", "entry", instance, instance, location, requestId, state, exitCode,
             restarts, null, reason, message, null, null, stage, Start.AddMinutes(minute), Start.AddMinutes(minute), Start.AddMinutes(minute), 1,
             category, RecordDto.FamilyOf(category), isFailure ? "error" : "info", isFailure, isFailure ? "rule-" + category : "", isFailure ? "evidence of " + category : "",
-            "v1", null, null, null, null);
+            "v1", null, null, null, null, null);
     }
 
     /// <summary>Newest first, as the timeline query returns them.</summary>

@@ -46,7 +46,7 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
         {
             var rule = SourceProfiles.For(newest.Source, newest.Kind).CrashLoop;
             var (window, threshold) = (rule.Window ?? settings.CrashLoopWindow, rule.Threshold ?? settings.CrashLoopExits);
-            var failures = _windows[key].Within(newest.OccurredAt - window, newest.OccurredAt, out var loopAlreadyShown);
+            var failures = _windows[key].Within(Before(newest.OccurredAt, window), newest.OccurredAt, out var loopAlreadyShown);
             if (loopAlreadyShown || failures.Count < threshold) continue;
 
             _windows[key].NoteLoop(newest.OccurredAt);
@@ -92,9 +92,16 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
     private void Trim(TimeSpan window)
     {
         var newest = _windows.Values.Max(w => w.Newest);
-        foreach (var key in _windows.Where(w => w.Value.Newest < newest - window).Select(w => w.Key).ToList())
+        foreach (var key in _windows.Where(w => w.Value.Newest < Before(newest, window)).Select(w => w.Key).ToList())
             _windows.Remove(key);
     }
+
+    /// <summary>
+    /// The start of a window ending at <paramref name="at"/>; a time near year 0001 (stored before ingestion
+    /// refused such times) must not throw and take the whole batch's detection with it.
+    /// </summary>
+    private static DateTimeOffset Before(DateTimeOffset at, TimeSpan window) =>
+        at.UtcTicks - DateTimeOffset.MinValue.UtcTicks < window.Ticks ? DateTimeOffset.MinValue : at - window;
 
     private static string Describe(TimeSpan window) =>
         window.TotalMinutes >= 1 ? $"{window.TotalMinutes:0} min" : $"{window.TotalSeconds:0} s";

@@ -21,6 +21,9 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
     public EventRecord Add(PayloadNode item, string source, string format, string entry,
         string instanceKey, string instanceName, IReadOnlyList<IdentityPart> parts, DateTimeOffset? sourceTime, string? identity = null)
     {
+        CheckIdentity(item, instanceKey);
+        if (sourceTime is { } time && !SourceTime.InRange(time))
+            throw new PayloadException(item.Item, "time", $"The item's time {time:O} is not {SourceTime.RangeText}.");
         var raw = item.Raw;
         var record = new EventRecord
         {
@@ -42,6 +45,21 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
         };
         Records.Add(record);
         return record;
+    }
+
+    /// <summary>
+    /// The backstop for every format: an instance key with an empty or placeholder part (<c>aca/app/-</c>,
+    /// <c>aos/unit//subject/0</c>) or a control character would file the record under an instance that does
+    /// not exist, so the request is refused instead.
+    /// </summary>
+    private static void CheckIdentity(PayloadNode item, string instanceKey)
+    {
+        foreach (var part in instanceKey.Split('/'))
+        {
+            if (part.Length == 0 || part == "-" || part.Any(char.IsControl))
+                throw new PayloadException(item.Item, "instance",
+                    $"The item does not name its instance fully: the key would be \"{instanceKey.Replace("\0", "\\0", StringComparison.Ordinal)}\".");
+        }
     }
 
     /// <summary>SHA-256 over the parts (separated, so "ab|c" and "a|bc" differ), without building one big string.</summary>

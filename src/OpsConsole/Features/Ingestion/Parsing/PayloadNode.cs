@@ -70,6 +70,29 @@ public readonly struct PayloadNode(JsonElement element, int item, string path)
         };
     }
 
+    /// <summary>A JSON string and nothing else, for fields whose meaning a number cannot have (an action, a path).</summary>
+    public string? Text(string name)
+    {
+        var child = Child(name);
+        if (child is null) return null;
+        return child.Value.Element.ValueKind == JsonValueKind.String ? child.Value.Element.GetString() : throw Wrong(child.Value, "a string");
+    }
+
+    /// <summary>
+    /// A name that becomes part of an instance key: a non-empty string without control characters (a NUL in a
+    /// pod name would make an instance no one can type). Null when absent.
+    /// </summary>
+    public string? Name(string name)
+    {
+        var value = Str(name);
+        if (value is null) return null;
+        if (value.Length == 0 || value.Any(char.IsControl))
+            throw new PayloadException(Item, Join(name), $"Field '{Join(name)}' must be a name without control characters, not \"{Shorten(value.Replace("\0", "\\0", StringComparison.Ordinal))}\".");
+        return value;
+    }
+
+    public string RequiredName(string name) => Name(name) ?? throw Missing(name);
+
     public string RequiredStr(string name)
     {
         var value = Str(name);
@@ -130,11 +153,20 @@ public readonly struct PayloadNode(JsonElement element, int item, string path)
         {
             var text = v.GetString();
             if (string.IsNullOrWhiteSpace(text) || text == "None") return null;
-            return SourceTime.TryParse(text, out var time) ? time : throw Wrong(child.Value, "a timestamp");
+            return SourceTime.TryParse(text, out var time) ? time : throw Wrong(child.Value, $"a timestamp {SourceTime.RangeText}");
         }
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var unix))
-            return SourceTime.FromUnix(unix);
+        if (v.ValueKind == JsonValueKind.Number)
+            return v.TryGetInt64(out var unix) && SourceTime.FromUnix(unix) is { } time
+                ? time
+                : throw Wrong(child.Value, $"a timestamp {SourceTime.RangeText}");
         throw Wrong(child.Value, "a timestamp");
+    }
+
+    /// <summary>Unix seconds, milliseconds or nanoseconds in a number field, in range.</summary>
+    public DateTimeOffset? UnixTime(string name)
+    {
+        if (Long(name) is not { } value) return null;
+        return SourceTime.FromUnix(value) ?? throw Wrong(Child(name)!.Value, $"a timestamp {SourceTime.RangeText}");
     }
 
     public PayloadException Missing(string name) =>

@@ -1,11 +1,47 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OpsConsole.Features.Records;
 
 namespace OpsConsole.Features.Ingestion.Parsing;
 
-/// <summary>Parses the timestamp styles the sources emit. A time without a zone is taken as UTC.</summary>
+/// <summary>
+/// The one policy for a source's time, for every source: the timestamp styles the sources emit (a time
+/// without a zone is UTC), the range a real event time can have (outside it the request is refused naming
+/// the field), and how far ahead of the console's clock a time may be before the received time is used instead.
+/// </summary>
 public static partial class SourceTime
 {
+    /// <summary>No source the console reads existed before this; year-0001 and negative epochs are bugs, not events.</summary>
+    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Beyond this a time cannot be a clock that is merely wrong; it is garbage.</summary>
+    public static readonly DateTimeOffset Latest = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public const string RangeText = "between 2000-01-01 and 2199-12-31 (UTC)";
+
+    public static bool InRange(DateTimeOffset time) => time >= Earliest && time < Latest;
+
+    /// <summary>
+    /// A time more than <paramref name="maxSkew"/> ahead of when the console received it comes from a wrong
+    /// clock: the record takes the received time (so it never outranks later facts about its instance) and
+    /// keeps the source's time in <see cref="EventRecord.SourceTimeAhead"/>.
+    /// </summary>
+    public static void ApplySkewLimit(EventRecord record, TimeSpan maxSkew)
+    {
+        var limit = record.ReceivedAt + maxSkew;
+        if (record.OccurredAt > limit)
+        {
+            record.SourceTimeAhead = record.OccurredAt;
+            record.OccurredAt = record.ReceivedAt;
+        }
+        if (record.LastSeenAt > limit)
+        {
+            record.SourceTimeAhead ??= record.LastSeenAt;
+            record.LastSeenAt = record.ReceivedAt;
+        }
+        if (record.LastSeenAt < record.OccurredAt) record.LastSeenAt = record.OccurredAt;
+    }
+
     private static readonly string[] MonthPrefixes =
         ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
@@ -19,7 +55,7 @@ public static partial class SourceTime
 
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal | DateTimeStyles.AllowWhiteSpaces, out time))
-            return true;
+            return InRange(time);
 
         // MAAS events: "Mon, 23 Jun. 2025 08:52:10" (month may or may not carry a dot; zone not given, UTC assumed).
         var maas = MaasCreated().Match(text);
@@ -34,7 +70,7 @@ public static partial class SourceTime
                         int.Parse(maas.Groups["h"].Value, CultureInfo.InvariantCulture),
                         int.Parse(maas.Groups["m"].Value, CultureInfo.InvariantCulture),
                         int.Parse(maas.Groups["s"].Value, CultureInfo.InvariantCulture), TimeSpan.Zero);
-                    return true;
+                    return InRange(time);
                 }
                 catch (ArgumentOutOfRangeException)
                 {
@@ -47,13 +83,19 @@ public static partial class SourceTime
         return false;
     }
 
-    /// <summary>Unix seconds, milliseconds or nanoseconds, told apart by magnitude.</summary>
-    public static DateTimeOffset FromUnix(long value) => value switch
+    /// <summary>Unix seconds, milliseconds or nanoseconds, told apart by magnitude; null when not in range.</summary>
+    public static DateTimeOffset? FromUnix(long value)
     {
-        > 100_000_000_000_000_000 => DateTimeOffset.FromUnixTimeMilliseconds(value / 1_000_000),
-        > 100_000_000_000 => DateTimeOffset.FromUnixTimeMilliseconds(value),
-        _ => DateTimeOffset.FromUnixTimeSeconds(value),
-    };
+        if (value < 0) return null;
+        var milliseconds = value switch
+        {
+            > 100_000_000_000_000_000 => value / 1_000_000,
+            > 100_000_000_000 => value,
+            _ => value * 1000, // seconds: small enough here that this cannot overflow
+        };
+        if (milliseconds < Earliest.ToUnixTimeMilliseconds() || milliseconds >= Latest.ToUnixTimeMilliseconds()) return null;
+        return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+    }
 
     [GeneratedRegex(@"^[A-Za-z]{3},\s+(?<day>\d{1,2})\s+(?<month>[A-Za-z]{3,9})\.?\s+(?<year>\d{4})\s+(?<h>\d{1,2}):(?<m>\d{2}):(?<s>\d{2})$")]
     private static partial Regex MaasCreated();
