@@ -11,6 +11,9 @@ namespace OpsConsole.Tests.Infrastructure;
 /// </summary>
 public sealed class ConsoleProcess : IAsyncDisposable
 {
+    /// <summary>Tests that start real console processes run one at a time: on a 2-core runner, a start-up timed against a flood would flake.</summary>
+    public const string Collection = "Real console processes";
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 

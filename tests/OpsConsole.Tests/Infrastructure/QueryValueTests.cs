@@ -58,6 +58,7 @@ public sealed class QueryValueTests : IClassFixture<QueryValueTests.Fixture>
 }
 
 /// <summary>Slow request bodies against the real Kestrel: each logs one line, no stack trace.</summary>
+[Collection(ConsoleProcess.Collection)]
 public sealed class ClientFaultLoggingTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace OpsConsole.Tests.Infrastructure;
 
 /// <summary>README's run command and the start-up contract, on a real process, port and file.</summary>
+[Collection(ConsoleProcess.Collection)]
 public sealed class RunCommandTests : IDisposable
 {
     private const string Key = "process-test-key";

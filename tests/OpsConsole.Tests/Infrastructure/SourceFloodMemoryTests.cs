@@ -7,6 +7,7 @@ namespace OpsConsole.Tests.Infrastructure;
 /// 200,000 distinct sources against the real console: metric labels, the Sources page and the sender map stay
 /// bounded, and so does the process (peak resident memory reported in the test output).
 /// </summary>
+[Collection(ConsoleProcess.Collection)]
 public sealed class SourceFloodMemoryTests(ITestOutputHelper output)
 {
     /// <summary>The bound this test holds the console to; measured peaks are printed with each run.</summary>
