@@ -270,7 +270,7 @@ namespace OpsConsole.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("SourceTimeAhead")
+                    b.Property<long?>("SourceTimeUntrusted")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Stage")

@@ -16,7 +16,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     internal const string RecordColumns =
         "Kind, Source, Format, Entry, InstanceKey, InstanceName, Location, RequestId, State, ExitCode, RestartCount, Signal, Reason, " +
         "Message, ErrorCode, HttpCode, Stage, OccurredAt, ReceivedAt, LastSeenAt, OccurrenceCount, Category, Severity, RuleId, Evidence, " +
-        "RulesetVersion, IsFailure, Hints, DerivedFrom, DedupeKey, Truncated, RawJson, Identity, SourceTimeAhead";
+        "RulesetVersion, IsFailure, Hints, DerivedFrom, DedupeKey, Truncated, RawJson, Identity, SourceTimeUntrusted";
 
     internal static readonly string InsertSql =
         $"INSERT INTO records ({RecordColumns}) VALUES ({string.Join(", ", RecordColumns.Split(", ").Select(c => "$" + c))})";
@@ -193,7 +193,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         p[30].Value = (object?)r.Truncated ?? DBNull.Value;
         p[31].Value = r.RawJson;
         p[32].Value = (object?)r.Identity ?? DBNull.Value;
-        p[33].Value = (object?)r.SourceTimeAhead?.ToUnixTimeMilliseconds() ?? DBNull.Value;
+        p[33].Value = (object?)r.SourceTimeUntrusted?.ToUnixTimeMilliseconds() ?? DBNull.Value;
     }
 
     private static bool UpdateOccurrence(SqliteConnection connection, SqliteTransaction transaction, long id, EventRecord record)

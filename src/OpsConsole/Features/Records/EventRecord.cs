@@ -56,8 +56,8 @@ public sealed class EventRecord
     public DateTimeOffset ReceivedAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
 
-    /// <summary>The source's own time when it was too far ahead of the received time to be used; null otherwise.</summary>
-    public DateTimeOffset? SourceTimeAhead { get; set; }
+    /// <summary>The source's own time when it could not be used (too far ahead of the received time, or from a clock never set); null otherwise.</summary>
+    public DateTimeOffset? SourceTimeUntrusted { get; set; }
 
     /// <summary>How often the source says the fact happened (Kubernetes Event count, ACA Count).</summary>
     public int OccurrenceCount { get; set; } = 1;

@@ -9,13 +9,13 @@ public sealed record RecordDto(
     string? Message, string? ErrorCode, int? HttpCode, string? Stage,
     DateTimeOffset OccurredAt, DateTimeOffset ReceivedAt, DateTimeOffset LastSeenAt, int Count,
     string Category, string Family, string Severity, bool IsFailure, string RuleId, string Evidence, string RulesetVersion,
-    string? Hints, string? DerivedFrom, string? Truncated, DateTimeOffset? SourceTimeAhead, JsonElement? Raw)
+    string? Hints, string? DerivedFrom, string? Truncated, DateTimeOffset? SourceTimeUntrusted, JsonElement? Raw)
 {
     public static RecordDto From(EventRecord r, bool includeRaw) => new(
         r.Id, r.Kind, r.Source, r.Format, r.Entry, r.InstanceKey, r.InstanceName, r.Location, r.RequestId, r.State, r.ExitCode,
         r.RestartCount, r.Signal, r.Reason, r.Message, r.ErrorCode, r.HttpCode, r.Stage, r.OccurredAt, r.ReceivedAt, r.LastSeenAt,
         r.OccurrenceCount, r.Category, FamilyOf(r.Category), r.Severity, r.IsFailure, r.RuleId, r.Evidence, r.RulesetVersion,
-        r.Hints, r.DerivedFrom, r.Truncated, r.SourceTimeAhead, includeRaw ? ParseRaw(r.RawJson) : null);
+        r.Hints, r.DerivedFrom, r.Truncated, r.SourceTimeUntrusted, includeRaw ? ParseRaw(r.RawJson) : null);
 
     public static string FamilyOf(string category) => category.IndexOf('.') is var dot and > 0 ? category[..dot] : category;
 

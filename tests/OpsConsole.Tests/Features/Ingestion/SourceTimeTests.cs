@@ -38,7 +38,7 @@ public sealed class SourceTimeTests : IClassFixture<OpsConsoleFactory>
         var id = started.GetProperty("records")[0].GetProperty("id").GetInt64();
 
         var stored = await (await api.GetAsync($"/api/v1/records/{id}")).ReadJsonAsync();
-        Assert.Equal(future, stored.GetProperty("sourceTimeAhead").GetDateTimeOffset());
+        Assert.Equal(future, stored.GetProperty("sourceTimeUntrusted").GetDateTimeOffset());
         var occurred = stored.GetProperty("occurredAt").GetDateTimeOffset();
         Assert.InRange(occurred, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
         Assert.Equal(stored.GetProperty("receivedAt").GetDateTimeOffset(), occurred);
@@ -50,6 +50,20 @@ public sealed class SourceTimeTests : IClassFixture<OpsConsoleFactory>
     }
 
     [Fact]
+    public async Task A_clock_that_was_never_set_takes_the_received_time_and_keeps_the_source_time()
+    {
+        var api = _factory.CreateApiClient();
+        var epoch = DateTimeOffset.Parse("1970-01-01T00:00:05Z");
+        var before = DateTimeOffset.UtcNow;
+        var posted = await api.PostOkAsync("/api/v1/container-exits",
+            """{"Type":"container","Action":"die","Actor":{"ID":"u1","Attributes":{"name":"unsynced-clock","exitCode":"1"}},"time":5}""");
+
+        var stored = await (await api.GetAsync($"/api/v1/records/{posted.GetProperty("records")[0].GetProperty("id").GetInt64()}")).ReadJsonAsync();
+        Assert.Equal(epoch, stored.GetProperty("sourceTimeUntrusted").GetDateTimeOffset());
+        Assert.InRange(stored.GetProperty("occurredAt").GetDateTimeOffset(), before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+    }
+
+    [Fact]
     public async Task A_time_slightly_ahead_within_the_skew_is_kept()
     {
         var api = _factory.CreateApiClient();
@@ -57,7 +71,7 @@ public sealed class SourceTimeTests : IClassFixture<OpsConsoleFactory>
         var posted = await api.PostOkAsync("/api/v1/container-exits", Docker("die", 1, soon, "slightly-ahead"));
         var stored = await (await api.GetAsync($"/api/v1/records/{posted.GetProperty("records")[0].GetProperty("id").GetInt64()}")).ReadJsonAsync();
         Assert.Equal(soon.ToUnixTimeMilliseconds(), stored.GetProperty("occurredAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
-        Assert.Equal(JsonValueKind.Null, stored.GetProperty("sourceTimeAhead").ValueKind);
+        Assert.Equal(JsonValueKind.Null, stored.GetProperty("sourceTimeUntrusted").ValueKind);
     }
 
     [Fact]

@@ -6,37 +6,44 @@ namespace OpsConsole.Features.Ingestion.Parsing;
 
 /// <summary>
 /// The one policy for a source's time, for every source: the timestamp styles the sources emit (a time
-/// without a zone is UTC), the range a real event time can have (outside it the request is refused naming
-/// the field), and how far ahead of the console's clock a time may be before the received time is used instead.
+/// without a zone is UTC), the range a clock can show at all (outside it the request is refused naming the
+/// field), and which times are a wrong clock rather than an event time (then the received time is used).
 /// </summary>
 public static partial class SourceTime
 {
-    /// <summary>No source the console reads existed before this; year-0001 and negative epochs are bugs, not events.</summary>
-    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>Before the Unix epoch a time is not a clock reading at all (year 0001, negative epochs): a bug in the sender.</summary>
+    public static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;
 
     /// <summary>Beyond this a time cannot be a clock that is merely wrong; it is garbage.</summary>
     public static readonly DateTimeOffset Latest = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public const string RangeText = "between 2000-01-01 and 2199-12-31 (UTC)";
+    /// <summary>
+    /// No source the console reads existed before this: an edge unit without a real-time clock reports
+    /// 1970-something until it has synchronised, and that reading says nothing about when the event happened.
+    /// </summary>
+    public static readonly DateTimeOffset ClockSet = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public const string RangeText = "between 1970-01-01 and 2199-12-31 (UTC)";
 
     public static bool InRange(DateTimeOffset time) => time >= Earliest && time < Latest;
 
     /// <summary>
-    /// A time more than <paramref name="maxSkew"/> ahead of when the console received it comes from a wrong
-    /// clock: the record takes the received time (so it never outranks later facts about its instance) and
-    /// keeps the source's time in <see cref="EventRecord.SourceTimeAhead"/>.
+    /// A time more than <paramref name="maxSkew"/> ahead of when the console received it, or from before the
+    /// sender's clock was set, comes from a wrong clock: the record takes the received time (so it never outranks
+    /// or hides behind other facts about its instance) and keeps the source's time in
+    /// <see cref="EventRecord.SourceTimeUntrusted"/>.
     /// </summary>
     public static void ApplySkewLimit(EventRecord record, TimeSpan maxSkew)
     {
         var limit = record.ReceivedAt + maxSkew;
-        if (record.OccurredAt > limit)
+        if (record.OccurredAt > limit || record.OccurredAt < ClockSet)
         {
-            record.SourceTimeAhead = record.OccurredAt;
+            record.SourceTimeUntrusted = record.OccurredAt;
             record.OccurredAt = record.ReceivedAt;
         }
-        if (record.LastSeenAt > limit)
+        if (record.LastSeenAt > limit || record.LastSeenAt < ClockSet)
         {
-            record.SourceTimeAhead ??= record.LastSeenAt;
+            record.SourceTimeUntrusted ??= record.LastSeenAt;
             record.LastSeenAt = record.ReceivedAt;
         }
         if (record.LastSeenAt < record.OccurredAt) record.LastSeenAt = record.OccurredAt;

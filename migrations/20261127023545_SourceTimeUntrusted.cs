@@ -5,13 +5,13 @@
 namespace OpsConsole.Migrations
 {
     /// <inheritdoc />
-    public partial class SourceTimeAhead : Migration
+    public partial class SourceTimeUntrusted : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<long>(
-                name: "SourceTimeAhead",
+                name: "SourceTimeUntrusted",
                 table: "records",
                 type: "INTEGER",
                 nullable: true);
@@ -21,7 +21,7 @@ namespace OpsConsole.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropColumn(
-                name: "SourceTimeAhead",
+                name: "SourceTimeUntrusted",
                 table: "records");
         }
     }

@@ -10,8 +10,8 @@ using OpsConsole.Data;
 namespace OpsConsole.Migrations
 {
     [DbContext(typeof(OpsDbContext))]
-    [Migration("20261127023545_SourceTimeAhead")]
-    partial class SourceTimeAhead
+    [Migration("20261127023545_SourceTimeUntrusted")]
+    partial class SourceTimeUntrusted
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -267,7 +267,7 @@ namespace OpsConsole.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("SourceTimeAhead")
+                    b.Property<long?>("SourceTimeUntrusted")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Stage")
