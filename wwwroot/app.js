@@ -94,6 +94,38 @@ window.opsConsole.theme = {
 // Set once the Blazor circuit runs (the layout calls it after its first interactive render); browser tests wait for it.
 window.opsConsole.markInteractive = () => { document.body.dataset.interactive = "true"; };
 
+// Panels fill the screen and never scroll: a panel table shows as many rows as fit, "and N more" counts the rest.
+(() => {
+  const fit = () => {
+    for (const table of document.querySelectorAll(".embed table.panel-fit")) {
+      const rows = [...(table.tBodies[0]?.rows ?? [])];
+      rows.forEach(r => { r.hidden = false; });
+      const more = table.parentElement.querySelector(".panel-more");
+      if (more) more.hidden = false;
+      const bottom = window.innerHeight - (more ? more.offsetHeight : 0) - 12;
+      let shown = rows.findIndex(r => r.getBoundingClientRect().bottom > bottom);
+      if (shown < 0) shown = rows.length;
+      rows.slice(shown).forEach(r => { r.hidden = true; });
+      table.dataset.shown = String(shown);
+      if (more) {
+        const rest = Number(table.dataset.total || rows.length) - shown;
+        const text = `and ${rest} more`;
+        if (more.textContent !== text) more.textContent = text;
+        more.hidden = rest <= 0;
+      }
+    }
+  };
+  let queued = false;
+  const schedule = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fit(); }); } };
+  const start = () => {
+    if (!document.querySelector(".embed")) return;
+    new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true });
+    addEventListener("resize", schedule);
+    schedule();
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
+
 // Lost circuits: Blazor toggles classes on #components-reconnect-modal. While the circuit is down the page is marked
 // stale (dimmed, with a banner saying since when), so a wall whose server is gone never looks live. When the server
 // no longer knows the circuit (restart) or gives up reconnecting, reload, and keep trying, so a wall heals by itself.

@@ -28,16 +28,8 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
             try
             {
                 if (_seeded) return;
-                var template = JsonNode.Parse(Samples.Read("k8s/pod-crashloop-exit1-error.json"))!;
                 var pods = new JsonArray();
-                for (var i = 0; i < 40; i++)
-                {
-                    var pod = template.DeepClone();
-                    pod["metadata"]!["name"] = $"checkout-recommendation-engine-worker-7f9c6b5d4-{i:x2}q{i % 7}z";
-                    pod["metadata"]!["namespace"] = "commerce-platform-production";
-                    pod["metadata"]!["uid"] = $"00000000-0000-4000-8000-{i:x12}";
-                    pods.Add(pod);
-                }
+                for (var i = 0; i < 40; i++) pods.Add(Pod($"checkout-recommendation-engine-worker-7f9c6b5d4-{i:x2}q{i % 7}z", i));
                 var list = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = pods };
                 await CreateApiClient().PostOkAsync($"/api/v1/container-exits?cluster={Cluster}", list.ToJsonString());
                 await CreateApiClient().PostOkAsync("/api/v1/vm-events?cloud=east", Samples.Read("nova/server-fault-no-valid-host.json"));
@@ -48,6 +40,16 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
                 _once.Release();
             }
         }
+    }
+
+    /// <summary>The crash-looping sample pod under another name, as a Deployment would name its replicas.</summary>
+    private static JsonNode Pod(string name, int uid)
+    {
+        var pod = JsonNode.Parse(Samples.Read("k8s/pod-crashloop-exit1-error.json"))!;
+        pod["metadata"]!["name"] = name;
+        pod["metadata"]!["namespace"] = "commerce-platform-production";
+        pod["metadata"]!["uid"] = $"00000000-0000-4000-8000-{uid:x12}";
+        return pod;
     }
 
     [Theory]
@@ -106,6 +108,194 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
 
         foreach (var finding in findings) Console.WriteLine(finding);
         Assert.True(findings.Count == 0, string.Join('\n', findings));
+    }
+
+    [Fact]
+    public async Task Live_changes_wait_behind_an_n_new_bar_while_the_pointer_is_in_the_list()
+    {
+        await _server.SeedFleetAsync();
+        var page = await NewPageAsync(1366, 768);
+        await page.GotoAsync($"/?q={Cluster}");
+        await ConsoleServer.WaitForInteractiveAsync(page);
+        var rows = page.Locator(".failing-list tbody tr.failing-row");
+        await rows.Nth(39).WaitForAsync();
+        await rows.Nth(3).HoverAsync();
+        // Blazor learns about the pointer over the circuit; give the event a moment to arrive before the POST.
+        await page.WaitForTimeoutAsync(500);
+
+        await _server.CreateApiClient().PostOkAsync($"/api/v1/container-exits?cluster={Cluster}", Pod("late-arrival-5c8d7f6b9-zz9q1", 99).ToJsonString());
+
+        var bar = page.Locator(".new-rows-bar");
+        await bar.WaitForAsync(new() { Timeout = 5_000 });
+        Assert.Contains("1 new", await bar.TextContentAsync());
+        Assert.Equal(0, await page.Locator(".failing-list tbody tr", new() { HasText = "late-arrival" }).CountAsync());
+        await ConsoleServer.ScreenshotAsync(page, "34-n-new-bar");
+
+        await bar.ClickAsync();
+        await page.Locator(".failing-list tbody tr", new() { HasText = "late-arrival" }).WaitForAsync();
+        Assert.Equal(0, await bar.CountAsync());
+    }
+
+    [Fact]
+    public async Task Relative_times_tick_on_an_open_page()
+    {
+        var finished = DateTimeOffset.UtcNow.AddSeconds(-40).ToString("o", System.Globalization.CultureInfo.InvariantCulture);
+        await _server.CreateApiClient().PostOkAsync("/api/v1/container-exits",
+            $$"""{"source": "batch", "instance": "tick-probe", "exitCode": 1, "finishedAt": "{{finished}}"}""");
+        var page = await NewPageAsync(1366, 768);
+        await page.GotoAsync("/?q=tick-probe");
+        await ConsoleServer.WaitForInteractiveAsync(page);
+        var lastSeen = page.Locator(".failing-list tbody tr.failing-row td.col-time time").Last;
+        Assert.Equal("just now", await lastSeen.TextContentAsync());
+        Assert.StartsWith("Source time: ", await lastSeen.GetAttributeAsync("title"));
+
+        // Nothing is posted and nothing reloads: only the tick (every 30 s) can change the text.
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.failing-list td.col-time time')].pop().textContent === '1 min ago'",
+            null, new() { Timeout = 45_000 });
+    }
+
+    [Fact]
+    public async Task The_keyboard_searches_moves_opens_and_explains_itself()
+    {
+        await _server.SeedFleetAsync();
+        var page = await NewPageAsync(1366, 768);
+        await page.GotoAsync($"/?q={Cluster}");
+        await ConsoleServer.WaitForInteractiveAsync(page);
+        await page.Locator(".failing-list tbody tr.failing-row").Nth(1).WaitForAsync();
+        await page.Locator("body").ClickAsync(new() { Position = new() { X = 5, Y = 700 } });
+
+        await page.Keyboard.PressAsync("?");
+        await page.Locator(".shortcut-help").WaitForAsync();
+        await ConsoleServer.ScreenshotAsync(page, "35-shortcut-help");
+        await page.Keyboard.PressAsync("Escape");
+        await page.Locator(".shortcut-help").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+
+        await page.Keyboard.PressAsync("j");
+        await page.Keyboard.PressAsync("j");
+        var second = page.Locator(".failing-list tbody tr.failing-row").Nth(1);
+        Assert.Contains("keyboard-current", await second.GetAttributeAsync("class"));
+        var key = await second.GetAttributeAsync("data-instance");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(url => url.Contains("/instances/", StringComparison.Ordinal) && url.Contains(key!.Split('/')[3], StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.Commit });
+
+        await page.GoBackAsync();
+        await ConsoleServer.WaitForInteractiveAsync(page);
+        await page.Locator(".failing-list tbody tr.failing-row").First.WaitForAsync();
+        await page.Keyboard.PressAsync("/");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement === document.querySelector('.filter-search input')"));
+    }
+
+    [Fact]
+    public async Task Sort_headers_are_reached_and_used_by_keyboard()
+    {
+        await _server.SeedFleetAsync();
+        var page = await NewPageAsync(1366, 768);
+        await page.GotoAsync($"/?q={Cluster}");
+        await ConsoleServer.WaitForInteractiveAsync(page);
+        var header = page.Locator("th.col-failures .sort-header");
+        await header.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("th.col-failures[aria-sort='descending']").WaitForAsync();
+        Assert.Contains("sort=failures", page.Url);
+    }
+
+    [Fact]
+    public async Task Grouping_by_location_counts_each_group_and_acknowledges_it_in_bulk()
+    {
+        await _server.SeedFleetAsync();
+        var page = await NewPageAsync(1920, 1080);
+        await page.GotoAsync("/?group=location");
+        await ConsoleServer.WaitForInteractiveAsync(page);
+        var cluster = page.Locator($".failing-group[data-group='k8s/{Cluster}']");
+        await cluster.WaitForAsync();
+        Assert.Contains("40 failing", await cluster.Locator(".group-row").TextContentAsync());
+        Assert.Contains("Failures per hour", await cluster.Locator(".group-row svg.sparkline").GetAttributeAsync("aria-label"));
+        Assert.Equal("location", await page.Locator(".group-by select").InputValueAsync());
+        await ConsoleServer.ScreenshotAsync(page, "36-grouped-by-location");
+
+        var cloud = page.Locator(".failing-group[data-group='nova/east']");
+        await OperatorFlowTests.ClickUntilAsync(page, cloud.Locator(".group-acknowledge"), "() => !!document.querySelector('.acknowledge-dialog textarea')");
+        await page.Locator(".acknowledge-dialog textarea").FillAsync("capacity request filed");
+        await page.Locator(".acknowledge-dialog .ack-confirm").ClickAsync();
+        await cloud.Locator("tr.acknowledged-row").First.WaitForAsync();
+        Assert.Equal(await cloud.Locator("tr.failing-row").CountAsync(), await cloud.Locator("tr.acknowledged-row").CountAsync());
+
+        await page.Locator(".group-by select").SelectOptionAsync("category");
+        await page.Locator(".failing-group[data-group='restart.crash-loop']").WaitForAsync();
+        Assert.Contains("group=category", page.Url);
+    }
+
+    [Fact]
+    public async Task Repeated_identical_records_are_one_timeline_line_with_a_count()
+    {
+        // Twenty minutes apart: the same failure again and again, never three in the crash-loop window.
+        for (var i = 0; i < 5; i++)
+        {
+            var at = new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero).AddMinutes(20 * i).ToString("o", System.Globalization.CultureInfo.InvariantCulture);
+            await _server.CreateApiClient().PostOkAsync("/api/v1/container-exits",
+                $$"""{"source": "batch", "instance": "repeat-probe", "exitCode": 1, "message": "config file missing", "finishedAt": "{{at}}"}""");
+        }
+        var page = await NewPageAsync(1366, 768);
+        await page.GotoAsync("/instances/batch/repeat-probe");
+        var entry = page.Locator(".timeline-entry[data-repeats='5']");
+        await entry.WaitForAsync();
+        Assert.Equal(1, await page.Locator(".timeline-entry").CountAsync());
+        Assert.Contains("×5 since Nov 20 08:00", await entry.Locator(".timeline-repeats").TextContentAsync());
+        Assert.Equal("Nov 20 09:20:00", (await entry.Locator(".timeline-exact").TextContentAsync())?.Trim());
+        await ConsoleServer.ScreenshotAsync(page, "37-collapsed-repeats");
+    }
+
+    [Theory]
+    [InlineData(1920, 1080)]
+    [InlineData(3840, 2160)]
+    public async Task Panels_fill_the_screen_without_scrolling_worst_first(int width, int height)
+    {
+        await _server.SeedFleetAsync();
+        var page = await NewPageAsync(width, height);
+        await page.GotoAsync($"/embed/failing?token={Token}");
+        await page.WaitForFunctionAsync("() => document.querySelector('.panel-fit')?.dataset.shown > 0");
+
+        var shown = await page.EvaluateAsync<int>("() => +document.querySelector('.panel-fit').dataset.shown");
+        var total = await page.EvaluateAsync<int>("() => +document.querySelector('.panel-fit').dataset.total");
+        var lastBottom = await page.EvaluateAsync<double>("() => Math.max(...[...document.querySelectorAll('.panel-fit tbody tr:not([hidden])')].map(r => r.getBoundingClientRect().bottom))");
+        await ConsoleServer.ScreenshotAsync(page, $"38-panel-fit-{width}x{height}");
+        Console.WriteLine($"{width}x{height}: panel shows {shown} of {total}");
+
+        Assert.True(shown >= 15, $"only {shown} rows at {width}x{height}");
+        Assert.True(lastBottom <= height, $"a row ends at {lastBottom}px on a {height}px screen");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.scrollingElement.scrollHeight <= innerHeight && document.scrollingElement.scrollWidth <= innerWidth"));
+        if (total > shown) Assert.Equal($"and {total - shown} more", (await page.Locator(".panel-more").TextContentAsync())?.Trim());
+        // Worst first: the critical crash loops come before the Nova error.
+        var severities = await page.Locator(".panel-fit tbody tr:not([hidden]) .panel-severity").AllTextContentsAsync();
+        Assert.Equal(severities.OrderBy(s => s.Trim() switch { "critical" => 0, "error" => 1, "warning" => 2, _ => 3 }), severities);
+    }
+
+    [Fact]
+    public async Task A_missing_token_gets_a_readable_full_screen_message_in_the_panel_theme()
+    {
+        var page = await NewPageAsync(1920, 1080);
+        var response = await page.GotoAsync("/embed/failing?token=revoked-or-wrong&theme=light");
+        Assert.Equal(401, response!.Status);
+        Assert.Contains("not valid", await page.Locator(".token-needed").TextContentAsync());
+        Assert.Equal("rgb(255, 255, 255)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await ConsoleServer.ScreenshotAsync(page, "39-panel-token-needed");
+    }
+
+    [Fact]
+    public async Task A_category_panel_ignores_a_conflicting_family_and_the_rotation_takes_category_and_instance_entries()
+    {
+        await _server.SeedFleetAsync();
+        var page = await NewPageAsync(1920, 1080);
+        await page.GotoAsync($"/embed/category/restart.crash-loop?family=vm&token={Token}");
+        await page.Locator(".panel-failing tbody tr").First.WaitForAsync();
+        Assert.Contains("family=vm ignored", await page.Locator(".panel-note").TextContentAsync());
+
+        var instance = Uri.EscapeDataString($"k8s/{Cluster}/commerce-platform-production/checkout-recommendation-engine-worker-7f9c6b5d4-00q0z/api");
+        await page.GotoAsync($"/embed/rotate?panels=category/restart.crash-loop,instance/{instance}&interval=5&token={Token}");
+        await page.Locator(".panel-failing tbody tr").First.WaitForAsync();
+        await page.Locator(".panel-instance .panel-state").WaitForAsync(new() { Timeout = 9_000 });
+        Assert.Contains("restart.crash-loop", await page.Locator(".panel-instance .panel-state").TextContentAsync());
     }
 
     private async Task<IPage> NewPageAsync(int width, int height, string theme = "dark")

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using OpsConsole.Features.Ingestion;
+using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
 
 namespace OpsConsole.Data.Sqlite;
@@ -28,11 +29,11 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
         ON CONFLICT (InstanceKey) DO UPDATE SET
             DisplayName = excluded.DisplayName,
             Location = COALESCE(excluded.Location, Location),
-            Category = CASE WHEN excluded.LastSeenAt > LastSeenAt OR (excluded.LastSeenAt = LastSeenAt AND excluded.IsFailing) THEN excluded.Category ELSE Category END,
-            Severity = CASE WHEN excluded.LastSeenAt > LastSeenAt OR (excluded.LastSeenAt = LastSeenAt AND excluded.IsFailing) THEN excluded.Severity ELSE Severity END,
-            IsFailing = CASE WHEN excluded.LastSeenAt > LastSeenAt OR (excluded.LastSeenAt = LastSeenAt AND excluded.IsFailing) THEN excluded.IsFailing ELSE IsFailing END,
-            LastMessage = CASE WHEN excluded.LastSeenAt > LastSeenAt OR (excluded.LastSeenAt = LastSeenAt AND excluded.IsFailing) THEN excluded.LastMessage ELSE LastMessage END,
-            LastRecordId = CASE WHEN excluded.LastSeenAt > LastSeenAt OR (excluded.LastSeenAt = LastSeenAt AND excluded.IsFailing) THEN excluded.LastRecordId ELSE LastRecordId END,
+            Category = excluded.Category,
+            Severity = excluded.Severity,
+            IsFailing = excluded.IsFailing,
+            LastMessage = excluded.LastMessage,
+            LastRecordId = excluded.LastRecordId,
             LastSeenAt = MAX(LastSeenAt, excluded.LastSeenAt),
             FailureCount = FailureCount + excluded.FailureCount,
             FirstFailureAt = CASE WHEN FirstFailureAt IS NULL THEN excluded.FirstFailureAt
@@ -79,21 +80,23 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
 
             using (var upsert = Prepare(connection, transaction, UpsertStateSql, "$key", "$kind", "$source", "$name", "$location", "$category",
                        "$severity", "$failing", "$message", "$recordId", "$seen", "$failures", "$firstFailure", "$lastFailure"))
+            using (var stored = Prepare(connection, transaction, StoredStateSql, "$key"))
             {
                 foreach (var state in states.Values)
                 {
                     var p = upsert.Parameters;
                     var current = state.Current;
+                    var deciding = Deciding(stored, state);
                     p[0].Value = current.InstanceKey;
                     p[1].Value = current.Kind;
                     p[2].Value = current.Source;
                     p[3].Value = current.InstanceName;
                     p[4].Value = (object?)current.Location ?? DBNull.Value;
-                    p[5].Value = current.Category;
-                    p[6].Value = current.Severity;
-                    p[7].Value = current.IsFailure;
-                    p[8].Value = (object?)current.Message ?? DBNull.Value;
-                    p[9].Value = current.Id;
+                    p[5].Value = deciding.Category;
+                    p[6].Value = deciding.Severity;
+                    p[7].Value = deciding.IsFailing;
+                    p[8].Value = (object?)deciding.Message ?? DBNull.Value;
+                    p[9].Value = deciding.RecordId;
                     p[10].Value = current.OccurredAt.ToUnixTimeMilliseconds();
                     p[11].Value = state.Failures;
                     p[12].Value = (object?)state.FirstFailure?.ToUnixTimeMilliseconds() ?? DBNull.Value;
@@ -132,19 +135,31 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
     public Task RebuildInstanceStatesAsync(CancellationToken cancellationToken) =>
         InWriteTransactionAsync((connection, transaction) =>
         {
-            // Same rule as the write path: the newest record is current, a failure wins a tie.
+            // Same rule as the write path (ActiveCondition): failures at or after the last non-failure are active and the
+            // worst of them decides (then the newest); with none active, the newest record does, a failure winning a tie.
             using var rebuild = Prepare(connection, transaction, """
                 DELETE FROM instance_states;
                 INSERT INTO instance_states (InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing, LastMessage,
                                              LastRecordId, LastSeenAt, FailureCount, FirstFailureAt, LastFailureAt)
-                SELECT c.InstanceKey, c.Kind, c.Source, c.InstanceName, c.Location, c.Category, c.Severity, c.IsFailure, c.Message,
-                       c.Id, c.OccurredAt, a.Failures, a.FirstFailure, a.LastFailure
-                FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY InstanceKey ORDER BY OccurredAt DESC, IsFailure DESC, Id DESC) AS n FROM records) c
-                JOIN (SELECT InstanceKey, SUM(IsFailure) AS Failures,
+                SELECT n.InstanceKey, n.Kind, n.Source, n.InstanceName, n.Location, d.Category, d.Severity, d.IsFailure, d.Message,
+                       d.Id, n.OccurredAt, a.Failures, a.FirstFailure, a.LastFailure
+                FROM (SELECT InstanceKey, SUM(IsFailure) AS Failures,
                              MIN(CASE WHEN IsFailure THEN OccurredAt END) AS FirstFailure,
-                             MAX(CASE WHEN IsFailure THEN OccurredAt END) AS LastFailure
-                      FROM records GROUP BY InstanceKey) a ON a.InstanceKey = c.InstanceKey
-                WHERE c.n = 1;
+                             MAX(CASE WHEN IsFailure THEN OccurredAt END) AS LastFailure,
+                             MAX(CASE WHEN NOT IsFailure THEN OccurredAt END) AS ClearedAt
+                      FROM records GROUP BY InstanceKey) a
+                JOIN (SELECT *, ROW_NUMBER() OVER (PARTITION BY InstanceKey ORDER BY OccurredAt DESC, IsFailure DESC, Id DESC) AS rn FROM records) n
+                  ON n.InstanceKey = a.InstanceKey AND n.rn = 1
+                JOIN (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r.InstanceKey ORDER BY
+                             CASE WHEN r.IsFailure AND (c.ClearedAt IS NULL OR r.OccurredAt >= c.ClearedAt) THEN 0 ELSE 1 END,
+                             CASE WHEN r.IsFailure AND (c.ClearedAt IS NULL OR r.OccurredAt >= c.ClearedAt)
+                                  THEN CASE r.Severity WHEN 'critical' THEN 0 WHEN 'error' THEN 1 WHEN 'warning' THEN 2 WHEN 'info' THEN 3 ELSE 4 END
+                                  ELSE 0 END,
+                             r.OccurredAt DESC, r.IsFailure DESC, r.Id DESC) AS rn
+                      FROM records r
+                      JOIN (SELECT InstanceKey, MAX(CASE WHEN NOT IsFailure THEN OccurredAt END) AS ClearedAt FROM records GROUP BY InstanceKey) c
+                        ON c.InstanceKey = r.InstanceKey) d
+                  ON d.InstanceKey = a.InstanceKey AND d.rn = 1;
                 """);
             return rebuild.ExecuteNonQuery();
         }, cancellationToken);
@@ -231,10 +246,35 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
         return update.ExecuteNonQuery() == 1;
     }
 
-    /// <summary>
-    /// The newest fact decides an instance's current state; a non-failure at the same instant as a failure
-    /// (MAAS "Node changed status" beside "Marking node failed") does not clear it. Same rule as the SQL upsert.
-    /// </summary>
+    private const string StoredStateSql =
+        "SELECT Category, Severity, IsFailing, LastMessage, LastRecordId, LastSeenAt, LastFailureAt FROM instance_states WHERE InstanceKey = $key";
+
+    /// <summary>The record that decides an instance's state once this batch joins what was stored (<see cref="ActiveCondition"/>).</summary>
+    private static DecidingRecord Deciding(SqliteCommand stored, InstanceStateDelta state)
+    {
+        stored.Parameters[0].Value = state.Current.InstanceKey;
+        DecidingRecord? before = null;
+        DateTimeOffset? newestAt = null, lastFailureAt = null;
+        using (var reader = stored.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                before = new DecidingRecord(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(4));
+                newestAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5));
+                lastFailureAt = reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6));
+            }
+        }
+        var storedFact = before is null ? (ActiveCondition.Fact?)null
+            : new ActiveCondition.Fact(before.RecordId, lastFailureAt ?? newestAt!.Value, before.IsFailing, before.Severity);
+        var facts = state.Records.Select(r => new ActiveCondition.Fact(r.Id, r.OccurredAt, r.IsFailure, r.Severity)).ToList();
+        var decided = ActiveCondition.Decide(storedFact, newestAt, lastFailureAt, facts);
+        if (before is not null && decided == storedFact) return before;
+        var record = state.Records.First(r => r.Id == decided.RecordId);
+        return new DecidingRecord(record.Category, record.Severity, record.IsFailure, record.Message, record.Id);
+    }
+
+    /// <summary>Counts per instance in one batch, its newest record (identity, last seen) and every record for the decision.</summary>
     private static void Accumulate(Dictionary<string, InstanceStateDelta> states, EventRecord record)
     {
         if (!states.TryGetValue(record.InstanceKey, out var state))
@@ -246,6 +286,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
         {
             state.Current = record;
         }
+        state.Records.Add(record);
 
         if (!record.IsFailure) return;
         state.Failures++;
@@ -253,9 +294,12 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections) : IRe
         if (state.LastFailure is null || record.OccurredAt > state.LastFailure) state.LastFailure = record.OccurredAt;
     }
 
+    private sealed record DecidingRecord(string Category, string Severity, bool IsFailing, string? Message, long RecordId);
+
     private sealed class InstanceStateDelta(EventRecord current)
     {
         public EventRecord Current { get; set; } = current;
+        public List<EventRecord> Records { get; } = [];
         public int Failures { get; set; }
         public DateTimeOffset? FirstFailure { get; set; }
         public DateTimeOffset? LastFailure { get; set; }

@@ -18,13 +18,15 @@ public partial class FailingList
     private bool _pointerInside;
     private int _offset;
     private int _pageSize = 50;
+    private IReadOnlyList<FailingGroup> _groups = [];
     private Dictionary<string, int> _familyCounts = [];
     private IReadOnlyList<string> _sources = [];
     private bool _empty;
     private LiveRefresh? _live;
-    private (FailingView, FailingSort, bool)? _loaded;
+    private (FailingView, FailingSort, bool, FailingGrouping)? _loaded;
 
     [Inject] private InstanceQueries Instances { get; set; } = default!;
+    [Inject] private FailingGroups Groups { get; set; } = default!;
     [Inject] private InstanceAcknowledgements Acknowledgements { get; set; } = default!;
     [Inject] private IRecordChangeFeed Changes { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -42,12 +44,15 @@ public partial class FailingList
     [SupplyParameterFromQuery] public string? Sort { get; set; }
     [SupplyParameterFromQuery] public string? Order { get; set; }
     [SupplyParameterFromQuery] public string? Density { get; set; }
+    [SupplyParameterFromQuery] public string? Group { get; set; }
 
     private string BaseUrl => Navigation.BaseUri;
 
     private bool Compact => string.Equals(Density, "compact", StringComparison.OrdinalIgnoreCase);
 
     private FailingSort SortBy => Enum.TryParse<FailingSort>(Sort, ignoreCase: true, out var sort) ? sort : FailingSort.LastFailure;
+
+    private FailingGrouping Grouping => Enum.TryParse<FailingGrouping>(Group, ignoreCase: true, out var grouping) ? grouping : FailingGrouping.None;
 
     private bool Descending => !string.Equals(Order, "asc", StringComparison.OrdinalIgnoreCase);
 
@@ -58,8 +63,8 @@ public partial class FailingList
     {
         _view = FailingView.From(Kind, Family, Category, Severity, Source, Range, Search, Muted ?? false);
         // A new filter or sort starts at the first page; a density change keeps the rows where they are.
-        if (_loaded != (_view, SortBy, Descending)) _offset = 0;
-        _loaded = (_view, SortBy, Descending);
+        if (_loaded != (_view, SortBy, Descending, Grouping)) _offset = 0;
+        _loaded = (_view, SortBy, Descending, Grouping);
         await RefreshAsync(live: false);
     }
 
@@ -72,8 +77,11 @@ public partial class FailingList
         // Nothing failing and no source ever seen: nothing has been sent yet.
         _empty = _familyCounts.Count == 0 && _sources.Count == 0;
         var page = await Instances.FailingAsync(filter, SortBy, Descending, _offset, _pageSize, CancellationToken.None);
+        var groups = await Groups.ListAsync(filter, Grouping, CancellationToken.None);
         if (live && _pointerInside && Changed(_page, page) > 0) _pending = page;
         else (_page, _pending) = (page, null);
+        // Group counts and sparklines never move rows, so they follow live even under the pointer.
+        _groups = groups;
         if (live) StateHasChanged();
     }
 
@@ -131,6 +139,25 @@ public partial class FailingList
             ["order"] = descending ? null : "asc",
         }), replace: true);
         return Task.CompletedTask;
+    }
+
+    private Task GroupingChangedAsync(ChangeEventArgs e)
+    {
+        var grouping = Enum.TryParse<FailingGrouping>(e.Value?.ToString(), ignoreCase: true, out var g) ? g : FailingGrouping.None;
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("group", grouping == FailingGrouping.None ? null : grouping.ToString().ToLowerInvariant()), replace: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>One note for every instance of a group (all of them, not only those on this page).</summary>
+    private async Task AcknowledgeGroupAsync(FailingGroup group)
+    {
+        var dialog = await Dialogs.ShowAsync<AcknowledgeDialog>($"Acknowledge or mute {group.Count} instances in {group.Label}", new DialogParameters<AcknowledgeDialog>());
+        if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice })
+        {
+            foreach (var instance in group.Instances)
+                await Acknowledgements.SetAsync(instance, choice.Status, choice.Note, by: null, CancellationToken.None);
+            await RefreshAsync(live: false);
+        }
     }
 
     private Task ToggleDensityAsync()
