@@ -14,13 +14,16 @@ async function copyText(text) {
   }
 }
 
-// Copy buttons on runbook command blocks copy the command as shown, placeholders filled in.
+// Copy buttons on runbook command blocks copy the command as shown: placeholders filled in, and one the record
+// could not fill as <name> (what to substitute), never as {{name}} braces a shell would pass on.
 document.addEventListener("click", async (event) => {
   const button = event.target instanceof Element ? event.target.closest(".copy-code") : null;
   if (!button) return;
   const code = button.parentElement?.querySelector("pre");
   if (!code) return;
-  await copyText(code.innerText.replace(/\n$/, ""));
+  const copy = code.cloneNode(true);
+  copy.querySelectorAll(".placeholder.missing").forEach(p => { p.textContent = `<${p.dataset.placeholder}>`; });
+  await copyText(copy.textContent.replace(/\n$/, ""));
   button.textContent = "Copied";
   button.classList.add("copied");
   setTimeout(() => { button.textContent = "Copy"; button.classList.remove("copied"); }, 1500);
