@@ -231,9 +231,10 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
     public async Task Repeated_identical_records_are_one_timeline_line_with_a_count()
     {
         // Twenty minutes apart: the same failure again and again, never three in the crash-loop window.
+        var first = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-3), TimeSpan.Zero).AddHours(8);
         for (var i = 0; i < 5; i++)
         {
-            var at = new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero).AddMinutes(20 * i).ToString("o", System.Globalization.CultureInfo.InvariantCulture);
+            var at = first.AddMinutes(20 * i).ToString("o", System.Globalization.CultureInfo.InvariantCulture);
             await _server.CreateApiClient().PostOkAsync("/api/v1/container-exits",
                 $$"""{"source": "batch", "instance": "repeat-probe", "exitCode": 1, "message": "config file missing", "finishedAt": "{{at}}"}""");
         }
@@ -242,8 +243,10 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
         var entry = page.Locator(".timeline-entry[data-repeats='5']");
         await entry.WaitForAsync();
         Assert.Equal(1, await page.Locator(".timeline-entry").CountAsync());
-        Assert.Contains("×5 since Nov 20 08:00", await entry.Locator(".timeline-repeats").TextContentAsync());
-        Assert.Equal("Nov 20 09:20:00", (await entry.Locator(".timeline-exact").TextContentAsync())?.Trim());
+        Assert.Contains($"×5 since {first.UtcDateTime.ToString("MMM d HH:mm", System.Globalization.CultureInfo.InvariantCulture)}",
+            await entry.Locator(".timeline-repeats").TextContentAsync());
+        Assert.Equal(OpsConsole.Components.Shared.TimeText.Stamp(first.AddMinutes(80), DateTimeOffset.UtcNow),
+            (await entry.Locator(".timeline-exact").TextContentAsync())?.Trim());
         await ConsoleServer.ScreenshotAsync(page, "37-collapsed-repeats");
     }
 
@@ -257,9 +260,15 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
         await page.GotoAsync($"/embed/failing?token={Token}");
         await page.WaitForFunctionAsync("() => document.querySelector('.panel-fit')?.dataset.shown > 0");
 
-        var shown = await page.EvaluateAsync<int>("() => +document.querySelector('.panel-fit').dataset.shown");
-        var total = await page.EvaluateAsync<int>("() => +document.querySelector('.panel-fit').dataset.total");
-        var lastBottom = await page.EvaluateAsync<double>("() => Math.max(...[...document.querySelectorAll('.panel-fit tbody tr:not([hidden])')].map(r => r.getBoundingClientRect().bottom))");
+        // One read of the fitted table (live updates may re-render it at any moment).
+        var fitted = await page.EvaluateAsync<double[]>("""
+            () => {
+              const table = document.querySelector('.panel-fit');
+              const rows = [...table.querySelectorAll('tbody tr:not([hidden])')];
+              return [rows.length, +table.dataset.total, Math.max(...rows.map(r => r.getBoundingClientRect().bottom))];
+            }
+            """);
+        var (shown, total, lastBottom) = ((int)fitted[0], (int)fitted[1], fitted[2]);
         await ConsoleServer.ScreenshotAsync(page, $"38-panel-fit-{width}x{height}");
         Console.WriteLine($"{width}x{height}: panel shows {shown} of {total}");
 

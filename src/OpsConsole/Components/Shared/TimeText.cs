@@ -26,6 +26,10 @@ public static class TimeText
         ? at.UtcDateTime.ToString("MMM d HH:mm", CultureInfo.InvariantCulture)
         : at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>An exact UTC time to the second for a column of times: without the year when it is this year's.</summary>
+    public static string Stamp(DateTimeOffset at, DateTimeOffset now) => at.UtcDateTime.ToString(
+        at.UtcDateTime.Year == now.UtcDateTime.Year ? "MMM d HH:mm:ss" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
     public static string Exact(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
     /// <summary>The hover text: which clock a time comes from, and the other one when it is known.</summary>

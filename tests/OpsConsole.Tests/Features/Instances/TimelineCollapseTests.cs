@@ -8,7 +8,8 @@ namespace OpsConsole.Tests.Features.Instances;
 /// <summary>Repeated identical records fold into one line with a count; long quiet spells are marked.</summary>
 public sealed class TimelineCollapseTests : BunitTest
 {
-    public TimelineCollapseTests() => Services.AddSingleton<TimeProvider>(new ManualClock(DateTimeOffset.UtcNow));
+    public TimelineCollapseTests() =>
+        Services.AddSingleton<TimeProvider>(new ManualClock(DateTimeOffset.Parse("2026-11-24T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
 
     private static OpsConsole.Features.Records.RecordDto BackOff(int minute) =>
         Dto("restart.crash-loop", minute, source: "kubernetes", kind: "container", reason: "CrashLoopBackOff", message: "back-off restarting failed container");
