@@ -162,7 +162,7 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
     /// Clicks until the page reacts. On a loaded 2-core CI machine a click on a handler-only element (a chip, an
     /// icon button) was seen to go unanswered once in several runs; links need no retry, they navigate anyway.
     /// </summary>
-    private static async Task ClickUntilAsync(IPage page, ILocator target, string condition)
+    internal static async Task ClickUntilAsync(IPage page, ILocator target, string condition)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -38,6 +38,7 @@ public static class OpsConsoleExtensions
         services.AddEmbed();
         services.AddSingleton<RecordQueries>();
         services.AddSingleton<InstanceQueries>();
+        services.AddSingleton<FailingGroups>();
         services.AddSingleton<InstanceAcknowledgements>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

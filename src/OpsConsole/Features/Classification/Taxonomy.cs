@@ -14,6 +14,9 @@ public static class Taxonomy
 
     public static IReadOnlyList<string> Severities { get; } = ["critical", "error", "warning", "info"];
 
+    /// <summary>A severity's place in <see cref="Severities"/>: 0 is worst; anything else sorts last.</summary>
+    public static int SeverityRank(string severity) => ((IList<string>)Severities).IndexOf(severity) is var i and >= 0 ? i : Severities.Count;
+
     public static IReadOnlyList<Category> All { get; } =
     [
         new("deploy.blob-url-resolution", "deploy", "Blob URLs could not be resolved"),

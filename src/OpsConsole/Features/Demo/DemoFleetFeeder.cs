@@ -19,7 +19,9 @@ public sealed class DemoOptions
 /// <summary>
 /// <c>--demo</c>: a fleet that fails in realistic ways. Every interval it posts one payload, shaped as the
 /// real systems emit them (Kubernetes, Container Apps, Docker, Aos, Nova, MAAS), with fresh ids and times,
-/// through the real ingestion HTTP API with a key of its own.
+/// through the real ingestion HTTP API with a key of its own. Some instances come from small pools
+/// (<c>{{digit}}</c>, <c>{{slot}}</c>) and also recover (a container starts again, a server reaches ACTIVE), so the
+/// failing list changes like a real one instead of only growing.
 /// </summary>
 public sealed class DemoFleetFeeder(
     IServer server,
@@ -30,6 +32,9 @@ public sealed class DemoFleetFeeder(
     ILogger<DemoFleetFeeder> logger) : BackgroundService
 {
     private static readonly (string Endpoint, string Template)[] Templates = LoadTemplates();
+
+    /// <summary>Every payload template the fleet posts, with its endpoint.</summary>
+    public static IReadOnlyList<(string Endpoint, string Template)> AllTemplates => Templates;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -68,10 +73,10 @@ public sealed class DemoFleetFeeder(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Replaces the template placeholders with fresh values; public for the tests.</summary>
-    public static string Fill(string template, int sequence, DateTimeOffset now)
+    /// <summary>Replaces the template placeholders with fresh values; public for the tests, which pass a seeded random.</summary>
+    public static string Fill(string template, int sequence, DateTimeOffset now, Random? random = null)
     {
-        var random = Random.Shared;
+        random ??= Random.Shared;
         var before = now.AddSeconds(-17);
         return template
             .Replace("{{id}}", Guid.NewGuid().ToString())
@@ -79,6 +84,7 @@ public sealed class DemoFleetFeeder(
             .Replace("{{hex}}", Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()))
             .Replace("{{short}}", Convert.ToHexStringLower(BitConverter.GetBytes(random.Next()))[..5])
             .Replace("{{digit}}", random.Next(1, 4).ToString(CultureInfo.InvariantCulture))
+            .Replace("{{slot}}", random.Next(1, 5).ToString(CultureInfo.InvariantCulture))
             .Replace("{{n}}", sequence.ToString(CultureInfo.InvariantCulture))
             .Replace("{{nowUnix}}", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))
             .Replace("{{nowNano}}", (now.ToUnixTimeMilliseconds() * 1_000_000).ToString(CultureInfo.InvariantCulture))

@@ -50,8 +50,9 @@ public sealed class PanelData : IDisposable
     /// <summary>Raised (on a pool thread) when panels should re-read; at most once per second.</summary>
     public event Action? Changed;
 
+    /// <summary>Worst first, then most recent: a wall shows what matters most at the top.</summary>
     public async Task<FailingPage> FailingAsync(FailingView view, int limit) => (FailingPage)await GetAsync($"failing|{view}|{limit}",
-        async () => await _instances.FailingAsync(view.ToFilter(_clock.GetUtcNow()), FailingSort.LastFailure, descending: true, offset: 0, limit,
+        async () => await _instances.FailingAsync(view.ToFilter(_clock.GetUtcNow()), FailingSort.Severity, descending: true, offset: 0, limit,
             CancellationToken.None));
 
     public async Task<PanelSummary> SummaryAsync(FailingView view) => (PanelSummary)await GetAsync($"summary|{view}", async () =>

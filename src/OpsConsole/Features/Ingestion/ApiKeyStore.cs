@@ -30,9 +30,18 @@ public sealed partial class ApiKeyStore(IOptions<IngestionOptions> options, IDbC
         db.ApiKeys.Add(new ApiKey { Label = "generated at first start", KeyHash = Secrets.Hash(key), CreatedAt = clock.GetUtcNow() });
         await db.SaveChangesAsync(cancellationToken);
         AddLocal(key);
-        LogGeneratedKey(logger, key,
-            $"curl -X POST {publicUrl.TrimEnd('/')}/api/v1/container-exits -H 'X-Api-Key: {key}' -H 'Content-Type: application/json' -d @pod.json");
+        LogGeneratedKey(logger, key);
+        // A plain line, not inside the JSON log (which writes its quotes as \u0027): a newcomer pastes it as it is.
+        Console.Out.WriteLine($"OpsConsole generated an ingestion key. Try it: {TryCommand(publicUrl, key)}");
     }
+
+    /// <summary>A curl line that works as pasted: it posts a real record (an OOM-killed container) with the key.</summary>
+    public static string TryCommand(string publicUrl, string key) =>
+        $"curl -X POST {publicUrl.TrimEnd('/')}/api/v1/container-exits -H 'X-Api-Key: {key}' -H 'Content-Type: application/json' " +
+        $"-d '{FirstRecord}'";
+
+    /// <summary>The body <see cref="TryCommand"/> posts.</summary>
+    public const string FirstRecord = """{"source": "first-try", "instance": "web-1", "exitCode": 137, "reason": "OOMKilled"}""";
 
     /// <summary>Accepts a key for this process only (not stored); used for the demo feeder.</summary>
     public void AddLocal(string key)
@@ -46,6 +55,6 @@ public sealed partial class ApiKeyStore(IOptions<IngestionOptions> options, IDbC
     public static string NewKey() => Secrets.New("ops_");
 
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No ingestion key was configured, so one was generated. It is shown only this once; only its hash is stored. Key: {Key}  Try: {Curl}")]
-    private static partial void LogGeneratedKey(ILogger logger, string key, string curl);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No ingestion key was configured, so one was generated. It is shown only this once; only its hash is stored. Key: {Key} (a curl line to try it is printed on standard output)")]
+    private static partial void LogGeneratedKey(ILogger logger, string key);
 }

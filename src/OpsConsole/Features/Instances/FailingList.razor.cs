@@ -5,17 +5,29 @@ using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Instances;
 
-/// <summary>The home page: failing instances with filters carried in the URL, family chips, acknowledge/mute, live.</summary>
+/// <summary>
+/// The home page: failing instances with filters, sort and density carried in the URL, family chips, acknowledge/mute,
+/// live. Live changes never move rows under the pointer: while it is over the list they wait behind an "N new" bar.
+/// </summary>
 public partial class FailingList
 {
-    private MudTable<FailingInstance>? _table;
+    private static readonly int[] PageSizes = [25, 50, 100, 250];
+
     private FailingView _view = new();
+    private FailingPage _page = new([], 0, 0, 0);
+    private FailingPage? _pending;
+    private bool _pointerInside;
+    private int _offset;
+    private int _pageSize = 50;
+    private IReadOnlyList<FailingGroup> _groups = [];
     private Dictionary<string, int> _familyCounts = [];
     private IReadOnlyList<string> _sources = [];
     private bool _empty;
     private LiveRefresh? _live;
+    private (FailingView, FailingSort, bool, FailingGrouping)? _loaded;
 
     [Inject] private InstanceQueries Instances { get; set; } = default!;
+    [Inject] private FailingGroups Groups { get; set; } = default!;
     [Inject] private InstanceAcknowledgements Acknowledgements { get; set; } = default!;
     [Inject] private IRecordChangeFeed Changes { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -32,54 +44,127 @@ public partial class FailingList
     [SupplyParameterFromQuery] public string? Muted { get; set; }
     [SupplyParameterFromQuery] public string? Sort { get; set; }
     [SupplyParameterFromQuery] public string? Order { get; set; }
+    [SupplyParameterFromQuery] public string? Density { get; set; }
+    [SupplyParameterFromQuery] public string? Group { get; set; }
 
     private string BaseUrl => Navigation.BaseUri;
 
-    protected override void OnInitialized() =>
-        _live = new LiveRefresh(Changes, _ => true, () => InvokeAsync(RefreshAsync), TimeSpan.FromMilliseconds(500));
-
-    protected override async Task OnParametersSetAsync()
-    {
-        var view = FailingView.From(Kind, Family, Category, Severity, Source, Range, Search, QueryValue.Flag(Muted));
-        var changed = view != _view;
-        _view = view;
-        _sources = await Instances.SourcesAsync(CancellationToken.None);
-        await LoadCountsAsync();
-        if (changed && _table is not null) await _table.ReloadServerData();
-    }
+    private bool Compact => string.Equals(Density, "compact", StringComparison.OrdinalIgnoreCase);
 
     private FailingSort SortBy => Enum.TryParse<FailingSort>(Sort, ignoreCase: true, out var sort) ? sort : FailingSort.LastFailure;
 
-    private SortDirection SortInitial(FailingSort column) => column != SortBy ? SortDirection.None
-        : string.Equals(Order, "asc", StringComparison.OrdinalIgnoreCase) ? SortDirection.Ascending : SortDirection.Descending;
+    private FailingGrouping Grouping => Enum.TryParse<FailingGrouping>(Group, ignoreCase: true, out var grouping) ? grouping : FailingGrouping.None;
 
-    private async Task<TableData<FailingInstance>> LoadAsync(TableState state, CancellationToken cancellationToken)
+    private bool Descending => !string.Equals(Order, "asc", StringComparison.OrdinalIgnoreCase);
+
+    protected override void OnInitialized() =>
+        _live = new LiveRefresh(Changes, _ => true, () => InvokeAsync(() => RefreshAsync(live: true)), TimeSpan.FromMilliseconds(500));
+
+    protected override async Task OnParametersSetAsync()
     {
-        var sort = Enum.TryParse<FailingSort>(state.SortLabel, ignoreCase: true, out var label) ? label : SortBy;
-        var descending = state.SortDirection != SortDirection.Ascending;
-        if (state.SortLabel is { Length: > 0 } && (sort != SortBy || descending != !string.Equals(Order, "asc", StringComparison.OrdinalIgnoreCase)))
-            Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
-            {
-                ["sort"] = sort == FailingSort.LastFailure ? null : sort.ToString().ToLowerInvariant(),
-                ["order"] = descending ? null : "asc",
-            }), replace: true);
-        var page = await Instances.FailingAsync(_view.ToFilter(Clock.GetUtcNow()), sort, descending, state.Page * state.PageSize, state.PageSize, cancellationToken);
-        return new TableData<FailingInstance> { Items = page.Items, TotalItems = page.Total };
+        _view = FailingView.From(Kind, Family, Category, Severity, Source, Range, Search, QueryValue.Flag(Muted));
+        // A new filter or sort starts at the first page; a density change keeps the rows where they are.
+        if (_loaded != (_view, SortBy, Descending, Grouping)) _offset = 0;
+        _loaded = (_view, SortBy, Descending, Grouping);
+        await RefreshAsync(live: false);
     }
 
-    private async Task LoadCountsAsync()
-    {
-        _familyCounts = await Instances.FailingByFamilyAsync(_view.ToFilter(Clock.GetUtcNow()), CancellationToken.None);
-        // Nothing failing and no source ever seen: nothing has been sent yet.
-        _empty = _familyCounts.Count == 0 && _sources.Count == 0;
-    }
-
-    private async Task RefreshAsync()
+    /// <summary>Reloads counts and rows; a live refresh while the pointer is over the list keeps the rows and offers the change.</summary>
+    private async Task RefreshAsync(bool live)
     {
         _sources = await Instances.SourcesAsync(CancellationToken.None);
-        await LoadCountsAsync();
-        if (_table is not null) await _table.ReloadServerData();
-        StateHasChanged();
+        var filter = _view.ToFilter(Clock.GetUtcNow());
+        _familyCounts = await Instances.FailingByFamilyAsync(filter, CancellationToken.None);
+        // Nothing failing and no source ever seen: nothing has been sent yet.
+        _empty = _familyCounts.Count == 0 && _sources.Count == 0;
+        var page = await Instances.FailingAsync(filter, SortBy, Descending, _offset, _pageSize, CancellationToken.None);
+        var groups = await Groups.ListAsync(filter, Grouping, CancellationToken.None);
+        if (live && _pointerInside && Changed(_page, page) > 0) _pending = page;
+        else (_page, _pending) = (page, null);
+        // Group counts and sparklines never move rows, so they follow live even under the pointer.
+        _groups = groups;
+        if (live) StateHasChanged();
+    }
+
+    /// <summary>Rows of <paramref name="next"/> that are not on screen as they are now: new instances, or a newer record.</summary>
+    internal static int Changed(FailingPage shown, FailingPage next)
+    {
+        var current = shown.Items.Select(i => (i.Instance, i.LastRecordId, i.Acknowledgement?.Status)).ToHashSet();
+        var changed = next.Items.Count(i => !current.Contains((i.Instance, i.LastRecordId, i.Acknowledgement?.Status)));
+        // Rows that only left the list still change what is under the pointer.
+        return changed > 0 || shown.Items.Count != next.Items.Count || shown.Total != next.Total ? Math.Max(changed, 1) : 0;
+    }
+
+    private string PendingText => _pending is null ? "" : $"{Changed(_page, _pending)} new or changed";
+
+    private void PointerEntered() => _pointerInside = true;
+
+    private void PointerLeft()
+    {
+        _pointerInside = false;
+        ShowPending();
+    }
+
+    private void ShowPending()
+    {
+        if (_pending is null) return;
+        (_page, _pending) = (_pending, null);
+    }
+
+    private string RangeText => _page.Total == 0 ? "0 of 0" : $"{_offset + 1}–{Math.Min(_offset + _pageSize, _page.Total)} of {_page.Total}";
+
+    private async Task MoveAsync(int pages)
+    {
+        _offset = Math.Max(0, _offset + pages * _pageSize);
+        await RefreshAsync(live: false);
+    }
+
+    private async Task PageSizeChangedAsync(ChangeEventArgs e)
+    {
+        if (int.TryParse(e.Value?.ToString(), out var size) && PageSizes.Contains(size)) _pageSize = size;
+        _offset = 0;
+        await RefreshAsync(live: false);
+    }
+
+    private string Arrow(FailingSort column) => column != SortBy ? "" : Descending ? " ▼" : " ▲";
+
+    private string AriaSort(FailingSort column) => column != SortBy ? "none" : Descending ? "descending" : "ascending";
+
+    /// <summary>Clicking the sorted column flips its order; another column sorts descending (worst, most, newest first).</summary>
+    private Task SortAsync(FailingSort column)
+    {
+        var descending = column != SortBy || !Descending;
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            ["sort"] = column == FailingSort.LastFailure ? null : column.ToString().ToLowerInvariant(),
+            ["order"] = descending ? null : "asc",
+        }), replace: true);
+        return Task.CompletedTask;
+    }
+
+    private Task GroupingChangedAsync(ChangeEventArgs e)
+    {
+        var grouping = Enum.TryParse<FailingGrouping>(e.Value?.ToString(), ignoreCase: true, out var g) ? g : FailingGrouping.None;
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("group", grouping == FailingGrouping.None ? null : grouping.ToString().ToLowerInvariant()), replace: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>One note for every instance of a group (all of them, not only those on this page).</summary>
+    private async Task AcknowledgeGroupAsync(FailingGroup group)
+    {
+        var dialog = await Dialogs.ShowAsync<AcknowledgeDialog>($"Acknowledge or mute {group.Count} instances in {group.Label}", new DialogParameters<AcknowledgeDialog>());
+        if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice })
+        {
+            foreach (var instance in group.Instances)
+                await Acknowledgements.SetAsync(instance, choice.Status, choice.Note, by: null, CancellationToken.None);
+            await RefreshAsync(live: false);
+        }
+    }
+
+    private Task ToggleDensityAsync()
+    {
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("density", Compact ? null : "compact"), replace: true);
+        return Task.CompletedTask;
     }
 
     private Task SelectFamilyAsync(string? family) => ApplyViewAsync(_view with { Family = family, Category = null });
@@ -98,19 +183,15 @@ public partial class FailingList
         if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice })
         {
             await Acknowledgements.SetAsync(item.Instance, choice.Status, choice.Note, by: null, CancellationToken.None);
-            await RefreshAsync();
+            await RefreshAsync(live: false);
         }
     }
 
     private async Task ClearAsync(FailingInstance item)
     {
         await Acknowledgements.ClearAsync(item.Instance, CancellationToken.None);
-        await RefreshAsync();
+        await RefreshAsync(live: false);
     }
-
-    private static string RowClass(FailingInstance item, int index) =>
-        item.Acknowledgement?.Status == InstanceAcknowledgement.Muted ? "muted-row"
-        : item.Acknowledgement is not null && !item.FailedSinceAcknowledged ? "acknowledged-row" : "";
 
     public void Dispose() => _live?.Dispose();
 }

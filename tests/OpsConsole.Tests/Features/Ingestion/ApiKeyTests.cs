@@ -57,7 +57,6 @@ public sealed class ApiKeyTests : IClassFixture<OpsConsoleFactory>
 
         var line = Assert.Single(logs.Messages, m => m.Contains("Key: ops_", StringComparison.Ordinal));
         var key = line.Split("Key: ")[1].Split(' ')[0];
-        Assert.Contains("curl -X POST", line);
         Assert.Equal(1, factory.Scalar("SELECT COUNT(*) FROM api_keys"));
         Assert.Equal(0, factory.Scalar($"SELECT COUNT(*) FROM api_keys WHERE CAST(KeyHash AS TEXT) LIKE '%{key}%'"));
 
@@ -65,6 +64,18 @@ public sealed class ApiKeyTests : IClassFixture<OpsConsoleFactory>
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/records")).StatusCode);
         Assert.True(factory.Services.GetRequiredService<ApiKeyStore>().IsValid(key));
+    }
+
+    [Fact]
+    public async Task The_printed_try_command_needs_no_file_and_its_body_is_accepted()
+    {
+        var command = ApiKeyStore.TryCommand("http://localhost:5080/", "ops_abc");
+
+        Assert.Equal("curl -X POST http://localhost:5080/api/v1/container-exits -H 'X-Api-Key: ops_abc' -H 'Content-Type: application/json' "
+                     + "-d '{\"source\": \"first-try\", \"instance\": \"web-1\", \"exitCode\": 137, \"reason\": \"OOMKilled\"}'", command);
+        Assert.DoesNotContain("@", command);
+        var result = await _factory.CreateApiClient().PostOkAsync("/api/v1/container-exits", ApiKeyStore.FirstRecord);
+        Assert.Equal("exit.oom-killed", result.GetProperty("records")[0].GetProperty("category").GetString());
     }
 
     private sealed class GeneratedKeyFactory(CapturingLoggerProvider logs) : OpsConsoleFactory(new Dictionary<string, string?>(), withApiKey: false)

@@ -35,7 +35,7 @@ public sealed class ComponentTests : BunitTest
         Assert.Contains("critical", row.Find(".severity").TextContent);
         var times = row.FindAll("time");
         Assert.Equal(["3 h ago", "5 min ago"], times.Select(t => t.TextContent));
-        Assert.Equal("2026-11-23 09:00:00 UTC", times[0].GetAttribute("title"));
+        Assert.Equal("Source time: 2026-11-23 09:00:00 UTC", times[0].GetAttribute("title"));
         Assert.Equal("/runbooks/restart.crash-loop?record=42", row.Find(".open-runbook").GetAttribute("href"));
     }
 

@@ -4,8 +4,11 @@ using OpsConsole.Sources;
 
 namespace OpsConsole.Features.Instances.Timeline;
 
-/// <summary>An entry of the timeline: a record, or a runbook step an operator ticked.</summary>
-public sealed record TimelineEntry(DateTimeOffset At, RecordDto? Record, RunbookStepMark? Step);
+/// <summary>
+/// An entry of the timeline: a record, or a runbook step an operator ticked. <see cref="Repeats"/> identical records in a
+/// row are one entry, shown as the newest with the count and the time of the first (<see cref="Since"/>).
+/// </summary>
+public sealed record TimelineEntry(DateTimeOffset At, RecordDto? Record, RunbookStepMark? Step, int Repeats = 1, DateTimeOffset? Since = null);
 
 public sealed record TimelineGroup(string Title, IReadOnlyList<TimelineEntry> Entries);
 
@@ -53,9 +56,27 @@ public static class TimelineGroups
 
         return groups
             .OrderByDescending(g => g.Entries.Max(e => e.At))
-            .Select(g => new TimelineGroup(g.Title, g.Entries.AsEnumerable().Reverse().ToList()))
+            .Select(g => new TimelineGroup(g.Title, Collapse(g.Entries.AsEnumerable().Reverse())))
             .ToList();
     }
+
+    /// <summary>Folds runs of identical records (a crash loop's 36 back-offs) into one entry with a count.</summary>
+    private static List<TimelineEntry> Collapse(IEnumerable<TimelineEntry> newestFirst)
+    {
+        var result = new List<TimelineEntry>();
+        foreach (var entry in newestFirst)
+        {
+            if (result.Count > 0 && result[^1] is { Record: { } previous } run && entry.Record is { } record && SameFact(previous, record))
+                result[^1] = run with { Repeats = run.Repeats + 1, Since = entry.At };
+            else
+                result.Add(entry);
+        }
+        return result;
+    }
+
+    private static bool SameFact(RecordDto a, RecordDto b) =>
+        a.Category == b.Category && a.Entry == b.Entry && a.State == b.State && a.Reason == b.Reason && a.ExitCode == b.ExitCode
+        && a.Stage == b.Stage && a.ErrorCode == b.ErrorCode && a.Message == b.Message;
 
     private static bool StartsAttempt(RecordDto r) => SourceProfiles.For(r.Source, r.Kind).Attempts?.Starts(r) == true;
 

@@ -1,0 +1,71 @@
+using OpsConsole.Features.Records;
+using OpsConsole.Features.Classification;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Data;
+
+namespace OpsConsole.Features.Instances;
+
+/// <summary>How the failing list groups its rows (<c>?group=</c>).</summary>
+public enum FailingGrouping { None, Category, Location }
+
+/// <summary>
+/// One group of failing instances: its count, worst severity, failures per hour over the last 24 hours (oldest
+/// first) and every instance in it, for the bulk acknowledge.
+/// </summary>
+public sealed record FailingGroup(string Key, string Label, int Count, string WorstSeverity, IReadOnlyList<int> FailuresPerHour,
+    IReadOnlyList<string> Instances);
+
+/// <summary>Groups of the failing list, over every failing instance under the filter (not only the page shown).</summary>
+public sealed class FailingGroups(IDbContextFactory<OpsDbContext> databases, TimeProvider clock)
+{
+    public const int Hours = 24;
+
+    /// <summary>Where an instance runs: its source and first key part (cluster, host, cloud, region, app, unit).</summary>
+    public static string LocationOf(string instanceKey) => instanceKey.Split('/') is { Length: > 2 } p ? $"{p[0]}/{p[1]}" : instanceKey.Split('/')[0];
+
+    public static string KeyOf(FailingGrouping grouping, string instanceKey, string category) =>
+        grouping == FailingGrouping.Category ? category : LocationOf(instanceKey);
+
+    public async Task<IReadOnlyList<FailingGroup>> ListAsync(FailingFilter filter, FailingGrouping grouping, CancellationToken cancellationToken)
+    {
+        if (grouping == FailingGrouping.None) return [];
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var states = await (await InstanceQueries.FailingQueryAsync(db, filter, cancellationToken))
+            .Select(s => new { s.InstanceKey, s.Category, s.Severity }).ToListAsync(cancellationToken);
+        var groupOf = states.ToDictionary(s => s.InstanceKey, s => KeyOf(grouping, s.InstanceKey, s.Category), StringComparer.Ordinal);
+        var hourly = await FailuresPerHourAsync(db, groupOf, cancellationToken);
+        return states.GroupBy(s => groupOf[s.InstanceKey])
+            .Select(g => new FailingGroup(g.Key, Label(grouping, g.Key, g.First().InstanceKey), g.Count(),
+                g.MinBy(s => Taxonomy.SeverityRank(s.Severity))!.Severity,
+                hourly.TryGetValue(g.Key, out var perHour) ? perHour : new int[Hours], g.Select(s => s.InstanceKey).ToList()))
+            .OrderBy(g => Taxonomy.SeverityRank(g.WorstSeverity)).ThenByDescending(g => g.Count).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static string Label(FailingGrouping grouping, string key, string anyInstance) =>
+        grouping == FailingGrouping.Category ? key
+        : InstanceIdentity.Read(stored: null, anyInstance) is [var (label, value), ..] && anyInstance.Split('/').Length > 2 ? $"{label} {value} ({key.Split('/')[0]})" : key;
+
+    /// <summary>Failures per group and hour, from the records table's OccurredAt index (one row per instance and hour).</summary>
+    private async Task<Dictionary<string, int[]>> FailuresPerHourAsync(OpsDbContext db, Dictionary<string, string> groupOf, CancellationToken cancellationToken)
+    {
+        var currentHour = clock.GetUtcNow().ToUnixTimeMilliseconds() / 3_600_000;
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT InstanceKey, OccurredAt / 3600000, COUNT(*) FROM records WHERE IsFailure = 1 AND OccurredAt >= $since GROUP BY 1, 2";
+        command.Parameters.AddWithValue("$since", (currentHour - Hours + 1) * 3_600_000);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var result = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!groupOf.TryGetValue(reader.GetString(0), out var group)) continue;
+            var slot = (int)(reader.GetInt64(1) - (currentHour - Hours + 1));
+            if (slot is < 0 or >= Hours) continue;
+            if (!result.TryGetValue(group, out var perHour)) result[group] = perHour = new int[Hours];
+            perHour[slot] += reader.GetInt32(2);
+        }
+        return result;
+    }
+}
