@@ -130,7 +130,7 @@ public sealed class KubernetesCollectorTests : IDisposable
         var health = await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() >= 10, TimeSpan.FromSeconds(30));
         for (var i = 0; i < 100 && api.Requests.Count(r => r.Path == "/api/v1/pods") < 5; i++) await Task.Delay(100);
         var podRequests = api.Requests.Where(r => r.Path == "/api/v1/pods").Select(r => $"{r.Query["watch"]}@{r.Query["resourceVersion"]}").ToList();
-        Assert.Equal(["@", "true@1000", "true@289094", "@", "true@2000"], podRequests.Take(5));
+        Assert.Equal(["false@", "true@1000", "true@289094", "false@", "true@2000"], podRequests.Take(5));
         Assert.Equal(10, health.GetProperty("itemsSent").GetInt64());
         Assert.Equal(0, unauthorized);
 
