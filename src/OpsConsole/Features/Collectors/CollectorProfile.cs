@@ -1,6 +1,7 @@
 using OpsConsole.Features.Ingestion.Parsing;
 using OpsConsole.Sources.Docker;
 using OpsConsole.Sources.Kubernetes;
+using OpsConsole.Sources.Maas;
 using OpsConsole.Sources.Nova;
 
 namespace OpsConsole.Features.Collectors;
@@ -23,5 +24,6 @@ public sealed record CollectorProfile(
         ["kubernetes"] = new("kubernetes", "container-exits", PayloadFormats.Container, "cluster", KubernetesCollector.Create),
         ["docker"] = new("docker", "container-exits", PayloadFormats.Container, "host", DockerCollector.Create),
         ["nova"] = new("nova", "vm-events", PayloadFormats.Vm, "cloud", NovaCollector.Create),
+        ["maas"] = new("maas", "vm-events", PayloadFormats.Vm, "region", MaasCollector.Create),
     };
 }
