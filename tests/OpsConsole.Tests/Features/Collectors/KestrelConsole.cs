@@ -7,7 +7,9 @@ namespace OpsConsole.Tests.Features.Collectors;
 /// <summary>The console in process but on a real loopback port, so a collector process can reach it over HTTP.</summary>
 public sealed class KestrelConsole : OpsConsoleFactory
 {
-    public KestrelConsole()
+    public KestrelConsole() : this(new Dictionary<string, string?>()) { }
+
+    public KestrelConsole(Dictionary<string, string?> settings) : base(settings)
     {
         UseKestrel(0);
         StartServer();

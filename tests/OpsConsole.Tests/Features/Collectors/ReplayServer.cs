@@ -32,7 +32,10 @@ public sealed class ReplayServer : IAsyncDisposable
         var server = new ReplayServer(app);
         app.Use(async (context, next) =>
         {
-            server.Requests.Enqueue(new HttpRequestRecord(context.Request.Method, context.Request.Path, context.Request.Query, context.Request.Headers));
+            // Kestrel reuses a request's collections once it is done: keep copies.
+            var query = new QueryCollection(context.Request.Query.ToDictionary(q => q.Key, q => q.Value));
+            var headers = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value));
+            server.Requests.Enqueue(new HttpRequestRecord(context.Request.Method, context.Request.Path, query, headers));
             await next(context);
         });
         map(app);
