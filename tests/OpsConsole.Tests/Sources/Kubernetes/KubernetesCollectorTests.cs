@@ -52,6 +52,38 @@ public sealed class KubernetesCollectorTests : IDisposable
         return lines;
     }
 
+    /// <summary>The (resource, verb) pairs deploy/kubernetes/clusterrole.yaml grants.</summary>
+    private static List<(string Resource, string Verb)> GrantedByTheManifest()
+    {
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(Repository.Root, "deploy", "kubernetes", "clusterrole.yaml"))));
+        var role = yaml.Documents.Select(d => (YamlDotNet.RepresentationModel.YamlMappingNode)d.RootNode)
+            .Single(d => d["kind"].ToString() == "ClusterRole");
+        var granted = new List<(string, string)>();
+        foreach (var rule in ((YamlDotNet.RepresentationModel.YamlSequenceNode)role["rules"]).Cast<YamlDotNet.RepresentationModel.YamlMappingNode>())
+        {
+            Assert.Equal([""], ((YamlDotNet.RepresentationModel.YamlSequenceNode)rule["apiGroups"]).Select(g => g.ToString()));
+            foreach (var resource in (YamlDotNet.RepresentationModel.YamlSequenceNode)rule["resources"])
+            foreach (var verb in (YamlDotNet.RepresentationModel.YamlSequenceNode)rule["verbs"])
+                granted.Add((resource.ToString(), verb.ToString()));
+        }
+        return granted.Distinct().Order().ToList();
+    }
+
+    [Fact]
+    public void The_deployment_runs_non_root_with_a_read_only_root_filesystem()
+    {
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(Repository.Root, "deploy", "kubernetes", "deployment.yaml"))));
+        var pod = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode["spec"])["template"])["spec"];
+        Assert.Equal("true", pod["securityContext"]["runAsNonRoot"].ToString());
+        Assert.Equal("opsconsole-collector", pod["serviceAccountName"].ToString());
+        var container = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlSequenceNode)pod["containers"])[0];
+        Assert.Equal("true", container["securityContext"]["readOnlyRootFilesystem"].ToString());
+        Assert.Equal("false", container["securityContext"]["allowPrivilegeEscalation"].ToString());
+        Assert.Equal(["collect", "kubernetes"], ((YamlDotNet.RepresentationModel.YamlSequenceNode)container["args"]).Take(2).Select(a => a.ToString()));
+    }
+
     [Fact]
     public async Task Pods_and_warning_events_are_listed_watched_resumed_and_relisted_and_each_fact_is_sent_once()
     {
@@ -133,6 +165,11 @@ public sealed class KubernetesCollectorTests : IDisposable
         Assert.Equal(["false@", "true@1000", "true@289094", "false@", "true@2000"], podRequests.Take(5));
         Assert.Equal(10, health.GetProperty("itemsSent").GetInt64());
         Assert.Equal(0, unauthorized);
+
+        // deploy/kubernetes grants exactly the verbs the collector used: list and watch, on pods and events.
+        var used = api.Requests.Select(r => (Resource: r.Path.ToString().Split('/').Last(), Verb: r.Query["watch"] == "true" ? "watch" : "list"))
+            .Distinct().Order().ToList();
+        Assert.Equal(used, GrantedByTheManifest());
 
         using var http = console.CreateNetworkClient();
         var records = (await (await http.GetAsync("/api/v1/records?source=kubernetes&limit=200")).ReadJsonAsync()).GetProperty("items").EnumerateArray().ToList();
