@@ -85,6 +85,7 @@ public sealed class CollectorProcess : IAsyncDisposable
                 if (done(last)) return last;
             }
             catch (HttpRequestException) { }
+            catch (TaskCanceledException) { } // a collector still starting on a busy machine answers late
             await Task.Delay(100);
         }
         throw new TimeoutException($"The collector's health did not reach the expected state within {timeout}; last {last}:\n{Output}");

@@ -79,7 +79,7 @@ public sealed class DockerCollectorTests : IDisposable
             "--docker", $"unix://{_socket}", "--host", "replay-host", "--buffer", Path.Combine(_directory, "queue"));
 
         // oom, die, healthy, kill, kill, die, then (after the reconnect) unhealthy; the die at since= is not sent again.
-        var health = await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() >= 7, TimeSpan.FromSeconds(30));
+        var health = await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() >= 7, TimeSpan.FromSeconds(60));
         var streamsAsked = engine.Requests.Where(r => r.Path == "/events").ToList();
         Assert.All(streamsAsked, r => Assert.Equal(DockerCollector.Filters, r.Query["filters"].ToString()));
         Assert.Equal("", streamsAsked[0].Query["since"].ToString());

@@ -159,7 +159,7 @@ public sealed class KubernetesCollectorTests : IDisposable
             "--kubeconfig", kubeconfig, "--cluster", "replay", "--buffer", Path.Combine(_directory, "queue"));
 
         // 3 pods with failures (once each) + the 5 Warning events listed + the watched Warning at count 1 and at count 3.
-        var health = await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() >= 10, TimeSpan.FromSeconds(30));
+        var health = await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() >= 10, TimeSpan.FromSeconds(60));
         for (var i = 0; i < 100 && api.Requests.Count(r => r.Path == "/api/v1/pods") < 5; i++) await Task.Delay(100);
         var podRequests = api.Requests.Where(r => r.Path == "/api/v1/pods").Select(r => $"{r.Query["watch"]}@{r.Query["resourceVersion"]}").ToList();
         Assert.Equal(["false@", "true@1000", "true@289094", "false@", "true@2000"], podRequests.Take(5));

@@ -82,7 +82,7 @@ public sealed class MaasCollectorTests : IDisposable
             "--region", "lab", "--interval", "00:00:00.200", "--buffer", Path.Combine(_directory, "queue"));
 
         // Two event pages (sent as the region returned them) + thr3am Allocated, recrwg Deployed, thr3am Broken.
-        await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() >= 5, TimeSpan.FromSeconds(30));
+        await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() >= 5, TimeSpan.FromSeconds(60));
         for (var i = 0; i < 50 && machinePolls < 4; i++) await Task.Delay(100);
         Assert.Equal(5, (await collector.HealthAsync()).GetProperty("itemsSent").GetInt64());
         Assert.Equal(0, badSignatures);

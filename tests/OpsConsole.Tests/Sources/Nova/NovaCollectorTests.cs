@@ -46,7 +46,7 @@ public sealed class NovaCollectorTests : IClassFixture<RabbitBroker>, IDisposabl
     {
         using var console = new KestrelConsole();
         await using var collector = CollectorProcess.Start(Command(console.Address, "--name", "nova-devstack"));
-        await collector.WaitForOutputAsync("Consuming", TimeSpan.FromSeconds(30));
+        await collector.WaitForOutputAsync("Consuming", TimeSpan.FromSeconds(60));
 
         await _broker.PublishAsync("nova", "versioned_notifications.error", OnTheBus("notification-compute-task-build-instances-error-novalidhost.json", "m-1"));
         await _broker.PublishAsync("nova", "versioned_notifications.error", OnTheBus("notification-instance-create-error-flavor-disk-too-small.json", "m-2"));
@@ -59,7 +59,7 @@ public sealed class NovaCollectorTests : IClassFixture<RabbitBroker>, IDisposabl
         // A topic the collector did not bind is never delivered to it.
         await _broker.PublishAsync("nova", "notifications.info", OnTheBus("notification-instance-update.json", "m-7"));
 
-        var health = await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() == 6, TimeSpan.FromSeconds(30));
+        var health = await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() == 6, TimeSpan.FromSeconds(60));
         Assert.Equal(0, health.GetProperty("backlog").GetInt32());
         Assert.Equal("ok", health.GetProperty("status").GetString());
 
@@ -91,8 +91,8 @@ public sealed class NovaCollectorTests : IClassFixture<RabbitBroker>, IDisposabl
         var consoleUri = new Uri($"http://127.0.0.1:{port}");
         await using var collector = CollectorProcess.Start(Command(consoleUri, "--name", "nova-restart"));
         var first = ConsoleProcess.Start(database, OpsConsoleFactory.ApiKey, port);
-        await first.WaitHealthyAsync(TimeSpan.FromSeconds(60));
-        await collector.WaitForOutputAsync("Consuming", TimeSpan.FromSeconds(30));
+        await first.WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        await collector.WaitForOutputAsync("Consuming", TimeSpan.FromSeconds(60));
 
         var files = new[]
         {
@@ -107,19 +107,19 @@ public sealed class NovaCollectorTests : IClassFixture<RabbitBroker>, IDisposabl
         }
 
         await PublishAsync(10);
-        await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() == 10, TimeSpan.FromSeconds(30));
+        await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() == 10, TimeSpan.FromSeconds(60));
         first.Crash();
         await first.DisposeAsync();
 
         // The console is gone: the collector keeps taking notifications, buffers them and reports the failure.
         await PublishAsync(15);
-        var down = await collector.WaitHealthAsync(h => h.GetProperty("status").GetString() == "degraded" && h.GetProperty("backlog").GetInt32() == 15, TimeSpan.FromSeconds(30));
+        var down = await collector.WaitHealthAsync(h => h.GetProperty("status").GetString() == "degraded" && h.GetProperty("backlog").GetInt32() == 15, TimeSpan.FromSeconds(60));
         Assert.Contains("unreachable", down.GetProperty("lastError").GetString());
 
         await using var second = ConsoleProcess.Start(database, OpsConsoleFactory.ApiKey, port);
-        await second.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await second.WaitHealthyAsync(TimeSpan.FromSeconds(120));
         await PublishAsync(5);
-        await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() == 30 && h.GetProperty("backlog").GetInt32() == 0, TimeSpan.FromSeconds(30));
+        await collector.WaitHealthAsync(h => h.GetProperty("itemsSent").GetInt64() == 30 && h.GetProperty("backlog").GetInt32() == 0, TimeSpan.FromSeconds(60));
 
         var ids = new List<string>();
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False"))
