@@ -1,7 +1,9 @@
+using OpsConsole.Features.Collectors;
 using OpsConsole.Features.Health;
 using OpsConsole.Infrastructure;
 
 if (args is [HealthProbe.Command, ..]) return await HealthProbe.RunAsync(args);
+if (args is [CollectCommand.Name, ..]) return await CollectCommand.RunAsync(args);
 
 // --demo is a switch, not a configuration key; the rest of the arguments are configuration as usual.
 var demo = args.Contains("--demo");

@@ -4,6 +4,7 @@ using MudBlazor.Services;
 using OpsConsole.Components;
 using OpsConsole.Data;
 using OpsConsole.Features.Classification;
+using OpsConsole.Features.Collectors;
 using OpsConsole.Features.Demo;
 using OpsConsole.Features.Embed;
 using OpsConsole.Features.Health;
@@ -35,6 +36,7 @@ public static class OpsConsoleExtensions
         services.AddClassification();
         services.AddRunbooks();
         services.AddSources();
+        services.AddCollectors();
         services.AddEmbed();
         services.AddSingleton<RecordQueries>();
         services.AddSingleton<InstanceQueries>();
@@ -70,7 +72,7 @@ public static class OpsConsoleExtensions
         app.MapHealth();
         app.MapMetrics("/metrics");
         app.MapOpenApi();
-        app.MapIngestion();
+        app.MapIngestion().AddEndpointFilter(CollectorContacts.RecordContact);
         app.MapRecords();
         app.MapInstances();
         app.MapCategories();

@@ -32,6 +32,9 @@ public interface ISourceProfile
     /// <summary>Its rules for what the shared rules leave over (catch-alls), tried after them.</summary>
     string? FallbackRulesFile => null;
 
+    /// <summary>How <c>collect &lt;source&gt;</c> reads from the system itself; null where the system only pushes (Aos).</summary>
+    OpsConsole.Features.Collectors.CollectorProfile? Collector => null;
+
     /// <summary>The parts of a key stored before parts were captured at parse time (rows from older versions).</summary>
     IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey);
 

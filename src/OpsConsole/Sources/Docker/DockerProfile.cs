@@ -16,6 +16,9 @@ public sealed class DockerProfile : ISourceProfile
     public const string Container = "container";
 
     public string Source => SourceName;
+
+    public OpsConsole.Features.Collectors.CollectorProfile Collector { get; } =
+        new(SourceName, "container-exits", OpsConsole.Features.Ingestion.Parsing.PayloadFormats.Container, Host, DockerCollector.Create);
     public string Kind => PayloadFormats.Container;
     string ISourceProfile.KeyPrefix => KeyPrefix;
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new DockerEventFormat()];

@@ -17,6 +17,9 @@ public sealed class KubernetesProfile : ISourceProfile
     public const string Node = "node";
 
     public string Source => SourceName;
+
+    public OpsConsole.Features.Collectors.CollectorProfile Collector { get; } =
+        new(SourceName, "container-exits", OpsConsole.Features.Ingestion.Parsing.PayloadFormats.Container, Cluster, KubernetesCollector.Create);
     public string Kind => PayloadFormats.Container;
     string ISourceProfile.KeyPrefix => KeyPrefix;
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new KubernetesFormat()];

@@ -18,6 +18,9 @@ public sealed class MaasProfile : ISourceProfile
     public const string Machine = "machine";
 
     public string Source => SourceName;
+
+    public OpsConsole.Features.Collectors.CollectorProfile Collector { get; } =
+        new(SourceName, "vm-events", OpsConsole.Features.Ingestion.Parsing.PayloadFormats.Vm, Region, MaasCollector.Create);
     public string Kind => PayloadFormats.Vm;
     string ISourceProfile.KeyPrefix => KeyPrefix;
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new MaasFormat()];

@@ -15,6 +15,9 @@ public sealed class NovaProfile : ISourceProfile
     public const string Server = "server";
 
     public string Source => SourceName;
+
+    public OpsConsole.Features.Collectors.CollectorProfile Collector { get; } =
+        new(SourceName, "vm-events", OpsConsole.Features.Ingestion.Parsing.PayloadFormats.Vm, Cloud, NovaCollector.Create);
     public string Kind => PayloadFormats.Vm;
     string ISourceProfile.KeyPrefix => KeyPrefix;
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new NovaFormat()];
