@@ -131,7 +131,14 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
         Assert.Equal(0, await page.Locator(".failing-list tbody tr", new() { HasText = "late-arrival" }).CountAsync());
         await ConsoleServer.ScreenshotAsync(page, "34-n-new-bar");
 
-        await bar.ClickAsync();
+        try
+        {
+            await bar.ClickAsync(new() { Timeout = 5_000 });
+        }
+        catch (TimeoutException) when (await bar.CountAsync() == 0)
+        {
+            // On a loaded machine the list can learn the pointer left (and show what waited) before the click lands.
+        }
         await page.Locator(".failing-list tbody tr", new() { HasText = "late-arrival" }).WaitForAsync();
         Assert.Equal(0, await bar.CountAsync());
     }
