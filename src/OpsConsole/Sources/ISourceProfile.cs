@@ -32,6 +32,18 @@ public interface ISourceProfile
     /// <summary>Its rules for what the shared rules leave over (catch-alls), tried after them.</summary>
     string? FallbackRulesFile => null;
 
+    /// <summary>
+    /// Its vocabulary: the upstream system's own identifiers (exception classes, reasons, codes) mapped to taxonomy
+    /// ids, consulted at the point Features/Classification/rules.md describes.
+    /// </summary>
+    string? VocabularyFile => null;
+
+    /// <summary>
+    /// True when an upstream field marks the record as an error (a Nova <c>*.error</c> notification, an exception
+    /// name, a Kubernetes Warning event): then no healthy or in-progress rule may classify it.
+    /// </summary>
+    bool MarkedAsError(EventRecord record) => false;
+
     /// <summary>The parts of a key stored before parts were captured at parse time (rows from older versions).</summary>
     IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey);
 

@@ -134,11 +134,28 @@ public sealed class SourceVocabulary
     public string Origin { get; }
     public IReadOnlyList<VocabularyTable> Tables { get; }
 
-    private SourceVocabulary(string source, string origin, IReadOnlyList<VocabularyTable> tables)
+    /// <summary>The record kinds of any source it applies to, or null: records of <see cref="Source"/> only.</summary>
+    public IReadOnlyList<string>? Kinds { get; }
+
+    private SourceVocabulary(string source, string origin, IReadOnlyList<VocabularyTable> tables, IReadOnlyList<string>? kinds)
     {
         Source = source;
         Origin = origin;
         Tables = tables;
+        Kinds = kinds;
+    }
+
+    /// <summary>
+    /// The first table (in file order) of one match kind that knows an identifier in the record and maps it to a
+    /// failure (<paramref name="healthy"/> false) or to <c>none</c> (true): classification asks for failures first.
+    /// </summary>
+    public bool TryMatch(EventRecord record, bool exact, bool healthy, out VocabularyMatch match)
+    {
+        foreach (var table in Tables)
+            if (table.IsExact == exact && table.TryMatch(record, Source, out match)
+                && (match.Entry.Category == Taxonomy.None) == healthy) return true;
+        match = default;
+        return false;
     }
 
     /// <summary>The first table (in file order) that knows an identifier in the record.</summary>
@@ -180,7 +197,9 @@ public sealed class SourceVocabulary
                 throw new RuleValidationException($"{origin}: {where} {ex.Message}");
             }
         }
-        return new SourceVocabulary(file.Source, origin, tables);
+        if (file.Kinds is not null && file.Kinds.Any(string.IsNullOrWhiteSpace))
+            throw new RuleValidationException($"{origin}: has an empty value in 'kinds'");
+        return new SourceVocabulary(file.Source, origin, tables, file.Kinds is { Count: > 0 } ? [.. file.Kinds!.Select(k => k!)] : null);
     }
 
     private static VocabularyTable Compile(VocabularyTableDefinition? table, HashSet<string> names, TimeSpan timeout)

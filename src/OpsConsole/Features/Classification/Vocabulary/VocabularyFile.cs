@@ -8,6 +8,9 @@ public sealed class VocabularyFile
 {
     public int Version { get; set; } = 1;
     public string? Source { get; set; }
+
+    /// <summary>Record kinds of any source the file applies to (shared tables, e.g. exit codes); without it, records of <see cref="Source"/>.</summary>
+    public List<string?>? Kinds { get; set; }
     public List<Dictionary<string, string>?>? Provenance { get; set; }
 
     /// <summary>What the researcher learnt about the system's payloads that the tables cannot say.</summary>
