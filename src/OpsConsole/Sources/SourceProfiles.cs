@@ -39,7 +39,7 @@ public static class SourceProfiles
         "Sources/Containers/rules.yaml",
         "Sources/VirtualMachines/rules.yaml",
         .. All.Select(p => p.FallbackRulesFile).OfType<string>(),
-        "Sources/healthy.rules.yaml",
+        Features.Classification.RuleSet.HealthyRulesFile,
     ];
 
     /// <summary>Every shipped vocabulary: each source's own, then the tables every container source shares.</summary>

@@ -37,9 +37,6 @@ public sealed class ClassificationRule
     /// <summary>The kinds the rule can match, or null for any kind; used to index rules by kind.</summary>
     public IReadOnlyList<string>? Kinds { get; }
 
-    /// <summary>True when the rule reads the free-text message: it runs after the vocabularies' exact identifiers.</summary>
-    public bool KeysOnMessage { get; }
-
     internal ClassificationRule(RuleDefinition definition, string origin, TimeSpan regexTimeout)
     {
         Id = definition.Id!;
@@ -49,7 +46,6 @@ public sealed class ClassificationRule
         Origin = origin;
         var when = definition.When!;
         Kinds = when.Kind;
-        KeysOnMessage = when.Message is not null || when.MessageAlso is not null;
 
         var text = new List<(string, Func<EventRecord, string?>, ValueMatcher)>();
         void AddText(string name, List<string>? values, Func<EventRecord, string?> field)

@@ -22,8 +22,7 @@ public sealed class RuleSet
         .Build();
 
     /// <summary>The rules one kind of record can match, split by tier, each in load order.</summary>
-    private sealed record Tiers(ClassificationRule[] Operator, ClassificationRule[] Structured, ClassificationRule[] Phrase,
-        ClassificationRule[] Fallback, ClassificationRule[] Healthy);
+    private sealed record Tiers(ClassificationRule[] Operator, ClassificationRule[] Source, ClassificationRule[] Fallback, ClassificationRule[] Healthy);
 
     private readonly Dictionary<string, Tiers> _byKind;
     private readonly Tiers _anyKind;
@@ -64,52 +63,56 @@ public sealed class RuleSet
     private static Tiers Split(IEnumerable<ClassificationRule> rules)
     {
         var list = rules.ToList();
-        bool Shipped(ClassificationRule r) => IncidentClassifier.IsShipped(r.Origin);
-        bool Fallback(ClassificationRule r) => r.Origin.EndsWith("fallback.rules.yaml", StringComparison.Ordinal);
-        bool Failure(ClassificationRule r) => r.Category != Taxonomy.None;
+        static bool Operator(ClassificationRule r) => !IncidentClassifier.IsShipped(r.Origin);
+        static bool Fallback(ClassificationRule r) => r.Origin.EndsWith("fallback.rules.yaml", StringComparison.Ordinal);
+        static bool Healthy(ClassificationRule r) => r.Origin == HealthyRulesFile;
         return new Tiers(
-            [.. list.Where(r => !Shipped(r))],
-            [.. list.Where(r => Shipped(r) && !Fallback(r) && Failure(r) && !r.KeysOnMessage)],
-            [.. list.Where(r => Shipped(r) && !Fallback(r) && Failure(r) && r.KeysOnMessage)],
-            [.. list.Where(r => Shipped(r) && Fallback(r) && Failure(r))],
-            [.. list.Where(r => Shipped(r) && !Failure(r))]);
+            [.. list.Where(Operator)],
+            [.. list.Where(r => !Operator(r) && !Fallback(r) && !Healthy(r))],
+            [.. list.Where(r => !Operator(r) && Fallback(r))],
+            [.. list.Where(r => !Operator(r) && Healthy(r))]);
     }
+
+    /// <summary>The healthy states of any source: tried last of all rules.</summary>
+    public const string HealthyRulesFile = "Sources/healthy.rules.yaml";
 
     public Classification Classify(EventRecord record)
     {
         var tiers = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
         _vocabularyBySource.TryGetValue(record.Source, out var own);
         _vocabularyByKind.TryGetValue(record.Kind, out var shared);
-        if (First(tiers.Operator, record, out var result)
-            || First(tiers.Structured, record, out result)
-            || Vocabulary(own, shared, record, exact: true, healthy: false, out result)
-            || First(tiers.Phrase, record, out result)
-            || Vocabulary(own, shared, record, exact: false, healthy: false, out result)
-            || First(tiers.Fallback, record, out result))
+        // A record its own source calls an error is never "healthy" or "in progress": none rules pass it by.
+        var marked = Sources.SourceProfiles.MarkedAsError(record);
+        if (First(tiers.Operator, record, marked: false, out var result)
+            || First(tiers.Source, record, marked, out result)
+            || Vocabulary(own, shared, record, exact: true, VocabularyPass.Specific, out result)
+            || Vocabulary(own, shared, record, exact: false, VocabularyPass.Specific, out result)
+            || First(tiers.Fallback, record, marked, out result)
+            || Vocabulary(own, shared, record, exact: true, VocabularyPass.Generic, out result)
+            || Vocabulary(own, shared, record, exact: false, VocabularyPass.Generic, out result))
             return result;
-        // A record its own source calls an error is never "healthy" or "in progress": unknown, saying why.
-        if (Sources.SourceProfiles.MarkedAsError(record)) return Classification.UnmatchedError(record);
-        if (First(tiers.Healthy, record, out result)
-            || Vocabulary(own, shared, record, exact: true, healthy: true, out result)
-            || Vocabulary(own, shared, record, exact: false, healthy: true, out result))
+        if (marked) return Classification.UnmatchedError(record);
+        if (First(tiers.Healthy, record, marked, out result)
+            || Vocabulary(own, shared, record, exact: true, VocabularyPass.Healthy, out result)
+            || Vocabulary(own, shared, record, exact: false, VocabularyPass.Healthy, out result))
             return result;
         return Classification.Unmatched(record);
     }
 
-    private static bool First(ClassificationRule[] rules, EventRecord record, out Classification result)
+    private static bool First(ClassificationRule[] rules, EventRecord record, bool marked, out Classification result)
     {
         foreach (var rule in rules)
-            if (rule.TryMatch(record, out result)) return true;
+            if ((!marked || rule.Category != Taxonomy.None) && rule.TryMatch(record, out result)) return true;
         result = default!;
         return false;
     }
 
-    private static bool Vocabulary(SourceVocabulary[]? own, SourceVocabulary[]? shared, EventRecord record, bool exact, bool healthy, out Classification result)
+    private static bool Vocabulary(SourceVocabulary[]? own, SourceVocabulary[]? shared, EventRecord record, bool exact, VocabularyPass pass, out Classification result)
     {
         foreach (var vocabulary in own ?? [])
-            if (vocabulary.TryMatch(record, exact, healthy, out var match)) { result = match.ToClassification(); return true; }
+            if (vocabulary.TryMatch(record, exact, pass, out var match)) { result = match.ToClassification(); return true; }
         foreach (var vocabulary in shared ?? [])
-            if (vocabulary.TryMatch(record, exact, healthy, out var match)) { result = match.ToClassification(); return true; }
+            if (vocabulary.TryMatch(record, exact, pass, out var match)) { result = match.ToClassification(); return true; }
         result = default!;
         return false;
     }

@@ -7,6 +7,12 @@ using YamlDotNet.Serialization.NamingConventions;
 
 namespace OpsConsole.Features.Classification.Vocabulary;
 
+/// <summary>
+/// When an entry may decide: a specific cause before the fallback rules; a generic failure (a state that says only
+/// "failed", or a category of <c>unknown</c>) after them; a healthy or in-progress state after every failure.
+/// </summary>
+public enum VocabularyPass { Specific, Generic, Healthy }
+
 /// <summary>One upstream identifier and what it means in the taxonomy.</summary>
 public sealed record VocabularyEntry(string Identifier, string Category, string Severity, IReadOnlyDictionary<string, string> Facts);
 
@@ -32,13 +38,17 @@ public sealed class VocabularyTable
 
     public string Name { get; }
     public bool IsExact { get; }
+
+    /// <summary>Its identifiers are generic states ("ERROR", "failed"): they decide only when nothing specific does.</summary>
+    public bool IsGeneric { get; }
     public IReadOnlyList<string> LookIn { get; }
     public IReadOnlyCollection<VocabularyEntry> Entries => _entries.Values;
 
-    internal VocabularyTable(string name, bool exact, IReadOnlyList<string> lookIn, IEnumerable<VocabularyEntry> entries, TimeSpan regexTimeout)
+    internal VocabularyTable(string name, bool exact, bool generic, IReadOnlyList<string> lookIn, IEnumerable<VocabularyEntry> entries, TimeSpan regexTimeout)
     {
         Name = name;
         IsExact = exact;
+        IsGeneric = generic;
         LookIn = lookIn;
         _fields = [.. lookIn.Select(f => RecordFields.TryGet(f, out var read) ? (f, read) : throw new InvalidOperationException(f))];
         _entries = new Dictionary<string, VocabularyEntry>(StringComparer.OrdinalIgnoreCase);
@@ -146,17 +156,21 @@ public sealed class SourceVocabulary
     }
 
     /// <summary>
-    /// The first table (in file order) of one match kind that knows an identifier in the record and maps it to a
-    /// failure (<paramref name="healthy"/> false) or to <c>none</c> (true): classification asks for failures first.
+    /// The first table (in file order) of one match kind that knows an identifier in the record and whose entry
+    /// belongs to <paramref name="pass"/>: classification asks for specific causes, then generic failures, then healthy states.
     /// </summary>
-    public bool TryMatch(EventRecord record, bool exact, bool healthy, out VocabularyMatch match)
+    public bool TryMatch(EventRecord record, bool exact, VocabularyPass pass, out VocabularyMatch match)
     {
         foreach (var table in Tables)
-            if (table.IsExact == exact && table.TryMatch(record, Source, out match)
-                && (match.Entry.Category == Taxonomy.None) == healthy) return true;
+            if (table.IsExact == exact && table.TryMatch(record, Source, out match) && PassOf(table, match.Entry) == pass) return true;
         match = default;
         return false;
     }
+
+    private static VocabularyPass PassOf(VocabularyTable table, VocabularyEntry entry) =>
+        entry.Category == Taxonomy.None ? VocabularyPass.Healthy
+        : table.IsGeneric || entry.Category == Taxonomy.Unknown ? VocabularyPass.Generic
+        : VocabularyPass.Specific;
 
     /// <summary>The first table (in file order) that knows an identifier in the record.</summary>
     public bool TryMatch(EventRecord record, out VocabularyMatch match)
@@ -237,6 +251,6 @@ public sealed class SourceVocabulary
         var duplicate = entries.GroupBy(e => exact ? e.Identifier : VocabularyTable.NormalisePhrase(e.Identifier), StringComparer.OrdinalIgnoreCase)
             .FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new RuleValidationException($"lists '{duplicate.Key}' more than once");
-        return new VocabularyTable(table.Name, exact, [.. table.LookIn!.Select(f => f!)], entries, timeout);
+        return new VocabularyTable(table.Name, exact, table.Generic, [.. table.LookIn!.Select(f => f!)], entries, timeout);
     }
 }

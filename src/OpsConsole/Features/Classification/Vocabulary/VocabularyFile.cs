@@ -31,6 +31,9 @@ public sealed class VocabularyTableDefinition
 
     public string? Note { get; set; }
 
+    /// <summary>The identifiers are generic states that say only "failed"; they decide after every specific rule and table.</summary>
+    public bool Generic { get; set; }
+
     /// <summary>Identifier → category, severity and free-form facts about it (note, parents, upstream text…).</summary>
     public Dictionary<string, Dictionary<string, string?>?>? Entries { get; set; }
 }
