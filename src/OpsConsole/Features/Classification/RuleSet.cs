@@ -81,7 +81,8 @@ public sealed class RuleSet
         var tiers = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
         _vocabularyBySource.TryGetValue(record.Source, out var own);
         _vocabularyByKind.TryGetValue(record.Kind, out var shared);
-        // A record its own source calls an error is never "healthy" or "in progress": none rules pass it by.
+        // A record its own source calls an error is never "healthy" or "in progress": none rules and healthy states
+        // pass it by; only an identifier of its own that says "fine" (a ProbeWarning reason) may.
         var marked = Sources.SourceProfiles.MarkedAsError(record);
         if (First(tiers.Operator, record, marked: false, out var result)
             || First(tiers.Source, record, marked, out result)
@@ -91,10 +92,13 @@ public sealed class RuleSet
             || Vocabulary(own, shared, record, exact: true, VocabularyPass.Generic, out result)
             || Vocabulary(own, shared, record, exact: false, VocabularyPass.Generic, out result))
             return result;
-        if (marked) return Classification.UnmatchedError(record);
+        if (marked)
+            return Vocabulary(own, shared, record, exact: true, VocabularyPass.Healthy, out result) ? result : Classification.UnmatchedError(record);
         if (First(tiers.Healthy, record, marked, out result)
             || Vocabulary(own, shared, record, exact: true, VocabularyPass.Healthy, out result)
-            || Vocabulary(own, shared, record, exact: false, VocabularyPass.Healthy, out result))
+            || Vocabulary(own, shared, record, exact: false, VocabularyPass.Healthy, out result)
+            || Vocabulary(own, shared, record, exact: true, VocabularyPass.HealthyState, out result)
+            || Vocabulary(own, shared, record, exact: false, VocabularyPass.HealthyState, out result))
             return result;
         return Classification.Unmatched(record);
     }

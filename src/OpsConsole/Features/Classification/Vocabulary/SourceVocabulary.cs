@@ -9,9 +9,10 @@ namespace OpsConsole.Features.Classification.Vocabulary;
 
 /// <summary>
 /// When an entry may decide: a specific cause before the fallback rules; a generic failure (a state that says only
-/// "failed", or a category of <c>unknown</c>) after them; a healthy or in-progress state after every failure.
+/// "failed", or a category of <c>unknown</c>) after them; a healthy identifier (a reason that says "fine") after
+/// every failure, even on a record marked as an error; a healthy generic state ("ACTIVE") only on unmarked records.
 /// </summary>
-public enum VocabularyPass { Specific, Generic, Healthy }
+public enum VocabularyPass { Specific, Generic, Healthy, HealthyState }
 
 /// <summary>One upstream identifier and what it means in the taxonomy.</summary>
 public sealed record VocabularyEntry(string Identifier, string Category, string Severity, IReadOnlyDictionary<string, string> Facts);
@@ -168,7 +169,7 @@ public sealed class SourceVocabulary
     }
 
     private static VocabularyPass PassOf(VocabularyTable table, VocabularyEntry entry) =>
-        entry.Category == Taxonomy.None ? VocabularyPass.Healthy
+        entry.Category == Taxonomy.None ? (table.IsGeneric ? VocabularyPass.HealthyState : VocabularyPass.Healthy)
         : table.IsGeneric || entry.Category == Taxonomy.Unknown ? VocabularyPass.Generic
         : VocabularyPass.Specific;
 
