@@ -36,6 +36,9 @@ public sealed class RuleSet
     /// <summary>The loaded vocabularies, in the order they are consulted.</summary>
     public IReadOnlyList<SourceVocabulary> Vocabularies { get; }
 
+    /// <summary>Per category, the upstream identifiers (by source and table) that lead there: why a record got it.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<UpstreamIdentifiers>> Upstream { get; }
+
     /// <summary>Loadable but suspicious: an operator file with no rules (everything falls to the shipped rules).</summary>
     public IReadOnlyList<string> Warnings { get; }
 
@@ -47,6 +50,7 @@ public sealed class RuleSet
         Version = version;
         Warnings = warnings;
         Vocabularies = vocabularies;
+        Upstream = UpstreamIdentifiers.ByCategory(vocabularies);
         // Most rules name a kind; indexing by kind keeps a record from testing rules that cannot apply to it.
         var kinds = rules.Where(r => r.Kinds is not null).SelectMany(r => r.Kinds!).Distinct(StringComparer.OrdinalIgnoreCase);
         _byKind = kinds.ToDictionary(k => k,
