@@ -37,6 +37,9 @@ public sealed class ClassificationRule
     /// <summary>The kinds the rule can match, or null for any kind; used to index rules by kind.</summary>
     public IReadOnlyList<string>? Kinds { get; }
 
+    /// <summary>True when the rule needs a phrase in the message: a healthy rule that does is a specific "this is fine".</summary>
+    public bool KeysOnMessage { get; }
+
     internal ClassificationRule(RuleDefinition definition, string origin, TimeSpan regexTimeout)
     {
         Id = definition.Id!;
@@ -46,6 +49,7 @@ public sealed class ClassificationRule
         Origin = origin;
         var when = definition.When!;
         Kinds = when.Kind;
+        KeysOnMessage = when.Message is not null;
 
         var text = new List<(string, Func<EventRecord, string?>, ValueMatcher)>();
         void AddText(string name, List<string>? values, Func<EventRecord, string?> field)

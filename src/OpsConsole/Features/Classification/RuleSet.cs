@@ -85,8 +85,9 @@ public sealed class RuleSet
         var tiers = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
         _vocabularyBySource.TryGetValue(record.Source, out var own);
         _vocabularyByKind.TryGetValue(record.Kind, out var shared);
-        // A record its own source calls an error is never "healthy" or "in progress": none rules and healthy states
-        // pass it by; only an identifier of its own that says "fine" (a ProbeWarning reason) may.
+        // A record its own source calls an error is never "healthy" or "in progress": none rules on states and healthy
+        // states pass it by; only a specific "this is fine" may say otherwise (a none rule on a message phrase such
+        // as "no zTOC for layer", or an identifier such as the ProbeWarning reason).
         var marked = Sources.SourceProfiles.MarkedAsError(record);
         if (First(tiers.Operator, record, marked: false, out var result)
             || First(tiers.Source, record, marked, out result)
@@ -110,7 +111,7 @@ public sealed class RuleSet
     private static bool First(ClassificationRule[] rules, EventRecord record, bool marked, out Classification result)
     {
         foreach (var rule in rules)
-            if ((!marked || rule.Category != Taxonomy.None) && rule.TryMatch(record, out result)) return true;
+            if ((!marked || rule.Category != Taxonomy.None || rule.KeysOnMessage) && rule.TryMatch(record, out result)) return true;
         result = default!;
         return false;
     }
