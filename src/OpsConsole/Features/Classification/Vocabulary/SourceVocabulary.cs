@@ -55,7 +55,13 @@ public sealed class VocabularyTable
         _entries = new Dictionary<string, VocabularyEntry>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in entries) _entries[exact ? entry.Identifier : NormalisePhrase(entry.Identifier)] = entry;
         if (!exact) _phrases = PhraseScanner(_entries.Keys, regexTimeout);
+        _passes = [.. _entries.Values.Select(e => SourceVocabulary.PassOf(this, e)).Distinct()];
     }
+
+    // A table with no entry of a pass is not scanned in that pass (a phrase scan is the costly part of classifying).
+    private readonly VocabularyPass[] _passes;
+
+    public bool Has(VocabularyPass pass) => Array.IndexOf(_passes, pass) >= 0;
 
     public bool TryMatch(EventRecord record, string source, out VocabularyMatch match)
     {
@@ -163,12 +169,12 @@ public sealed class SourceVocabulary
     public bool TryMatch(EventRecord record, bool exact, VocabularyPass pass, out VocabularyMatch match)
     {
         foreach (var table in Tables)
-            if (table.IsExact == exact && table.TryMatch(record, Source, out match) && PassOf(table, match.Entry) == pass) return true;
+            if (table.IsExact == exact && table.Has(pass) && table.TryMatch(record, Source, out match) && PassOf(table, match.Entry) == pass) return true;
         match = default;
         return false;
     }
 
-    private static VocabularyPass PassOf(VocabularyTable table, VocabularyEntry entry) =>
+    internal static VocabularyPass PassOf(VocabularyTable table, VocabularyEntry entry) =>
         entry.Category == Taxonomy.None ? (table.IsGeneric ? VocabularyPass.HealthyState : VocabularyPass.Healthy)
         : table.IsGeneric || entry.Category == Taxonomy.Unknown ? VocabularyPass.Generic
         : VocabularyPass.Specific;
