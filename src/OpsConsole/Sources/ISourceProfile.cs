@@ -35,6 +35,18 @@ public interface ISourceProfile
     /// <summary>How <c>collect &lt;source&gt;</c> reads from the system itself; null where the system only pushes (Aos).</summary>
     OpsConsole.Features.Collectors.CollectorProfile? Collector => null;
 
+    /// <summary>
+    /// Its vocabulary: the upstream system's own identifiers (exception classes, reasons, codes) mapped to taxonomy
+    /// ids, consulted at the point Features/Classification/rules.md describes.
+    /// </summary>
+    string? VocabularyFile => null;
+
+    /// <summary>
+    /// True when an upstream field marks the record as an error (a Nova <c>*.error</c> notification, an exception
+    /// name, a Kubernetes Warning event): then no healthy or in-progress rule may classify it.
+    /// </summary>
+    bool MarkedAsError(EventRecord record) => false;
+
     /// <summary>The parts of a key stored before parts were captured at parse time (rows from older versions).</summary>
     IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey);
 

@@ -39,8 +39,20 @@ public static class SourceProfiles
         "Sources/Containers/rules.yaml",
         "Sources/VirtualMachines/rules.yaml",
         .. All.Select(p => p.FallbackRulesFile).OfType<string>(),
-        "Sources/healthy.rules.yaml",
+        Features.Classification.RuleSet.HealthyRulesFile,
     ];
+
+    /// <summary>Every shipped vocabulary: each source's own, then the tables every container source shares.</summary>
+    public static IReadOnlyList<string> VocabularyFiles { get; } =
+    [
+        .. All.Select(p => p.VocabularyFile).OfType<string>(),
+        "Sources/Containers/exit-codes.vocabulary.yaml",
+        "Sources/Containers/soci.vocabulary.yaml",
+    ];
+
+    /// <summary>Whether the record's own source marks it as an error (see <see cref="ISourceProfile.MarkedAsError"/>).</summary>
+    public static bool MarkedAsError(EventRecord record) =>
+        BySource.TryGetValue(record.Source, out var profile) && profile.MarkedAsError(record);
 
     private static readonly FrozenDictionary<string, ISourceProfile> BySource =
         All.Where(p => p.Source.Length > 0).ToFrozenDictionary(p => p.Source, StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
+using OpsConsole.Features.Classification.Vocabulary;
 using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Runbooks;
@@ -7,8 +8,12 @@ using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Classification;
 
-/// <summary>A taxonomy category; <see cref="RunbookUrl"/> is absolute, for Alertmanager <c>runbook_url</c> annotations and chat links.</summary>
-public sealed record CategoryDto(string Id, string Family, string Title, int FailingInstances, int Records, string? RunbookUrl);
+/// <summary>
+/// A taxonomy category; <see cref="RunbookUrl"/> is absolute, for Alertmanager <c>runbook_url</c> annotations and chat
+/// links; <see cref="Upstream"/> lists the upstream identifiers (exception classes, reasons, codes) that lead there.
+/// </summary>
+public sealed record CategoryDto(string Id, string Family, string Title, int FailingInstances, int Records, string? RunbookUrl,
+    IReadOnlyList<UpstreamIdentifiers> Upstream);
 
 public static class CategoriesEndpoints
 {
@@ -26,7 +31,7 @@ public static class CategoriesEndpoints
     }
 
     private static async Task<IResult> ListAsync(InstanceQueries instances, IDbContextFactory<OpsDbContext> databases,
-        RunbookLibrary runbooks, ConsoleOrigins origins, HttpRequest request, CancellationToken cancellationToken)
+        RunbookLibrary runbooks, IncidentClassifier classifier, ConsoleOrigins origins, HttpRequest request, CancellationToken cancellationToken)
     {
         // Links must work from outside (Alertmanager, chat) and must not echo an unchecked Host header.
         var baseUrl = origins.BaseUrl(request);
@@ -36,8 +41,10 @@ public static class CategoriesEndpoints
             .Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         var sections = runbooks.Sections; // one read: each checks the local runbook folder
+        var upstream = classifier.Rules.Upstream;
         return TypedResults.Ok(Taxonomy.All.Select(c => new CategoryDto(c.Id, c.Family, c.Title,
             failing.GetValueOrDefault(c.Id), records.GetValueOrDefault(c.Id),
-            !sections.ContainsKey(c.Id) ? null : $"{baseUrl}/runbooks/{Uri.EscapeDataString(c.Id)}")));
+            !sections.ContainsKey(c.Id) ? null : $"{baseUrl}/runbooks/{Uri.EscapeDataString(c.Id)}",
+            upstream.GetValueOrDefault(c.Id) ?? [])));
     }
 }

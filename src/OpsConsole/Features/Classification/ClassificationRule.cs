@@ -9,6 +9,10 @@ public readonly record struct Classification(string Category, string Severity, s
 {
     public bool IsFailure => Category != Taxonomy.None && Severity != "info";
 
+    /// <summary>No failure rule or identifier applied, but the record's source marks it as an error, so no healthy rule may.</summary>
+    public static Classification UnmatchedError(EventRecord record) => new(Taxonomy.Unknown, "error", "fallback-unknown",
+        $"marked as an error upstream, but no rule or vocabulary knew it (entry={record.Entry}, state={record.State ?? "-"}, reason={record.Reason ?? "-"}, errorCode={record.ErrorCode ?? "-"})");
+
     public static Classification Unmatched(EventRecord record) => new(Taxonomy.Unknown, "warning", "fallback-unknown",
         $"no rule matched (entry={record.Entry}, state={record.State ?? "-"}, reason={record.Reason ?? "-"}, exitCode={record.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"})");
 }
@@ -33,6 +37,9 @@ public sealed class ClassificationRule
     /// <summary>The kinds the rule can match, or null for any kind; used to index rules by kind.</summary>
     public IReadOnlyList<string>? Kinds { get; }
 
+    /// <summary>True when the rule needs a phrase in the message: a healthy rule that does is a specific "this is fine".</summary>
+    public bool KeysOnMessage { get; }
+
     internal ClassificationRule(RuleDefinition definition, string origin, TimeSpan regexTimeout)
     {
         Id = definition.Id!;
@@ -42,6 +49,7 @@ public sealed class ClassificationRule
         Origin = origin;
         var when = definition.When!;
         Kinds = when.Kind;
+        KeysOnMessage = when.Message is not null;
 
         var text = new List<(string, Func<EventRecord, string?>, ValueMatcher)>();
         void AddText(string name, List<string>? values, Func<EventRecord, string?> field)

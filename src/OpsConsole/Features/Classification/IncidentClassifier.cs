@@ -70,9 +70,13 @@ public sealed class IncidentClassifier
         foreach (var warning in rules.Warnings) _logger.LogWarning("Rules: {Warning}", warning);
     }
 
-    /// <summary>The shipped rule files as (path, YAML text), in the order they are tried (Features/Classification/rules.md).</summary>
+    /// <summary>The shipped rule and vocabulary files as (path, YAML text), in load order (Features/Classification/rules.md).</summary>
     public static IEnumerable<(string Origin, string Yaml)> ShippedRuleFiles() =>
-        SourceProfiles.RulesFiles.Select(file => (file, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, file))));
+        SourceProfiles.RulesFiles.Concat(SourceProfiles.VocabularyFiles)
+            .Select(file => (file, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, file))));
+
+    /// <summary>Shipped files are named relative to the app folder (<c>Sources/…</c>); anything else is the operator's.</summary>
+    public static bool IsShipped(string origin) => origin.StartsWith("Sources/", StringComparison.Ordinal);
 
     private List<(string, string)> ReadRuleFiles()
     {

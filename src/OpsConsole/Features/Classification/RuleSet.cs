@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using OpsConsole.Features.Classification.Vocabulary;
 using OpsConsole.Features.Records;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -8,7 +9,10 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace OpsConsole.Features.Classification;
 
 /// <summary>
-/// The effective, validated rules: operator rules first, then the shipped ones; first match wins.
+/// The effective, validated rules and vocabularies, consulted in tiers so a generic rule cannot mask a specific
+/// identifier (Features/Classification/rules.md): operator rules; shipped failure rules on structured fields;
+/// vocabulary exact tables; shipped failure rules on message phrasing; vocabulary phrase tables; fallback files;
+/// then healthy and in-progress rules and entries, which never see a record an upstream field marks as an error.
 /// <see cref="Version"/> hashes every file's text, so a record knows which rules classified it.
 /// </summary>
 public sealed class RuleSet
@@ -17,38 +21,115 @@ public sealed class RuleSet
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
         .Build();
 
-    private readonly Dictionary<string, ClassificationRule[]> _byKind;
-    private readonly ClassificationRule[] _anyKind;
+    /// <summary>The rules one kind of record can match, split by tier, each in load order.</summary>
+    private sealed record Tiers(ClassificationRule[] Operator, ClassificationRule[] Source, ClassificationRule[] Fallback, ClassificationRule[] Healthy);
 
-    /// <summary>Every category some rule assigns.</summary>
+    private readonly Dictionary<string, Tiers> _byKind;
+    private readonly Tiers _anyKind;
+    private readonly Dictionary<string, SourceVocabulary[]> _vocabularyBySource;
+    private readonly Dictionary<string, SourceVocabulary[]> _vocabularyByKind;
+
+    /// <summary>Every category some rule or vocabulary entry assigns.</summary>
     public IReadOnlySet<string> Categories { get; }
     public string Version { get; }
+
+    /// <summary>The loaded vocabularies, in the order they are consulted.</summary>
+    public IReadOnlyList<SourceVocabulary> Vocabularies { get; }
+
+    /// <summary>Per category, the upstream identifiers (by source and table) that lead there: why a record got it.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<UpstreamIdentifiers>> Upstream { get; }
 
     /// <summary>Loadable but suspicious: an operator file with no rules (everything falls to the shipped rules).</summary>
     public IReadOnlyList<string> Warnings { get; }
 
-    private RuleSet(IReadOnlyList<ClassificationRule> rules, string version, IReadOnlyList<string> warnings)
+    private RuleSet(IReadOnlyList<ClassificationRule> rules, IReadOnlyList<SourceVocabulary> vocabularies, string version, IReadOnlyList<string> warnings)
     {
-        Categories = rules.Select(r => r.Category).ToHashSet(StringComparer.Ordinal);
+        Categories = rules.Select(r => r.Category)
+            .Concat(vocabularies.SelectMany(v => v.Tables).SelectMany(t => t.Entries).Select(e => e.Category))
+            .ToHashSet(StringComparer.Ordinal);
         Version = version;
         Warnings = warnings;
+        Vocabularies = vocabularies;
+        Upstream = UpstreamIdentifiers.ByCategory(vocabularies);
         // Most rules name a kind; indexing by kind keeps a record from testing rules that cannot apply to it.
         var kinds = rules.Where(r => r.Kinds is not null).SelectMany(r => r.Kinds!).Distinct(StringComparer.OrdinalIgnoreCase);
         _byKind = kinds.ToDictionary(k => k,
-            k => rules.Where(r => r.Kinds is null || r.Kinds.Contains(k, StringComparer.OrdinalIgnoreCase)).ToArray(),
+            k => Split(rules.Where(r => r.Kinds is null || r.Kinds.Contains(k, StringComparer.OrdinalIgnoreCase))),
             StringComparer.OrdinalIgnoreCase);
-        _anyKind = rules.Where(r => r.Kinds is null).ToArray();
+        _anyKind = Split(rules.Where(r => r.Kinds is null));
+        _vocabularyBySource = vocabularies.Where(v => v.Kinds is null).GroupBy(v => v.Source, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        _vocabularyByKind = vocabularies.Where(v => v.Kinds is not null).SelectMany(v => v.Kinds!.Select(k => (k, v)))
+            .GroupBy(p => p.k, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.v).ToArray(), StringComparer.OrdinalIgnoreCase);
     }
+
+    private static Tiers Split(IEnumerable<ClassificationRule> rules)
+    {
+        var list = rules.ToList();
+        static bool Operator(ClassificationRule r) => !IncidentClassifier.IsShipped(r.Origin);
+        static bool Fallback(ClassificationRule r) => r.Origin.EndsWith("fallback.rules.yaml", StringComparison.Ordinal);
+        static bool Healthy(ClassificationRule r) => r.Origin == HealthyRulesFile;
+        return new Tiers(
+            [.. list.Where(Operator)],
+            [.. list.Where(r => !Operator(r) && !Fallback(r) && !Healthy(r))],
+            [.. list.Where(r => !Operator(r) && Fallback(r))],
+            [.. list.Where(r => !Operator(r) && Healthy(r))]);
+    }
+
+    /// <summary>The healthy states of any source: tried last of all rules.</summary>
+    public const string HealthyRulesFile = "Sources/healthy.rules.yaml";
 
     public Classification Classify(EventRecord record)
     {
-        var rules = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
-        foreach (var rule in rules)
-            if (rule.TryMatch(record, out var result)) return result;
+        var tiers = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
+        _vocabularyBySource.TryGetValue(record.Source, out var own);
+        _vocabularyByKind.TryGetValue(record.Kind, out var shared);
+        // A record its own source calls an error is never "healthy" or "in progress": none rules on states and healthy
+        // states pass it by; only a specific "this is fine" may say otherwise (a none rule on a message phrase such
+        // as "no zTOC for layer", or an identifier such as the ProbeWarning reason).
+        var marked = Sources.SourceProfiles.MarkedAsError(record);
+        if (First(tiers.Operator, record, marked: false, out var result)
+            || First(tiers.Source, record, marked, out result)
+            || Vocabulary(own, shared, record, exact: true, VocabularyPass.Specific, out result)
+            || Vocabulary(own, shared, record, exact: false, VocabularyPass.Specific, out result)
+            || First(tiers.Fallback, record, marked, out result)
+            || Vocabulary(own, shared, record, exact: true, VocabularyPass.Generic, out result)
+            || Vocabulary(own, shared, record, exact: false, VocabularyPass.Generic, out result))
+            return result;
+        if (marked)
+            return Vocabulary(own, shared, record, exact: true, VocabularyPass.Healthy, out result) ? result : Classification.UnmatchedError(record);
+        if (First(tiers.Healthy, record, marked, out result)
+            || Vocabulary(own, shared, record, exact: true, VocabularyPass.Healthy, out result)
+            || Vocabulary(own, shared, record, exact: false, VocabularyPass.Healthy, out result)
+            || Vocabulary(own, shared, record, exact: true, VocabularyPass.HealthyState, out result)
+            || Vocabulary(own, shared, record, exact: false, VocabularyPass.HealthyState, out result))
+            return result;
         return Classification.Unmatched(record);
     }
 
-    /// <summary>Loads and validates rule files given as (origin, YAML text), highest precedence first.</summary>
+    private static bool First(ClassificationRule[] rules, EventRecord record, bool marked, out Classification result)
+    {
+        foreach (var rule in rules)
+            if ((!marked || rule.Category != Taxonomy.None || rule.KeysOnMessage) && rule.TryMatch(record, out result)) return true;
+        result = default!;
+        return false;
+    }
+
+    private static bool Vocabulary(SourceVocabulary[]? own, SourceVocabulary[]? shared, EventRecord record, bool exact, VocabularyPass pass, out Classification result)
+    {
+        foreach (var vocabulary in own ?? [])
+            if (vocabulary.TryMatch(record, exact, pass, out var match)) { result = match.ToClassification(); return true; }
+        foreach (var vocabulary in shared ?? [])
+            if (vocabulary.TryMatch(record, exact, pass, out var match)) { result = match.ToClassification(); return true; }
+        result = default!;
+        return false;
+    }
+
+    /// <summary>
+    /// Loads and validates rule files given as (origin, YAML text), highest precedence first; files whose name ends
+    /// in <c>vocabulary.yaml</c> are vocabularies (loaded with <see cref="SourceVocabulary.Load"/>).
+    /// </summary>
     public static RuleSet Load(IEnumerable<(string Origin, string Yaml)> files, TimeSpan? regexTimeout = null)
     {
         // Generous enough for a loaded 2-core machine (the first match also pays for compiling the pattern).
@@ -58,8 +139,14 @@ public sealed class RuleSet
         var warnings = new List<string>();
         var list = files.ToList();
 
+        var vocabularies = new List<SourceVocabulary>();
         foreach (var (origin, yaml) in list)
         {
+            if (IsVocabulary(origin))
+            {
+                vocabularies.Add(SourceVocabulary.Load(origin, yaml, timeout));
+                continue;
+            }
             RuleFile file;
             try
             {
@@ -105,8 +192,10 @@ public sealed class RuleSet
             }
         }
 
-        return new RuleSet(rules, VersionOf(list), warnings);
+        return new RuleSet(rules, vocabularies, VersionOf(list), warnings);
     }
+
+    public static bool IsVocabulary(string origin) => origin.EndsWith("vocabulary.yaml", StringComparison.Ordinal);
 
     /// <summary>The version a set of rule files would have: a hash of their names and text (cheap; no rule is compiled).</summary>
     public static string VersionOf(IEnumerable<(string Origin, string Yaml)> files)

@@ -23,6 +23,7 @@ public sealed class AosProfile : ISourceProfile
     string ISourceProfile.KeyPrefix => KeyPrefix;
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new AosCloudMessageFormat()];
     public string RulesFile => "Sources/Aos/rules.yaml";
+    public string VocabularyFile => "Sources/Aos/vocabulary.yaml";
 
     public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) =>
         instanceKey.Count(c => c == '/') == 4

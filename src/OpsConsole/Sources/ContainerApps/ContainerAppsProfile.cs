@@ -18,6 +18,7 @@ public sealed class ContainerAppsProfile : ISourceProfile
     string ISourceProfile.KeyPrefix => KeyPrefix;
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new ContainerAppsSystemLogFormat()];
     public string RulesFile => "Sources/ContainerApps/rules.yaml";
+    public string VocabularyFile => "Sources/ContainerApps/vocabulary.yaml";
 
     public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) => SourceProfiles.NameSegments(instanceKey, 1, App, Revision);
 

@@ -23,6 +23,7 @@ public sealed class DockerProfile : ISourceProfile
     string ISourceProfile.KeyPrefix => KeyPrefix;
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new DockerEventFormat()];
     public string RulesFile => "Sources/Docker/rules.yaml";
+    public string VocabularyFile => "Sources/Docker/vocabulary.yaml";
     public string FallbackRulesFile => "Sources/Docker/fallback.rules.yaml";
 
     public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) => SourceProfiles.NameSegments(instanceKey, 1, Host, Container);

@@ -74,21 +74,25 @@ public sealed partial class KubernetesFormat : IPayloadFormat
             record.Message = condition.Str("message");
         }
 
+        // Init containers, and every container of a pod that is not restarted after a clean exit (Job pods), are meant to finish.
+        var podFinishes = pod.Obj("spec")?.Str("restartPolicy") is "Never" or "OnFailure"
+                          || metadata.Array("ownerReferences").Any(o => o.Str("kind") == "Job");
         foreach (var section in new[] { "initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses" })
         {
             foreach (var container in st.Array(section))
-                ParseContainerStatus(container, named.Container(container.RequiredName("name")), nodeName, context);
+                ParseContainerStatus(container, named.Container(container.RequiredName("name")), nodeName,
+                    podFinishes || section == "initContainerStatuses", context);
         }
     }
 
-    private static void ParseContainerStatus(PayloadNode container, KubernetesName name, string? nodeName, ParseContext context)
+    private static void ParseContainerStatus(PayloadNode container, KubernetesName name, string? nodeName, bool finishes, ParseContext context)
     {
         var restarts = container.Int("restartCount");
         var lastTerminated = container.Obj("lastState")?.Obj("terminated");
 
         // Emit the last termination first: the current state is the newer fact about the container.
         if (lastTerminated is { } last)
-            AddTerminated(last, "last-terminated", name, nodeName, restarts, context);
+            AddTerminated(last, "last-terminated", name, nodeName, restarts, finishes, context);
 
         var state = container.Obj("state");
         if (state?.Obj("waiting") is { } waiting)
@@ -106,7 +110,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         }
         else if (state?.Obj("terminated") is { } terminated)
         {
-            AddTerminated(terminated, "terminated", name, nodeName, restarts, context);
+            AddTerminated(terminated, "terminated", name, nodeName, restarts, finishes, context);
         }
         else if (state?.Obj("running") is { } running)
         {
@@ -117,7 +121,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         }
     }
 
-    private static void AddTerminated(PayloadNode terminated, string entry, KubernetesName name, string? nodeName, int? restarts, ParseContext context)
+    private static void AddTerminated(PayloadNode terminated, string entry, KubernetesName name, string? nodeName, int? restarts, bool finishes, ParseContext context)
     {
         var record = context.Add(terminated, SourceName, "k8s-pod", entry, name.Key, name.Display, name.Parts,
             terminated.Time("finishedAt") ?? terminated.Time("startedAt"));
@@ -128,6 +132,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         record.Message = terminated.Str("message");
         record.RestartCount = restarts;
         record.Location = nodeName;
+        if (finishes) IRecordCorrelation.AddHint(record, KubernetesProfile.RunsToCompletionHint);
     }
 
     private static void ParseEvent(PayloadNode ev, string cluster, ParseContext context)

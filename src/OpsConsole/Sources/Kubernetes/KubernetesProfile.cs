@@ -24,6 +24,14 @@ public sealed class KubernetesProfile : ISourceProfile
     string ISourceProfile.KeyPrefix => KeyPrefix;
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new KubernetesFormat()];
     public string RulesFile => "Sources/Kubernetes/rules.yaml";
+    /// <summary>Set on exits of containers meant to finish (init containers, Job pods): exit 0 is then success.</summary>
+    public const string RunsToCompletionHint = "runs-to-completion";
+
+    public string VocabularyFile => "Sources/Kubernetes/vocabulary.yaml";
+
+    /// <summary>A Warning event: the component that sent it says something went wrong.</summary>
+    public bool MarkedAsError(EventRecord record) =>
+        record.Entry == "event" && string.Equals(record.State, "Warning", StringComparison.OrdinalIgnoreCase);
 
     public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey)
     {

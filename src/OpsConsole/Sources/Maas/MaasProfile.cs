@@ -25,6 +25,7 @@ public sealed class MaasProfile : ISourceProfile
     string ISourceProfile.KeyPrefix => KeyPrefix;
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new MaasFormat()];
     public string RulesFile => "Sources/Maas/rules.yaml";
+    public string VocabularyFile => "Sources/Maas/vocabulary.yaml";
 
     public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) => SourceProfiles.NameSegments(instanceKey, 1, Region, Machine);
 

@@ -109,6 +109,9 @@ public sealed partial class NovaFormat : IPayloadFormat
         record.State = data.Str("state");
         record.ErrorCode = exception?.Str("exception");
         record.Message = exception?.Str("exception_message") ?? eventType;
+        // The priority is the notifier's own verdict; classification reads it through NovaProfile.MarkedAsError.
+        if (string.Equals(notification.Str("priority"), "ERROR", StringComparison.OrdinalIgnoreCase))
+            IRecordCorrelation.AddHint(record, NovaProfile.PriorityErrorHint);
         record.RequestId = data.Str("request_id");
         record.Location = data.Str("host") ?? publisher?.Split(':').ElementAtOrDefault(1);
         record.Stage = publisher?.Split(':')[0] switch

@@ -14,6 +14,9 @@ public sealed class NovaProfile : ISourceProfile
     public const string Cloud = "cloud";
     public const string Server = "server";
 
+    /// <summary>Set on notifications sent with priority ERROR.</summary>
+    public const string PriorityErrorHint = "priority-error";
+
     public string Source => SourceName;
 
     public OpsConsole.Features.Collectors.CollectorProfile Collector { get; } =
@@ -22,6 +25,14 @@ public sealed class NovaProfile : ISourceProfile
     string ISourceProfile.KeyPrefix => KeyPrefix;
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new NovaFormat()];
     public string RulesFile => "Sources/Nova/rules.yaml";
+    public string VocabularyFile => "Sources/Nova/vocabulary.yaml";
+
+    /// <summary>An <c>*.error</c> notification, priority ERROR, an exception name or an Error result: whatever the server state says.</summary>
+    public bool MarkedAsError(EventRecord record) =>
+        record.Reason?.EndsWith(".error", StringComparison.OrdinalIgnoreCase) == true
+        || !string.IsNullOrEmpty(record.ErrorCode)
+        || string.Equals(record.State, "Error", StringComparison.OrdinalIgnoreCase)
+        || record.Hints?.Contains(PriorityErrorHint, StringComparison.Ordinal) == true;
     public string FallbackRulesFile => "Sources/Nova/fallback.rules.yaml";
 
     public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) => SourceProfiles.NameSegments(instanceKey, 1, Cloud, Server);

@@ -109,7 +109,7 @@ public sealed class RuleSetTests
     [InlineData("Failed", "failed to resolve layer (timeout)", "image.pull-network")]
     [InlineData("Warning", "Maximum Allowed Cores exceeded for the Managed Environment.", "container.unschedulable")]
     [InlineData("OutOfmemory", "Node didn't have enough resource: memory, requested: 8589934592, used: 0, capacity: 4102832128", "container.unschedulable")]
-    [InlineData("Terminated", "Pod was terminated in response to imminent node shutdown.", "container.evicted")]
+    [InlineData("Terminated", "Pod was terminated in response to imminent node shutdown.", "exit.sigterm")]
     public void Kubernetes_warning_events_follow_reason_and_message_family(string reason, string message, string category)
     {
         var rules = RuleSet.Load([.. Shipped]);
@@ -175,8 +175,9 @@ public sealed class RuleSetTests
     public void A_failure_no_rule_knows_is_unknown_and_says_what_it_saw()
     {
         var rules = RuleSet.Load([.. Shipped]);
+        // A Warning event is marked as an error by Kubernetes itself, so the unknown is an error, not a warning.
         var result = rules.Classify(Record(entry: "event", state: "Warning", reason: "SomethingNew", message: "never seen"));
-        Assert.Equal(("unknown", "warning", "fallback-unknown"), (result.Category, result.Severity, result.RuleId));
+        Assert.Equal(("unknown", "error", "fallback-unknown"), (result.Category, result.Severity, result.RuleId));
         Assert.Contains("reason=SomethingNew", result.Evidence);
         Assert.True(result.IsFailure);
     }

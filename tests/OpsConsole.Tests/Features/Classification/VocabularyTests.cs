@@ -1,3 +1,4 @@
+using OpsConsole.Sources;
 using OpsConsole.Features.Classification;
 using OpsConsole.Features.Classification.Vocabulary;
 using OpsConsole.Features.Records;
@@ -106,20 +107,27 @@ public sealed class VocabularyTests
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string> ResearchedFiles()
+    public static TheoryData<string> ShippedFiles()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(Repository.Root, "tests", "corpus", "vocabulary"), "*.yaml").Order(StringComparer.Ordinal))
-            data.Add(Path.GetFileName(file));
+        foreach (var file in SourceProfiles.VocabularyFiles) data.Add(file);
         return data;
     }
 
     [Theory]
-    [MemberData(nameof(ResearchedFiles))]
-    public void Every_researched_vocabulary_file_validates(string file)
+    [MemberData(nameof(ShippedFiles))]
+    public void Every_shipped_vocabulary_file_validates(string file)
     {
-        var vocabulary = SourceVocabulary.Load(file, File.ReadAllText(Path.Combine(Repository.Root, "tests", "corpus", "vocabulary", file)));
+        var vocabulary = SourceVocabulary.Load(file, File.ReadAllText(Path.Combine(Repository.Root, "src", "OpsConsole", file)));
         Assert.NotEmpty(vocabulary.Tables);
         Assert.All(vocabulary.Tables, t => Assert.NotEmpty(t.Entries));
+    }
+
+    [Fact]
+    public void Every_source_folder_vocabulary_file_is_loaded()
+    {
+        var onDisk = Directory.GetFiles(Path.Combine(Repository.Root, "src", "OpsConsole", "Sources"), "*vocabulary.yaml", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Path.Combine(Repository.Root, "src", "OpsConsole"), f).Replace('\\', '/'));
+        Assert.Equal(onDisk.Order(StringComparer.Ordinal), SourceProfiles.VocabularyFiles.Order(StringComparer.Ordinal));
     }
 }

@@ -80,6 +80,8 @@ public sealed class RunbookPagesTests : IClassFixture<RunbookPagesTests.Fixture>
         var row = page.QuerySelector("tr[data-category='container.unschedulable']")!;
         Assert.Matches(@"[1-9]\d* failing", row.QuerySelector(".failing-count")!.TextContent);
         Assert.Empty(page.QuerySelectorAll("tr[data-category] .mud-error-text"));
+        var upstream = page.QuerySelector("tr[data-category='vm.schedule.no-valid-host'] [data-upstream='nova/exception']")!;
+        Assert.Contains("NoValidHost", upstream.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,6 +92,11 @@ public sealed class RunbookPagesTests : IClassFixture<RunbookPagesTests.Fixture>
         var byId = categories.EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("runbookUrl"));
         Assert.Equal("https://ops.example.net/console/runbooks/vm.api.quota", byId["vm.api.quota"].GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, byId["none"].ValueKind);
+
+        var noValidHost = categories.EnumerateArray().Single(c => c.GetProperty("id").GetString() == "vm.schedule.no-valid-host").GetProperty("upstream");
+        var exceptions = noValidHost.EnumerateArray().Single(u => u.GetProperty("source").GetString() == "nova" && u.GetProperty("table").GetString() == "exception");
+        Assert.Contains("NoValidHost", exceptions.GetProperty("identifiers").EnumerateArray().Select(i => i.GetString()));
+        Assert.True(exceptions.GetProperty("count").GetInt32() >= exceptions.GetProperty("identifiers").GetArrayLength());
     }
 
     [Fact]

@@ -7,6 +7,13 @@ using YamlDotNet.Serialization.NamingConventions;
 
 namespace OpsConsole.Features.Classification.Vocabulary;
 
+/// <summary>
+/// When an entry may decide: a specific cause before the fallback rules; a generic failure (a state that says only
+/// "failed", or a category of <c>unknown</c>) after them; a healthy identifier (a reason that says "fine") after
+/// every failure, even on a record marked as an error; a healthy generic state ("ACTIVE") only on unmarked records.
+/// </summary>
+public enum VocabularyPass { Specific, Generic, Healthy, HealthyState }
+
 /// <summary>One upstream identifier and what it means in the taxonomy.</summary>
 public sealed record VocabularyEntry(string Identifier, string Category, string Severity, IReadOnlyDictionary<string, string> Facts);
 
@@ -32,19 +39,29 @@ public sealed class VocabularyTable
 
     public string Name { get; }
     public bool IsExact { get; }
+
+    /// <summary>Its identifiers are generic states ("ERROR", "failed"): they decide only when nothing specific does.</summary>
+    public bool IsGeneric { get; }
     public IReadOnlyList<string> LookIn { get; }
     public IReadOnlyCollection<VocabularyEntry> Entries => _entries.Values;
 
-    internal VocabularyTable(string name, bool exact, IReadOnlyList<string> lookIn, IEnumerable<VocabularyEntry> entries, TimeSpan regexTimeout)
+    internal VocabularyTable(string name, bool exact, bool generic, IReadOnlyList<string> lookIn, IEnumerable<VocabularyEntry> entries, TimeSpan regexTimeout)
     {
         Name = name;
         IsExact = exact;
+        IsGeneric = generic;
         LookIn = lookIn;
         _fields = [.. lookIn.Select(f => RecordFields.TryGet(f, out var read) ? (f, read) : throw new InvalidOperationException(f))];
         _entries = new Dictionary<string, VocabularyEntry>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in entries) _entries[exact ? entry.Identifier : NormalisePhrase(entry.Identifier)] = entry;
         if (!exact) _phrases = PhraseScanner(_entries.Keys, regexTimeout);
+        _passes = [.. _entries.Values.Select(e => SourceVocabulary.PassOf(this, e)).Distinct()];
     }
+
+    // A table with no entry of a pass is not scanned in that pass (a phrase scan is the costly part of classifying).
+    private readonly VocabularyPass[] _passes;
+
+    public bool Has(VocabularyPass pass) => Array.IndexOf(_passes, pass) >= 0;
 
     public bool TryMatch(EventRecord record, string source, out VocabularyMatch match)
     {
@@ -134,12 +151,33 @@ public sealed class SourceVocabulary
     public string Origin { get; }
     public IReadOnlyList<VocabularyTable> Tables { get; }
 
-    private SourceVocabulary(string source, string origin, IReadOnlyList<VocabularyTable> tables)
+    /// <summary>The record kinds of any source it applies to, or null: records of <see cref="Source"/> only.</summary>
+    public IReadOnlyList<string>? Kinds { get; }
+
+    private SourceVocabulary(string source, string origin, IReadOnlyList<VocabularyTable> tables, IReadOnlyList<string>? kinds)
     {
         Source = source;
         Origin = origin;
         Tables = tables;
+        Kinds = kinds;
     }
+
+    /// <summary>
+    /// The first table (in file order) of one match kind that knows an identifier in the record and whose entry
+    /// belongs to <paramref name="pass"/>: classification asks for specific causes, then generic failures, then healthy states.
+    /// </summary>
+    public bool TryMatch(EventRecord record, bool exact, VocabularyPass pass, out VocabularyMatch match)
+    {
+        foreach (var table in Tables)
+            if (table.IsExact == exact && table.Has(pass) && table.TryMatch(record, Source, out match) && PassOf(table, match.Entry) == pass) return true;
+        match = default;
+        return false;
+    }
+
+    internal static VocabularyPass PassOf(VocabularyTable table, VocabularyEntry entry) =>
+        entry.Category == Taxonomy.None ? (table.IsGeneric ? VocabularyPass.HealthyState : VocabularyPass.Healthy)
+        : table.IsGeneric || entry.Category == Taxonomy.Unknown ? VocabularyPass.Generic
+        : VocabularyPass.Specific;
 
     /// <summary>The first table (in file order) that knows an identifier in the record.</summary>
     public bool TryMatch(EventRecord record, out VocabularyMatch match)
@@ -180,7 +218,9 @@ public sealed class SourceVocabulary
                 throw new RuleValidationException($"{origin}: {where} {ex.Message}");
             }
         }
-        return new SourceVocabulary(file.Source, origin, tables);
+        if (file.Kinds is not null && file.Kinds.Any(string.IsNullOrWhiteSpace))
+            throw new RuleValidationException($"{origin}: has an empty value in 'kinds'");
+        return new SourceVocabulary(file.Source, origin, tables, file.Kinds is { Count: > 0 } ? [.. file.Kinds!.Select(k => k!)] : null);
     }
 
     private static VocabularyTable Compile(VocabularyTableDefinition? table, HashSet<string> names, TimeSpan timeout)
@@ -218,6 +258,6 @@ public sealed class SourceVocabulary
         var duplicate = entries.GroupBy(e => exact ? e.Identifier : VocabularyTable.NormalisePhrase(e.Identifier), StringComparer.OrdinalIgnoreCase)
             .FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new RuleValidationException($"lists '{duplicate.Key}' more than once");
-        return new VocabularyTable(table.Name, exact, [.. table.LookIn!.Select(f => f!)], entries, timeout);
+        return new VocabularyTable(table.Name, exact, table.Generic, [.. table.LookIn!.Select(f => f!)], entries, timeout);
     }
 }

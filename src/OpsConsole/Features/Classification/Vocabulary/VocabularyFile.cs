@@ -8,6 +8,9 @@ public sealed class VocabularyFile
 {
     public int Version { get; set; } = 1;
     public string? Source { get; set; }
+
+    /// <summary>Record kinds of any source the file applies to (shared tables, e.g. exit codes); without it, records of <see cref="Source"/>.</summary>
+    public List<string?>? Kinds { get; set; }
     public List<Dictionary<string, string>?>? Provenance { get; set; }
 
     /// <summary>What the researcher learnt about the system's payloads that the tables cannot say.</summary>
@@ -27,6 +30,9 @@ public sealed class VocabularyTableDefinition
     public string? Match { get; set; }
 
     public string? Note { get; set; }
+
+    /// <summary>The identifiers are generic states that say only "failed"; they decide after every specific rule and table.</summary>
+    public bool Generic { get; set; }
 
     /// <summary>Identifier → category, severity and free-form facts about it (note, parents, upstream text…).</summary>
     public Dictionary<string, Dictionary<string, string?>?>? Entries { get; set; }
