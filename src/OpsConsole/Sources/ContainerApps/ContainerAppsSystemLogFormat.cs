@@ -118,10 +118,12 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
 
         if (log is null) return;
         // There is no exit-code column: the termination text carries both the code and the reason.
+        // A manual stop reports an empty code ("exit code ''"); its reason still says what happened.
         if (Terminated().Match(log) is { Success: true } terminated)
         {
-            record.ExitCode = int.Parse(terminated.Groups["code"].Value, System.Globalization.CultureInfo.InvariantCulture);
-            record.Reason = terminated.Groups["reason"].Value;
+            if (terminated.Groups["code"].Value.Length > 0)
+                record.ExitCode = int.Parse(terminated.Groups["code"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            if (terminated.Groups["reason"].Success) record.Reason = terminated.Groups["reason"].Value;
         }
         if (ProvisioningErrorCode().Match(log) is { Success: true } code)
             record.ErrorCode = code.Groups[1].Value;
@@ -134,7 +136,7 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
         _ => value.GetRawText(),
     };
 
-    [GeneratedRegex(@"terminated with exit code '(?<code>-?\d+)'(?: and reason '(?<reason>[^']*)')?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"terminated with exit code '(?<code>-?\d*)'(?: and reason '(?<reason>[^']*)')?", RegexOptions.IgnoreCase)]
     private static partial Regex Terminated();
 
     [GeneratedRegex(@"ErrorCode:\s*\[([^\]]+)\]")]

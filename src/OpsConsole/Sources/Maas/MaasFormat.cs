@@ -44,7 +44,8 @@ public sealed class MaasFormat : IPayloadFormat
         foreach (var ev in node.Array("events"))
         {
             var item = new PayloadNode(ev.Element, index++, ev.Path);
-            var systemId = item.Str("node") ?? RegionController;
+            var systemId = item.Element.TryGetProperty("node", out var nodeId) && nodeId.ValueKind == System.Text.Json.JsonValueKind.Null
+                ? RegionController : item.RequiredStr("node");
             var type = item.RequiredStr("type");
             var hostname = item.Str("hostname") ?? (item.Has("node") ? null : "region controller");
             var id = item.Long("id");

@@ -117,8 +117,9 @@ public sealed partial class NovaFormat : IPayloadFormat
         var instance = data.Str("instance_uuid") ?? data.Str("instance_id")
                        ?? data.Obj("request_spec")?.Obj("nova_object.data")?.Str("instance_uuid")
                        ?? (aboutServer ? data.Str("uuid") : null);
-        var publisher = notification.Str("publisher_id");
-        var publisherHost = publisher?.Split(':').ElementAtOrDefault(1);
+        // Versioned notifications publish as "nova-compute:host", legacy ones as "compute.host".
+        var publisher = notification.Str("publisher_id")?.Split(notification.Str("publisher_id")!.Contains(':') ? ':' : '.', 2);
+        var publisherHost = publisher?.ElementAtOrDefault(1);
         var host = data.Str("host") ?? publisherHost;
         if (instance is null && host is null)
             throw aboutServer ? payload.Missing("nova_object.data.uuid") : notification.Missing("publisher_id");
@@ -137,7 +138,7 @@ public sealed partial class NovaFormat : IPayloadFormat
         record.Message = exception?.Str("exception_message") ?? data.Str("disabled_reason") ?? data.Str("message") ?? eventType;
         record.RequestId = data.Str("request_id");
         record.Location = host;
-        record.Stage = publisher?.Split(':')[0] switch
+        record.Stage = publisher?[0] switch
         {
             "nova-compute" or "compute" => "compute",
             "nova-conductor" or "conductor" => "conductor",
@@ -175,7 +176,7 @@ public sealed partial class NovaFormat : IPayloadFormat
             HostParts(cloud, host), null);
         record.State = hypervisor.Str("state");
         record.Reason = hypervisor.Str("status");
-        record.Message = hypervisor.Obj("service")?.Str("disabled_reason") ?? $"hypervisor {hypervisor.Str("hypervisor_hostname")} {record.State}";
+        record.Message = hypervisor.Obj("service")?.Str("disabled_reason") ?? $"{hypervisor.Str("hypervisor_hostname")} {record.State}, {record.Reason}";
         record.Location = host;
         record.Stage = "compute";
     }
