@@ -118,7 +118,8 @@ public sealed partial class NovaFormat : IPayloadFormat
                        ?? data.Obj("request_spec")?.Obj("nova_object.data")?.Str("instance_uuid")
                        ?? (aboutServer ? data.Str("uuid") : null);
         // Versioned notifications publish as "nova-compute:host", legacy ones as "compute.host".
-        var publisher = notification.Str("publisher_id")?.Split(notification.Str("publisher_id")!.Contains(':') ? ':' : '.', 2);
+        var publisherId = notification.Str("publisher_id");
+        var publisher = publisherId?.Split(publisherId.Contains(':') ? ':' : '.', 2);
         var publisherHost = publisher?.ElementAtOrDefault(1);
         var host = data.Str("host") ?? publisherHost;
         if (instance is null && host is null)
