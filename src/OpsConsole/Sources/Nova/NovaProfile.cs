@@ -50,7 +50,8 @@ public sealed class NovaProfile : ISourceProfile
         values.Set("host", record.Location);
     }
 
-    public Type InstanceView(IReadOnlyList<IdentityPart> parts) => typeof(RequestTraceView);
+    /// <summary>A server's requests traced across the services; a compute host has no requests to trace.</summary>
+    public Type? InstanceView(IReadOnlyList<IdentityPart> parts) => parts is [_, { Label: Host }] ? null : typeof(RequestTraceView);
 
     public ISilenceCheck Silence { get; } = new StillBuilding();
 
