@@ -43,6 +43,10 @@ public static class OpsMetrics
         "opsconsole_ingest_rejected_total", "Ingestion requests refused, by HTTP status.",
         new CounterConfiguration { LabelNames = ["kind", "status"] });
 
+    public static readonly Counter IngestRejectedLines = Metrics.CreateCounter(
+        "opsconsole_ingest_rejected_lines_total", "Stream lines skipped because they did not parse (the rest of the stream was kept).",
+        new CounterConfiguration { LabelNames = ["kind"] });
+
     public static readonly Histogram IngestBatchDuration = Metrics.CreateHistogram(
         "opsconsole_ingest_batch_duration_seconds", "Time to parse, classify and commit one ingestion request.",
         new HistogramConfiguration { LabelNames = ["kind"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });

@@ -9,7 +9,12 @@ using OpsConsole.Infrastructure;
 namespace OpsConsole.Features.Ingestion;
 
 /// <summary>The result of one ingestion request, records in input order.</summary>
-public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestedRecord> Records);
+public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestedRecord> Records)
+{
+    /// <summary>A stream's lines that were skipped (absent for documents and clean streams).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RejectedLine>? Rejected { get; init; }
+}
 
 public sealed record IngestedRecord(long Id, string Kind, string Source, string Instance, string Category, string Severity, bool Duplicate, bool Updated);
 
@@ -74,6 +79,7 @@ public sealed class IngestionPipeline(
             correlator.Remember(written);
             changes.Publish(written);
         }
-        return new IngestResult(accepted, records.Count - accepted, result);
+        if (context.Rejected.Count > 0) OpsMetrics.IngestRejectedLines.WithLabels(kind).Inc(context.Rejected.Count);
+        return new IngestResult(accepted, records.Count - accepted, result) { Rejected = context.Rejected.Count > 0 ? context.Rejected : null };
     }
 }

@@ -21,23 +21,37 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
 
     public string Name => AosProfile.SourceName;
 
-    public bool Matches(PayloadNode node) => node.Obj("header") is not null && node.Obj("data") is not null;
+    public bool Matches(PayloadNode node) =>
+        node.Obj("header") is not null && node.Obj("data") is not null || IsBareBody(node);
+
+    /// <summary>
+    /// The message body alone (<c>{"messageType": …}</c>) is what the Aos C++ cloud protocol serialises before
+    /// the transport wraps it; it names no unit, so <c>?unit=</c> must.
+    /// </summary>
+    private static bool IsBareBody(PayloadNode node) =>
+        node.IsObject && !node.Has("header") && node.Str("messageType") is { Length: > 0 };
 
     public void Parse(PayloadNode node, ParseContext context)
     {
-        var header = node.RequiredObj("header");
-        var data = node.RequiredObj("data");
+        var bare = IsBareBody(node);
+        PayloadNode? header = bare ? null : node.RequiredObj("header");
+        var data = bare ? node : node.RequiredObj("data");
+        var systemId = header?.Str("systemId") ?? context.Query("unit")
+                       ?? (bare
+                           ? throw new PayloadException(node.Item, "unit",
+                               "A bare Aos message body does not name its unit; pass ?unit=<systemId> or send the {header, data} envelope.")
+                           : "unknown-unit");
         var message = new Message(
-            Version: header.Int("version") ?? (data.Has("services") ? 6 : 7),
-            SystemId: header.Str("systemId") ?? "unknown-unit",
-            CreatedAt: header.Time("createdAt"));
+            Version: header?.Int("version") ?? (data.Has("services") ? 6 : 7),
+            SystemId: systemId,
+            CreatedAt: header?.Time("createdAt") ?? data.Time("createdAt"));
 
         switch (data.RequiredStr("messageType"))
         {
             case "unitStatus": ParseUnitStatus(data, message, context); break;
             case "alerts": ParseAlerts(data, message, context); break;
             case var other:
-                throw new PayloadException(node.Item, "data.messageType",
+                throw new PayloadException(node.Item, bare ? "messageType" : "data.messageType",
                     $"messageType '{other}' is not ingested here; send 'unitStatus' or 'alerts'.");
         }
     }

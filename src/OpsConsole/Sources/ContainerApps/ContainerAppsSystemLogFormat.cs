@@ -16,9 +16,13 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
 
     public string Name => ContainerAppsProfile.SourceName;
 
+    /// <summary>
+    /// Also the connection lines of <c>logs show</c> (<c>"ContainerAppName": null</c>) and query rows whose
+    /// columns were renamed by a KQL <c>project</c> (any <c>PrimaryResult</c> row).
+    /// </summary>
     public bool Matches(PayloadNode node) =>
-        node.IsObject && (node.Has("tables") || node.Has("ContainerAppName_s") || node.Has("ContainerAppName")
-                          || (node.Str("TableName") == "PrimaryResult" && (node.Has("Log_s") || node.Has("Log"))));
+        node.IsObject && (node.Has("tables") || node.Has("ContainerAppName_s") || node.Element.TryGetProperty("ContainerAppName", out _)
+                          || node.Str("TableName") == "PrimaryResult");
 
     public void Parse(PayloadNode node, ParseContext context)
     {
@@ -48,7 +52,7 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
                 {
                     if (i < columns.Length)
                     {
-                        values[columns[i]] = CellText(cell);
+                        AddColumn(values, columns[i], cell);
                         named[columns[i]] = cell;
                     }
                     i++;
@@ -62,30 +66,38 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
     private static Dictionary<string, string?> ReadFlatRow(PayloadNode row)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var property in row.Element.EnumerateObject())
-        {
-            var name = property.Name;
-            // Classic custom-log columns carry a type suffix (_s, _d, _t, _b); the CLI turns null into "None".
-            if (name.Length > 2 && name[^2] == '_' && "sdtbg".Contains(name[^1], StringComparison.Ordinal))
-                name = name[..^2];
-            else if (name == "Type" && property.Value.ValueKind == JsonValueKind.String
-                     && property.Value.GetString()!.StartsWith("ContainerAppSystemLogs", StringComparison.Ordinal))
-                continue; // in the _CL table, Type is the table name, not the severity
-            if (values.ContainsKey(name) && name == "Type") continue;
-            values[name] = CellText(property.Value);
-        }
+        foreach (var property in row.Element.EnumerateObject()) AddColumn(values, property.Name, property.Value);
         return values;
+    }
+
+    /// <summary>One column of a row, by its plain name, whether the row came from the CLI or the REST tables.</summary>
+    private static void AddColumn(Dictionary<string, string?> values, string name, JsonElement value)
+    {
+        // Classic custom-log columns carry a type suffix (_s, _d, _t, _b, _g); the CLI turns null into "None".
+        if (name.Length > 2 && name[^2] == '_' && "sdtbg".Contains(name[^1], StringComparison.Ordinal))
+            name = name[..^2];
+        else if (name == "Type" && value.ValueKind == JsonValueKind.String
+                 && value.GetString()!.StartsWith("ContainerAppSystemLogs", StringComparison.Ordinal))
+            return; // in the _CL table, Type is the table name, not the severity
+        if (values.ContainsKey(name) && name == "Type") return;
+        values[name] = CellText(value);
     }
 
     private static void AddRow(PayloadNode item, Dictionary<string, string?> row, string format, ParseContext context)
     {
         string? Get(string name) => row.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) && v != "None" ? v : null;
 
-        var app = Get("ContainerAppName") ?? Get("JobName") ?? throw item.Missing("ContainerAppName");
+        // logs show opens with connection lines (StartingGettingEvents, ConnectedToEventsServer) that name no app,
+        // revision or replica: they say nothing about a container.
+        if (Get("ContainerAppName") is null && Get("AppName") is null && Get("JobName") is null && Get("RevisionName") is null
+            && Get("ReplicaName") is null && Get("Msg") is not null)
+            return;
+        // Projected queries rename the columns (AppName, Revision, Message, Time).
+        var app = Get("ContainerAppName") ?? Get("AppName") ?? Get("JobName") ?? throw item.Missing("ContainerAppName");
         // A system log row without a revision or execution names no instance the console can show.
-        var revision = Get("RevisionName") ?? Get("ExecutionName") ?? throw item.Missing("RevisionName");
-        var log = Get("Log") ?? Get("Msg");
-        var timeText = Get("TimeGenerated") ?? Get("TimeStamp");
+        var revision = Get("RevisionName") ?? Get("Revision") ?? Get("ExecutionName") ?? throw item.Missing("RevisionName");
+        var log = Get("Log") ?? Get("Msg") ?? Get("Message");
+        var timeText = Get("TimeGenerated") ?? Get("TimeStamp") ?? Get("Time");
         DateTimeOffset? time = null;
         if (timeText is not null)
         {
@@ -106,10 +118,12 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
 
         if (log is null) return;
         // There is no exit-code column: the termination text carries both the code and the reason.
+        // A manual stop reports an empty code ("exit code ''"); its reason still says what happened.
         if (Terminated().Match(log) is { Success: true } terminated)
         {
-            record.ExitCode = int.Parse(terminated.Groups["code"].Value, System.Globalization.CultureInfo.InvariantCulture);
-            record.Reason = terminated.Groups["reason"].Value;
+            if (terminated.Groups["code"].Value.Length > 0)
+                record.ExitCode = int.Parse(terminated.Groups["code"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            if (terminated.Groups["reason"].Success) record.Reason = terminated.Groups["reason"].Value;
         }
         if (ProvisioningErrorCode().Match(log) is { Success: true } code)
             record.ErrorCode = code.Groups[1].Value;
@@ -122,7 +136,7 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
         _ => value.GetRawText(),
     };
 
-    [GeneratedRegex(@"terminated with exit code '(?<code>-?\d+)'(?: and reason '(?<reason>[^']*)')?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"terminated with exit code '(?<code>-?\d*)'(?: and reason '(?<reason>[^']*)')?", RegexOptions.IgnoreCase)]
     private static partial Regex Terminated();
 
     [GeneratedRegex(@"ErrorCode:\s*\[([^\]]+)\]")]

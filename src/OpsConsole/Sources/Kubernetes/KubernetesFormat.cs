@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using OpsConsole.Features.Ingestion.Parsing;
 
@@ -14,34 +15,103 @@ public sealed partial class KubernetesFormat : IPayloadFormat
 
     public string Name => KubernetesProfile.SourceName;
 
-    public bool Matches(PayloadNode node) =>
-        node.IsObject && node.Str("kind") is "Pod" or "PodList" or "Event" or "EventList" or "List";
+    public bool Matches(PayloadNode node) => node.IsObject && Shape(node.Element) is not null;
+
+    /// <summary>
+    /// What an object is, by its <c>kind</c> or, when typed clients and archivers leave <c>kind</c> out, by its
+    /// shape: a Pod has <c>spec.containers</c> or <c>status.containerStatuses</c>; an Event has
+    /// <c>involvedObject</c> (core/v1) or <c>regarding</c> (events.k8s.io/v1) and a <c>reason</c>; a watch
+    /// event is <c>{type, object}</c>. kubernetes-event-exporter's webhook posts Events with <c>clusterName</c>;
+    /// a sink <c>layout</c> flattens one to <c>{kind, name, namespace, reason, message, type}</c>.
+    /// </summary>
+    private static string? Shape(JsonElement node)
+    {
+        var kind = StringProperty(node, "kind");
+        return kind switch
+        {
+            not null when !node.TryGetProperty("metadata", out _) && StringProperty(node, "name") is not null && StringProperty(node, "reason") is not null => "FlatEvent",
+            "Pod" or "PodList" or "Event" or "EventList" or "List" => kind,
+            _ when node.TryGetProperty("object", out var inner) && inner.ValueKind == JsonValueKind.Object && StringProperty(node, "type") is not null => "Watch",
+            null when LooksLikePod(node) => "Pod",
+            null when LooksLikeEvent(node) => "Event",
+            null when node.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array && items.GetArrayLength() > 0
+                      && items[0].ValueKind == JsonValueKind.Object && (LooksLikePod(items[0]) || LooksLikeEvent(items[0])) => "List",
+            _ => null,
+        };
+    }
+
+    private static bool LooksLikePod(JsonElement node) =>
+        node.ValueKind == JsonValueKind.Object
+        && (node.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object
+               && spec.TryGetProperty("containers", out var containers) && containers.ValueKind == JsonValueKind.Array
+            || node.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object
+               && status.TryGetProperty("containerStatuses", out var statuses) && statuses.ValueKind == JsonValueKind.Array);
+
+    private static bool LooksLikeEvent(JsonElement node) =>
+        node.ValueKind == JsonValueKind.Object
+        && StringProperty(node, "reason") is not null
+        && (node.TryGetProperty("involvedObject", out var involved) && involved.ValueKind == JsonValueKind.Object
+            || node.TryGetProperty("regarding", out var regarding) && regarding.ValueKind == JsonValueKind.Object);
+
+    private static string? StringProperty(JsonElement node, string name) =>
+        node.ValueKind == JsonValueKind.Object && node.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString() : null;
 
     public void Parse(PayloadNode node, ParseContext context)
     {
         var cluster = context.Query("cluster") ?? "default";
-        switch (node.Str("kind"))
+        var shape = node.IsObject ? Shape(node.Element) : null;
+        switch (shape)
         {
             case "Pod": ParsePod(node, cluster, context); break;
             case "Event": ParseEvent(node, cluster, context); break;
+            case "FlatEvent": ParseFlatEvent(node, cluster, context); break;
+            case "Watch":
+                // BOOKMARK and ERROR watch events carry no pod or event; they state nothing about a container.
+                var inner = node.RequiredObj("object");
+                switch (Shape(inner.Element))
+                {
+                    case "Pod": ParsePod(inner, cluster, context); break;
+                    case "Event": ParseEvent(inner, cluster, context); break;
+                }
+                break;
             case "PodList" or "EventList" or "List":
+                var listKind = node.Str("kind") ?? "List";
                 var index = 0;
                 foreach (var item in node.Array("items"))
                 {
                     var reindexed = new PayloadNode(item.Element, index++, item.Path);
-                    switch (reindexed.Str("kind"))
+                    var itemKind = reindexed.Str("kind") ?? (LooksLikeEvent(item.Element) ? "Event" : LooksLikePod(item.Element) ? "Pod" : null);
+                    switch (itemKind)
                     {
-                        case "Pod" or null when node.Str("kind") is "PodList" or "List": ParsePod(reindexed, cluster, context); break;
-                        case "Event" or null when node.Str("kind") is "EventList" or "List": ParseEvent(reindexed, cluster, context); break;
+                        case "Pod" or null when listKind is "PodList" or "List": ParsePod(reindexed, cluster, context); break;
+                        case "Event" or null when listKind is "EventList" or "List": ParseEvent(reindexed, cluster, context); break;
                         // A mixed List may hold Deployments or Services; they state no container failure.
-                        case not null when node.Str("kind") == "List": break;
+                        case not null when listKind == "List": break;
                         case var other:
                             throw new PayloadException(reindexed.Item, $"{reindexed.Path}.kind",
-                                $"Field '{reindexed.Path}.kind' is \"{other}\"; a {node.Str("kind")} holds only {(node.Str("kind") == "PodList" ? "Pod" : "Event")} items.");
+                                $"Field '{reindexed.Path}.kind' is \"{other}\"; a {listKind} holds only {(listKind == "PodList" ? "Pod" : "Event")} items.");
                     }
                 }
                 break;
+            default:
+                // A forced ?format=kubernetes must not answer "accepted 0" for something it does not read.
+                throw new PayloadException(node.Item, "kind",
+                    "The item is not a Kubernetes Pod, Event, list of them or watch event (no kind, no spec.containers/status.containerStatuses, no involvedObject/regarding with a reason).");
         }
+    }
+
+    /// <summary>An event-exporter sink <c>layout</c> body: the Event's fields flattened to the top level.</summary>
+    private static void ParseFlatEvent(PayloadNode ev, string cluster, ParseContext context)
+    {
+        cluster = ev.Str("clusterName") is { Length: > 0 } named ? named : cluster;
+        var ns = ev.Name("namespace") ?? "default";
+        var name = ObjectName(ev.RequiredStr("kind"), cluster, ns, ev.RequiredName("name"), container: null);
+        var record = context.Add(ev, SourceName, "k8s-event", "event", name.Key, name.Display, name.Parts, ev.Time("createdAt"));
+        record.State = ev.Str("type");
+        record.Reason = ev.Str("reason");
+        record.Message = ev.Str("message");
+        record.OccurrenceCount = ev.Int("count") ?? 1;
     }
 
     private static void ParsePod(PayloadNode pod, string cluster, ParseContext context)
@@ -137,36 +207,42 @@ public sealed partial class KubernetesFormat : IPayloadFormat
 
     private static void ParseEvent(PayloadNode ev, string cluster, ParseContext context)
     {
-        var involved = ev.RequiredObj("involvedObject");
+        // kubernetes-event-exporter names the cluster it watches; an empty clusterName means it was not configured.
+        cluster = ev.Str("clusterName") is { Length: > 0 } clusterName ? clusterName : cluster;
+        // events.k8s.io/v1 renames involvedObject → regarding, message → note, source → reportingController/deprecatedSource.
+        var involved = ev.Obj("involvedObject") ?? ev.Obj("regarding") ?? throw ev.Missing("involvedObject");
         var kind = involved.Str("kind") ?? "Pod";
         var objectName = involved.RequiredName("name");
         var ns = involved.Name("namespace") ?? ev.Obj("metadata")?.Name("namespace") ?? "default";
         var container = involved.Text("fieldPath") is { } fieldPath && ContainerInFieldPath().Match(fieldPath) is { Success: true } m
             ? m.Groups[1].Value : null;
 
-        var name = kind switch
-        {
-            "Pod" => container is null ? KubernetesName.Pod(cluster, ns, objectName) : KubernetesName.Pod(cluster, ns, objectName).Container(container),
-            "Node" => KubernetesName.Node(cluster, objectName),
-            _ => KubernetesName.Object(cluster, ns, kind.ToLowerInvariant(), objectName),
-        };
+        var name = ObjectName(kind, cluster, ns, objectName, container);
 
         var metadata = ev.Obj("metadata");
         var series = ev.Obj("series");
-        var first = ev.Time("firstTimestamp") ?? ev.Time("eventTime") ?? metadata?.Time("creationTimestamp");
+        var deprecatedSource = ev.Obj("deprecatedSource");
+        var first = ev.Time("firstTimestamp") ?? ev.Time("deprecatedFirstTimestamp") ?? ev.Time("eventTime") ?? metadata?.Time("creationTimestamp");
         // events.k8s.io (scheduler) events leave count/lastTimestamp empty and count repeats in series.
-        var lastSeen = series?.Time("lastObservedTime") ?? ev.Time("lastTimestamp") ?? ev.Time("eventTime") ?? first;
+        var lastSeen = series?.Time("lastObservedTime") ?? ev.Time("lastTimestamp") ?? ev.Time("deprecatedLastTimestamp") ?? ev.Time("eventTime") ?? first;
         var identity = metadata?.Str("uid") ?? $"{ns}/{metadata?.Str("name") ?? objectName}/{ev.Str("reason")}/{first?.ToUnixTimeMilliseconds()}";
 
         var record = context.Add(ev, SourceName, "k8s-event", "event", name.Key, name.Display, name.Parts, first, identity: $"{cluster}/{identity}");
         record.State = ev.Str("type");
         record.Reason = ev.Str("reason");
-        record.Message = ev.Str("message");
-        record.OccurrenceCount = series?.Int("count") ?? ev.Int("count") ?? 1;
+        record.Message = ev.Str("message") ?? ev.Str("note");
+        record.OccurrenceCount = series?.Int("count") ?? ev.Int("count") ?? ev.Int("deprecatedCount") ?? 1;
         record.LastSeenAt = lastSeen ?? record.OccurredAt;
-        record.Location = ev.Obj("source")?.Str("host") ?? ev.Str("reportingInstance");
-        record.Stage = ev.Obj("source")?.Str("component") ?? ev.Str("reportingComponent");
+        record.Location = ev.Obj("source")?.Str("host") ?? deprecatedSource?.Str("host") ?? ev.Str("reportingInstance");
+        record.Stage = ev.Obj("source")?.Str("component") ?? deprecatedSource?.Str("component") ?? ev.Str("reportingComponent") ?? ev.Str("reportingController");
     }
+
+    private static KubernetesName ObjectName(string kind, string cluster, string ns, string objectName, string? container) => kind switch
+    {
+        "Pod" => container is null ? KubernetesName.Pod(cluster, ns, objectName) : KubernetesName.Pod(cluster, ns, objectName).Container(container),
+        "Node" => KubernetesName.Node(cluster, objectName),
+        _ => KubernetesName.Object(cluster, ns, kind.ToLowerInvariant(), objectName),
+    };
 
     private static DateTimeOffset? LatestTransition(PayloadNode status)
     {

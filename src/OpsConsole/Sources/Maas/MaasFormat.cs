@@ -14,8 +14,22 @@ public sealed class MaasFormat : IPayloadFormat
 
     public string Name => MaasProfile.SourceName;
 
+    /// <summary>
+    /// An events page (with <c>count</c>/<c>next_uri</c>, or the bare <c>{"events": [...]}</c> the docs show), or a
+    /// node object: machines carry <c>status_name</c>; devices and controllers (nodes read, rackcontrollers read)
+    /// only <c>node_type_name</c>.
+    /// </summary>
     public bool Matches(PayloadNode node) =>
-        node.IsObject && ((node.Has("events") && (node.Has("count") || node.Has("next_uri"))) || (node.Has("system_id") && (node.Has("status_name") || node.Has("status"))));
+        node.IsObject && ((node.Has("events") && (node.Has("count") || node.Has("next_uri") || FirstEventLooksLikeMaas(node)))
+                          || (node.Has("system_id") && (node.Has("status_name") || node.Has("status") || node.Has("node_type_name"))));
+
+    private static bool FirstEventLooksLikeMaas(PayloadNode node) =>
+        node.Element.GetProperty("events") is { ValueKind: System.Text.Json.JsonValueKind.Array } events
+        && events.GetArrayLength() > 0 && events[0].ValueKind == System.Text.Json.JsonValueKind.Object
+        && events[0].TryGetProperty("type", out _) && (events[0].TryGetProperty("node", out _) || events[0].TryGetProperty("level", out _));
+
+    /// <summary>Controller, rack and audit events name no machine (<c>node: null</c>); they belong to the region controller.</summary>
+    public const string RegionController = "region-controller";
 
     public void Parse(PayloadNode node, ParseContext context)
     {
@@ -30,9 +44,10 @@ public sealed class MaasFormat : IPayloadFormat
         foreach (var ev in node.Array("events"))
         {
             var item = new PayloadNode(ev.Element, index++, ev.Path);
-            var systemId = item.RequiredStr("node");
+            var systemId = item.Element.TryGetProperty("node", out var nodeId) && nodeId.ValueKind == System.Text.Json.JsonValueKind.Null
+                ? RegionController : item.RequiredStr("node");
             var type = item.RequiredStr("type");
-            var hostname = item.Str("hostname");
+            var hostname = item.Str("hostname") ?? (item.Has("node") ? null : "region controller");
             var id = item.Long("id");
             var record = context.Add(item, SourceName, EventFormat, "event", Key(region, systemId),
                 hostname is null ? systemId : $"{hostname} ({systemId})", Parts(region, systemId), item.Time("created"),
@@ -51,8 +66,10 @@ public sealed class MaasFormat : IPayloadFormat
         var record = context.Add(machine, SourceName, "maas-machine", "machine-status", Key(region, systemId),
             hostname is null ? systemId : $"{hostname} ({systemId})", Parts(region, systemId), null);
         record.State = machine.Str("status_name") ?? machine.Str("status");
-        record.Reason = record.State;
-        record.Message = string.IsNullOrEmpty(machine.Str("status_message")) ? record.State : machine.Str("status_message");
+        record.Reason = record.State ?? machine.Str("node_type_name");
+        // Controllers and devices have no lifecycle status; their power state is the one fact they report.
+        record.Message = !string.IsNullOrEmpty(machine.Str("status_message")) ? machine.Str("status_message")
+            : record.State ?? $"{machine.Str("node_type_name") ?? "node"} power {machine.Str("power_state") ?? "unknown"}";
         record.Location = hostname;
     }
 

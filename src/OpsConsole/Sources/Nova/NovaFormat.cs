@@ -19,6 +19,7 @@ public sealed partial class NovaFormat : IPayloadFormat
 
     public bool Matches(PayloadNode node) =>
         node.IsObject && (node.Has("server") || node.Has("servers") || node.Has("instanceAction") || node.Has("instanceActions")
+                          || node.Has("service") || node.Has("services") || node.Has("hypervisors") || node.Has("migrations")
                           || (node.Has("event_type") && node.Has("payload")) || node.Has("oslo.message") || IsErrorBody(node));
 
     public void Parse(PayloadNode node, ParseContext context)
@@ -28,6 +29,10 @@ public sealed partial class NovaFormat : IPayloadFormat
         else if (node.Has("servers")) foreach (var s in node.Array("servers")) ParseServer(s, cloud, context);
         else if (node.Obj("instanceAction") is { } action) ParseAction(action, cloud, context);
         else if (node.Has("instanceActions")) foreach (var a in node.Array("instanceActions")) ParseAction(a, cloud, context);
+        else if (node.Obj("service") is { } service) ParseService(service, cloud, context);
+        else if (node.Has("services")) foreach (var sv in node.Array("services")) ParseService(sv, cloud, context);
+        else if (node.Has("hypervisors")) foreach (var h in node.Array("hypervisors")) ParseHypervisor(h, cloud, context);
+        else if (node.Has("migrations")) foreach (var m in node.Array("migrations")) ParseMigration(m, cloud, context);
         else if (node.Has("oslo.message")) ParseNotification(Unwrap(node), cloud, context);
         else if (node.Has("event_type")) ParseNotification(node, cloud, context);
         else ParseErrorBody(node, cloud, context);
@@ -91,37 +96,105 @@ public sealed partial class NovaFormat : IPayloadFormat
         }
     }
 
+    /// <summary>
+    /// A versioned notification (<c>payload.nova_object.data</c>) or a legacy unversioned one (the payload itself,
+    /// <c>instance_id</c> naming the server). Instance, compute-task, scheduler and volume-usage payloads name a
+    /// server; the rest (service.update, libvirt.connect.error, compute.exception, aggregate.*, metrics.update)
+    /// are about a compute host, which is filed as an instance of its own: its failure often explains the
+    /// server failures that follow.
+    /// </summary>
     private static void ParseNotification(PayloadNode notification, string cloud, ParseContext context)
     {
         var eventType = notification.RequiredStr("event_type");
         var payload = notification.RequiredObj("payload");
         var data = payload.Obj("nova_object.data") ?? payload;
-        var exception = (data.Obj("fault") ?? data.Obj("reason")) is { } e ? e.Obj("nova_object.data") ?? e : (PayloadNode?)null;
-        var instance = data.Str("uuid") ?? data.Str("instance_uuid")
+        var payloadName = payload.Str("nova_object.name") ?? "";
+        var exception = (data.Obj("fault") ?? data.Obj("reason")) is { } e ? e.Obj("nova_object.data") ?? e
+            : data.Element.TryGetProperty("exception", out var ex) && ex.ValueKind == JsonValueKind.String ? data : (PayloadNode?)null;
+        var aboutServer = payloadName.StartsWith("Instance", StringComparison.Ordinal)
+                          || eventType.StartsWith("instance.", StringComparison.Ordinal)
+                          || eventType.StartsWith("compute.instance.", StringComparison.Ordinal);
+        var instance = data.Str("instance_uuid") ?? data.Str("instance_id")
                        ?? data.Obj("request_spec")?.Obj("nova_object.data")?.Str("instance_uuid")
-                       ?? throw payload.Missing("nova_object.data.uuid");
-        var publisher = notification.Str("publisher_id");
+                       ?? (aboutServer ? data.Str("uuid") : null);
+        // Versioned notifications publish as "nova-compute:host", legacy ones as "compute.host".
+        var publisherId = notification.Str("publisher_id");
+        var publisher = publisherId?.Split(publisherId.Contains(':') ? ':' : '.', 2);
+        var publisherHost = publisher?.ElementAtOrDefault(1);
+        var host = data.Str("host") ?? publisherHost;
+        if (instance is null && host is null)
+            throw aboutServer ? payload.Missing("nova_object.data.uuid") : notification.Missing("publisher_id");
 
-        var record = context.Add(notification, SourceName, "nova-notification", "notification", ServerKey(cloud, instance),
-            data.Str("display_name") ?? instance, ServerParts(cloud, instance), notification.Time("timestamp"),
-            identity: notification.Str("message_id"));
+        var (key, display, parts) = instance is not null
+            ? (ServerKey(cloud, instance), data.Str("display_name") ?? instance, ServerParts(cloud, instance))
+            : (HostKey(cloud, host!), HostDisplay(host!, data.Str("binary")), HostParts(cloud, host!));
+        var record = context.Add(notification, SourceName, "nova-notification", "notification", key, display, parts,
+            notification.Time("timestamp"), identity: notification.Str("message_id"));
         record.Reason = eventType;
-        record.State = data.Str("state");
+        record.State = data.Element.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String
+            ? state.GetString()
+            : payloadName.StartsWith("ServiceStatusPayload", StringComparison.Ordinal) ? ServiceState(data)
+            : notification.Str("priority")?.ToLowerInvariant();
         record.ErrorCode = exception?.Str("exception");
-        record.Message = exception?.Str("exception_message") ?? eventType;
+        record.Message = exception?.Str("exception_message") ?? data.Str("disabled_reason") ?? data.Str("message") ?? eventType;
         // The priority is the notifier's own verdict; classification reads it through NovaProfile.MarkedAsError.
         if (string.Equals(notification.Str("priority"), "ERROR", StringComparison.OrdinalIgnoreCase))
             IRecordCorrelation.AddHint(record, NovaProfile.PriorityErrorHint);
         record.RequestId = data.Str("request_id");
-        record.Location = data.Str("host") ?? publisher?.Split(':').ElementAtOrDefault(1);
-        record.Stage = publisher?.Split(':')[0] switch
+        record.Location = host;
+        record.Stage = publisher?[0] switch
         {
-            "nova-compute" => "compute",
-            "nova-conductor" => "conductor",
-            "nova-scheduler" => "scheduler",
-            "nova-api" or "nova-osapi_compute" => "api",
+            "nova-compute" or "compute" => "compute",
+            "nova-conductor" or "conductor" => "conductor",
+            "nova-scheduler" or "scheduler" => "scheduler",
+            "nova-api" or "nova-osapi_compute" or "api" => "api",
             _ => null,
         };
+    }
+
+    /// <summary>A ServiceStatusPayload or os-services row: forced down beats disabled beats the reported state.</summary>
+    private static string? ServiceState(PayloadNode service) =>
+        service.Bool("forced_down") == true ? "down"
+        : service.Str("state") is { } state ? state
+        : service.Bool("disabled") == true ? "disabled"
+        : service.Bool("disabled") == false ? "up"
+        : service.Str("status")?.ToLowerInvariant();
+
+    /// <summary>An os-services row (or the one a force-down answered): a service on a host and whether it is up.</summary>
+    private static void ParseService(PayloadNode service, string cloud, ParseContext context)
+    {
+        var host = service.RequiredName("host");
+        var record = context.Add(service, SourceName, "nova-service", "service", HostKey(cloud, host), HostDisplay(host, service.Str("binary")),
+            HostParts(cloud, host), service.Time("updated_at"));
+        record.State = ServiceState(service);
+        record.Reason = service.Str("binary");
+        record.Message = service.Str("disabled_reason") is { } why ? $"{service.Str("binary")} {service.Str("status")}: {why}" : $"{service.Str("binary")} {record.State}";
+        record.Location = host;
+        record.Stage = "compute";
+    }
+
+    private static void ParseHypervisor(PayloadNode hypervisor, string cloud, ParseContext context)
+    {
+        var host = hypervisor.Obj("service")?.Name("host") ?? hypervisor.RequiredName("hypervisor_hostname");
+        var record = context.Add(hypervisor, SourceName, "nova-hypervisor", "hypervisor", HostKey(cloud, host), HostDisplay(host, "hypervisor"),
+            HostParts(cloud, host), null);
+        record.State = hypervisor.Str("state");
+        record.Reason = hypervisor.Str("status");
+        record.Message = hypervisor.Obj("service")?.Str("disabled_reason") ?? $"{hypervisor.Str("hypervisor_hostname")} {record.State}, {record.Reason}";
+        record.Location = host;
+        record.Stage = "compute";
+    }
+
+    private static void ParseMigration(PayloadNode migration, string cloud, ParseContext context)
+    {
+        var instance = migration.RequiredStr("instance_uuid");
+        var record = context.Add(migration, SourceName, "nova-migration", "migration", ServerKey(cloud, instance), instance, ServerParts(cloud, instance),
+            migration.Time("updated_at") ?? migration.Time("created_at"));
+        record.State = migration.Str("status");
+        record.Reason = migration.Str("migration_type") ?? "migration";
+        record.Message = $"{record.Reason} {migration.Str("source_compute")} → {migration.Str("dest_compute")}: {record.State}";
+        record.Location = migration.Str("source_compute");
+        record.Stage = "compute";
     }
 
     private static void ParseErrorBody(PayloadNode node, string cloud, ParseContext context)
@@ -160,6 +233,13 @@ public sealed partial class NovaFormat : IPayloadFormat
     private static string ServerKey(string cloud, string id) => $"{NovaProfile.KeyPrefix}/{cloud}/{id}";
 
     private static IdentityPart[] ServerParts(string cloud, string id) => [new(NovaProfile.Cloud, cloud), new(NovaProfile.Server, id)];
+
+    /// <summary>A compute host is an instance beside the servers: <c>nova/{cloud}/host/{host}</c>.</summary>
+    private static string HostKey(string cloud, string host) => $"{NovaProfile.KeyPrefix}/{cloud}/{NovaProfile.HostSegment}/{host}";
+
+    private static string HostDisplay(string host, string? binary) => binary is null ? $"host {host}" : $"{binary} on {host}";
+
+    private static IdentityPart[] HostParts(string cloud, string host) => [new(NovaProfile.Cloud, cloud), new(NovaProfile.Host, host)];
 
     private static string? StageOfEvent(string name) => name switch
     {

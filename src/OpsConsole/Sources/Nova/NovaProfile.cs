@@ -6,13 +6,17 @@ using OpsConsole.Features.Records;
 
 namespace OpsConsole.Sources.Nova;
 
-/// <summary>OpenStack Nova servers (<c>nova/{cloud}/{server}</c>): faults, instance actions, notifications; requests traced by id.</summary>
+/// <summary>OpenStack Nova servers (<c>nova/{cloud}/{server}</c>) and compute hosts (<c>nova/{cloud}/host/{host}</c>): faults, instance actions, notifications, services; requests traced by id.</summary>
 public sealed class NovaProfile : ISourceProfile
 {
     public const string SourceName = "nova";
     public const string KeyPrefix = "nova";
     public const string Cloud = "cloud";
     public const string Server = "server";
+    public const string Host = "host";
+
+    /// <summary>The key segment that marks a compute host rather than a server (<c>nova/{cloud}/host/{host}</c>).</summary>
+    public const string HostSegment = "host";
 
     /// <summary>Set on notifications sent with priority ERROR.</summary>
     public const string PriorityErrorHint = "priority-error";
@@ -35,7 +39,10 @@ public sealed class NovaProfile : ISourceProfile
         || record.Hints?.Contains(PriorityErrorHint, StringComparison.Ordinal) == true;
     public string FallbackRulesFile => "Sources/Nova/fallback.rules.yaml";
 
-    public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) => SourceProfiles.NameSegments(instanceKey, 1, Cloud, Server);
+    public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) =>
+        instanceKey.Split('/') is [_, var cloud, HostSegment, var host]
+            ? [new IdentityPart(Cloud, cloud), new IdentityPart(Host, host)]
+            : SourceProfiles.NameSegments(instanceKey, 1, Cloud, Server);
 
     public IReadOnlyDictionary<string, string> Placeholders { get; } = new Dictionary<string, string>
     {
@@ -48,11 +55,17 @@ public sealed class NovaProfile : ISourceProfile
     {
         if (parts.Count < 2) return;
         values.Set(Cloud, parts[0].Value);
+        if (parts[1].Label == Host)
+        {
+            values.Set("host", parts[1].Value);
+            return;
+        }
         values.Set("serverId", parts[1].Value);
         values.Set("host", record.Location);
     }
 
-    public Type InstanceView(IReadOnlyList<IdentityPart> parts) => typeof(RequestTraceView);
+    /// <summary>A server's requests traced across the services; a compute host has no requests to trace.</summary>
+    public Type? InstanceView(IReadOnlyList<IdentityPart> parts) => parts is [_, { Label: Host }] ? null : typeof(RequestTraceView);
 
     public ISilenceCheck Silence { get; } = new StillBuilding();
 

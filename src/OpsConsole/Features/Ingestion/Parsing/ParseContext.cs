@@ -11,6 +11,9 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
     public DateTimeOffset ReceivedAt { get; } = receivedAt;
     public List<EventRecord> Records { get; } = [];
 
+    /// <summary>A stream's values that were skipped, by line (a document is refused whole instead).</summary>
+    public List<RejectedLine> Rejected { get; } = [];
+
     /// <summary>A query-string value (cluster, host, cloud…), used where the payload itself does not say.</summary>
     public string? Query(string name) => query(name) is { Length: > 0 } value ? value : null;
 

@@ -21,12 +21,33 @@ public static class PayloadFormats
                          $"Unknown format '{formatName}' for this endpoint; use one of: {string.Join(", ", formats.Select(f => f.Name))}.");
         }
 
-        foreach (var item in items)
+        // A stream's items stand alone: one that fails is listed as rejected (by line) and the rest are kept.
+        var stream = items as PayloadItems is { IsStream: true } s ? s : null;
+        if (stream is not null) context.Rejected.AddRange(stream.Rejected);
+        for (var i = 0; i < items.Count; i++)
         {
-            var format = forced ?? formats.FirstOrDefault(f => f.Matches(item))
-                         ?? throw new PayloadException(item.Item, null,
-                             $"Item {item.Item} has no recognised shape for this endpoint (expected {string.Join(", ", formats.Select(f => f.Name))}); pass ?format= to choose one.");
-            format.Parse(item, context);
+            var item = items[i];
+            var before = context.Records.Count;
+            try
+            {
+                var format = forced ?? formats.FirstOrDefault(f => f.Matches(item))
+                             ?? throw new PayloadException(item.Item, null,
+                                 $"Item {item.Item} has no recognised shape for this endpoint (expected {string.Join(", ", formats.Select(f => f.Name))}); pass ?format= to choose one.");
+                format.Parse(item, context);
+            }
+            catch (PayloadException ex) when (stream is not null)
+            {
+                context.Records.RemoveRange(before, context.Records.Count - before);
+                context.Rejected.Add(new RejectedLine(stream.LineOf(i), ex.Field is null ? ex.Message : $"{ex.Message} (field {ex.Field})"));
+            }
+        }
+        if (stream is null) return;
+        context.Rejected.Sort((a, b) => a.Line.CompareTo(b.Line));
+        if (context.Rejected.Count > 0 && context.Records.Count == 0)
+        {
+            var first = context.Rejected[0];
+            throw new PayloadException(null, null,
+                $"Nothing in the stream was accepted; line {first.Line}: {first.Problem}" + (context.Rejected.Count > 1 ? $" (and {context.Rejected.Count - 1} more lines)" : ""));
         }
     }
 }

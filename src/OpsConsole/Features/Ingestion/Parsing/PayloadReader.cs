@@ -51,8 +51,9 @@ public static class PayloadReader
     }
 
     /// <summary>
-    /// The body's top-level items: the elements of a JSON array, the lines of newline-delimited JSON, or a
-    /// single object. Throws a 413 when the items (or the entries of a list shape) exceed <paramref name="maxItems"/>.
+    /// The body's top-level items: the elements of a JSON array, a single object, or the values of a stream
+    /// (newline-delimited or back-to-back objects). A document is all-or-nothing; a stream keeps every value
+    /// that parses and lists the rest in <see cref="PayloadItems.Rejected"/>. Throws a 413 when the items (or the entries of a list shape) exceed <paramref name="maxItems"/>.
     /// </summary>
     public static PayloadItems Split(ReadOnlyMemory<byte> body, bool newlineDelimited, int maxItems)
     {
@@ -99,10 +100,10 @@ public static class PayloadReader
 
     private static PayloadItems SplitLines(ReadOnlyMemory<byte> body, int maxItems)
     {
-        var items = new PayloadItems();
+        var items = new PayloadItems { IsStream = true };
         try
         {
-            ReadLines(body, maxItems, items);
+            ReadStream(body, maxItems, items);
             return items;
         }
         catch
@@ -112,31 +113,95 @@ public static class PayloadReader
         }
     }
 
-    private static void ReadLines(ReadOnlyMemory<byte> body, int maxItems, PayloadItems items)
+    /// <summary>
+    /// A stream is a run of JSON values: one per line (NDJSON, <c>az containerapp logs show</c>, with or without
+    /// blank lines between) or pretty-printed objects back to back (Docker's <c>/events</c>, <c>kubectl get -w -o json</c>).
+    /// A value that does not parse is listed as rejected and reading resumes at the next line that opens a value in
+    /// column 0, so one broken line costs only itself.
+    /// </summary>
+    private static void ReadStream(ReadOnlyMemory<byte> body, int maxItems, PayloadItems items)
     {
-        var rest = body;
-        var line = 0;
-        while (!rest.IsEmpty)
+        var span = body.Span;
+        var pos = 0;
+        var line = 1;
+        while (true)
         {
-            var end = rest.Span.IndexOf((byte)'\n');
-            var current = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
-            line++;
-            if (current.Span.Trim(" \t\r"u8).IsEmpty) continue;
-            CheckCount(items.Count + 1, maxItems);
-            try
+            while (pos < span.Length && span[pos] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
             {
-                var element = items.Own(JsonDocument.Parse(current)).RootElement;
-                items.Add(new PayloadNode(element, items.Count, ""));
+                if (span[pos] == (byte)'\n') line++;
+                pos++;
             }
-            catch (JsonException ex)
+            if (pos >= span.Length) break;
+
+            var startLine = line;
+            var length = ValueLength(span[pos..], out var problem);
+            if (length > 0)
             {
-                throw new PayloadException(items.Count, null, $"Line {line} is not valid JSON: {FirstSentence(ex.Message)}");
+                CheckCount(items.Count + 1, maxItems);
+                var element = items.Own(JsonDocument.Parse(body.Slice(pos, length))).RootElement;
+                if (element.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var inner in element.EnumerateArray()) items.Add(new PayloadNode(inner, items.Count, ""), startLine);
+                }
+                else if (element.ValueKind == JsonValueKind.Object)
+                {
+                    items.Add(new PayloadNode(element, items.Count, ""), startLine);
+                }
+                else
+                {
+                    items.Reject(startLine, $"A JSON {element.ValueKind.ToString().ToLowerInvariant()} is not a record; send objects");
+                }
+                line += span.Slice(pos, length).Count((byte)'\n');
+                pos += length;
+                continue;
+            }
+
+            items.Reject(startLine, problem);
+            // Resume at the next line that opens a value in column 0.
+            while (pos < span.Length)
+            {
+                var next = span[pos..].IndexOf((byte)'\n');
+                if (next < 0) { pos = span.Length; break; }
+                pos += next + 1;
+                line++;
+                if (pos < span.Length && span[pos] is (byte)'{' or (byte)'[') break;
             }
         }
-        if (items.Count == 0) throw new PayloadException(null, null, "The body holds no JSON lines.");
+        if (items.Count == 0)
+        {
+            var first = items.Rejected.FirstOrDefault();
+            throw new PayloadException(null, null, first is null
+                ? "The body holds no JSON lines."
+                : $"Nothing in the stream parsed; line {first.Line}: {first.Problem}" + (items.Rejected.Count > 1 ? $" (and {items.Rejected.Count - 1} more lines)" : ""));
+        }
     }
 
+    /// <summary>The byte length of the one JSON value at the start of <paramref name="span"/>, or 0 with the problem.</summary>
+    private static int ValueLength(ReadOnlySpan<byte> span, out string problem)
+    {
+        problem = "";
+        if (span[0] is not ((byte)'{' or (byte)'['))
+        {
+            var end = span.IndexOf((byte)'\n');
+            var text = System.Text.Encoding.UTF8.GetString(end < 0 ? span : span[..end]).Trim();
+            problem = $"Not a JSON object: it starts with \"{(text.Length > 40 ? text[..40] + "…" : text)}\"";
+            return 0;
+        }
+        var reader = new Utf8JsonReader(span, new JsonReaderOptions { AllowMultipleValues = true });
+        try
+        {
+            reader.Read();
+            reader.Skip();
+            return (int)reader.BytesConsumed;
+        }
+        catch (JsonException ex)
+        {
+            problem = $"Not valid JSON: {FirstSentence(ex.Message)}";
+            return 0;
+        }
+    }
+
+    /// <summary>Several objects one after the other (on lines or pretty-printed) rather than one document.</summary>
     private static bool LooksNewlineDelimited(ReadOnlyMemory<byte> body)
     {
         var trimmed = body.Span.Trim(" \t\r\n"u8);
