@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OpsConsole.Features.Classification.Vocabulary;
 using OpsConsole.Features.Records;
 
 namespace OpsConsole.Features.Classification;
@@ -52,19 +53,19 @@ public sealed class ClassificationRule
         KeysOnMessage = when.Message is not null;
 
         var text = new List<(string, Func<EventRecord, string?>, ValueMatcher)>();
-        void AddText(string name, List<string>? values, Func<EventRecord, string?> field)
+        void AddText(string name, List<string>? values)
         {
-            if (values is { Count: > 0 }) text.Add((name, field, new ValueMatcher(values)));
+            if (values is { Count: > 0 }) text.Add((name, RecordFields.Get(name), new ValueMatcher(values)));
         }
-        AddText("kind", when.Kind, r => r.Kind);
-        AddText("source", when.Source, r => r.Source);
-        AddText("format", when.Format, r => r.Format);
-        AddText("entry", when.Entry, r => r.Entry);
-        AddText("state", when.State, r => r.State);
-        AddText("reason", when.Reason, r => r.Reason);
-        AddText("errorCode", when.ErrorCode, r => r.ErrorCode);
-        AddText("stage", when.Stage, r => r.Stage);
-        AddText("signal", when.Signal, r => r.Signal);
+        AddText("kind", when.Kind);
+        AddText("source", when.Source);
+        AddText("format", when.Format);
+        AddText("entry", when.Entry);
+        AddText("state", when.State);
+        AddText("reason", when.Reason);
+        AddText("errorCode", when.ErrorCode);
+        AddText("stage", when.Stage);
+        AddText("signal", when.Signal);
         _textConditions = [.. text];
 
         var numbers = new List<(string, Func<EventRecord, int?>, (int, int)[])>();

@@ -4,13 +4,16 @@ using OpsConsole.Features.Records;
 namespace OpsConsole.Features.Classification.Vocabulary;
 
 /// <summary>
-/// The record fields a vocabulary table may look in, by the names rule files and vocabulary files use.
+/// The record fields rule conditions and vocabulary tables name, by the names rule files and vocabulary files use.
 /// Numbers are compared as their invariant text, so a table can key exit codes as "137".
 /// </summary>
 public static class RecordFields
 {
     private static readonly Dictionary<string, Func<EventRecord, string?>> Accessors = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["kind"] = r => r.Kind,
+        ["source"] = r => r.Source,
+        ["format"] = r => r.Format,
         ["state"] = r => r.State,
         ["reason"] = r => r.Reason,
         ["message"] = r => r.Message,
@@ -25,4 +28,8 @@ public static class RecordFields
     public static IReadOnlyCollection<string> Names => Accessors.Keys;
 
     public static bool TryGet(string name, out Func<EventRecord, string?> accessor) => Accessors.TryGetValue(name, out accessor!);
+
+    /// <summary>The accessor of a field the code itself names (a rule condition); an unknown name is a programming error.</summary>
+    public static Func<EventRecord, string?> Get(string name) =>
+        Accessors.TryGetValue(name, out var accessor) ? accessor : throw new ArgumentOutOfRangeException(nameof(name), name, "not a record field");
 }
