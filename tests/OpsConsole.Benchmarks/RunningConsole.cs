@@ -69,6 +69,9 @@ public sealed class RunningConsole : IAsyncDisposable
                 if ((await Http.GetAsync("/healthz")).IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { }
+            // A port just freed by a crashed process can accept and drop a connection before the new one listens.
+            catch (System.Net.Sockets.SocketException) { }
+            catch (IOException) { }
             await Task.Delay(100);
         }
         throw new TimeoutException("the console did not become healthy");

@@ -71,6 +71,9 @@ public sealed class ConsoleProcess : IAsyncDisposable
                 if ((await http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK) return watch.Elapsed;
             }
             catch (HttpRequestException) { }
+            // A port just freed by a crashed process can accept and drop a connection before the new one listens.
+            catch (System.Net.Sockets.SocketException) { }
+            catch (IOException) { }
             catch (TaskCanceledException) { }
             await Task.Delay(100);
         }

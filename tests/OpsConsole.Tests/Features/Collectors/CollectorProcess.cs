@@ -85,6 +85,9 @@ public sealed class CollectorProcess : IAsyncDisposable
                 if (done(last)) return last;
             }
             catch (HttpRequestException) { }
+            // A port just freed by a crashed process can accept and drop a connection before the new one listens.
+            catch (System.Net.Sockets.SocketException) { }
+            catch (IOException) { }
             catch (TaskCanceledException) { } // a collector still starting on a busy machine answers late
             await Task.Delay(100);
         }
