@@ -19,7 +19,16 @@ builder.WebHost.UseStaticWebAssets();
 builder.Services.AddOpsConsole(builder.Configuration, demo);
 
 var app = builder.Build();
-await app.InitializeOpsConsoleAsync();
+try
+{
+    await app.InitializeOpsConsoleAsync();
+}
+catch (OpsConsole.Data.DatabaseUnwritableException ex)
+{
+    // One clear log line and a failing exit code, not an unhandled-exception dump and an abort.
+    app.Logger.LogCritical("{Problem}", ex.Message);
+    return 1;
+}
 app.UseOpsConsole();
 await app.RunAsync();
 return 0;

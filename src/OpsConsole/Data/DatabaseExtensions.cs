@@ -28,13 +28,26 @@ public static class DatabaseExtensions
         return services;
     }
 
-    /// <summary>Applies pending migrations and switches the file to WAL (a persistent setting).</summary>
+    /// <summary>
+    /// Applies pending migrations and switches the file to WAL (a persistent setting). A file the console cannot
+    /// write (read-only, full disk, unreadable) ends start-up with a <see cref="DatabaseUnwritableException"/>
+    /// naming the file, rather than a console that looks up but refuses every write.
+    /// </summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var factory = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
+        try
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
+        }
+        catch (Exception ex) when (StorageHealth.StorageFault(ex) is { } fault)
+        {
+            var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            throw new DatabaseUnwritableException(
+                $"The database file '{file}' cannot be written ({fault.Message}). Give the console's user write access to the file and its folder (SQLite also writes '{file}-wal' and '{file}-shm' beside it), or free space, then start again.", ex);
+        }
     }
 
     private static void EnsureDirectory(string connectionString)

@@ -80,6 +80,14 @@ public sealed class ConsoleProcess : IAsyncDisposable
         throw new TimeoutException($"/healthz did not answer within {timeout}:\n{Output}");
     }
 
+    /// <summary>Waits for a console expected to stop by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
     public HttpClient CreateClient(string? apiKey = null)
     {
         var client = new HttpClient { BaseAddress = BaseAddress };
