@@ -201,9 +201,17 @@ public sealed partial class NovaFormat : IPayloadFormat
     {
         var property = node.Element.EnumerateObject().First();
         var body = node.RequiredObj(property.Name);
-        var server = context.Query("server") ?? context.Query("instance") ?? "api-requests";
-        var record = context.Add(node, SourceName, "nova-api-error", "api-error", ServerKey(cloud, server),
-            context.Query("name") ?? server, ServerParts(cloud, server),
+        var server = context.Query("server") ?? context.Query("instance");
+        // A rejection about no server (a refused create, a quota breach) is filed per project, else per kind of
+        // rejection, so a quota breach never shares an instance with an unrelated bad request.
+        var project = server is null ? context.Query("project") : null;
+        var (key, display, parts) = (server, project) switch
+        {
+            ({ } id, _) => (ServerKey(cloud, id), context.Query("name") ?? id, ServerParts(cloud, id)),
+            (null, { } p) => (GroupKey(cloud, NovaProfile.ProjectSegment, p), $"API requests of project {p}", GroupParts(cloud, NovaProfile.Project, p)),
+            _ => (GroupKey(cloud, NovaProfile.RejectionSegment, property.Name), $"API {property.Name} rejections", GroupParts(cloud, NovaProfile.Rejection, property.Name)),
+        };
+        var record = context.Add(node, SourceName, "nova-api-error", "api-error", key, display, parts,
             context.Query("timestamp") is { } t
                 ? SourceTime.TryParse(t, out var at) ? at : throw new PayloadException(null, "timestamp", $"Query value 'timestamp' must be a timestamp {SourceTime.RangeText}, not \"{t}\".")
                 : null,
@@ -233,6 +241,11 @@ public sealed partial class NovaFormat : IPayloadFormat
     private static string ServerKey(string cloud, string id) => $"{NovaProfile.KeyPrefix}/{cloud}/{id}";
 
     private static IdentityPart[] ServerParts(string cloud, string id) => [new(NovaProfile.Cloud, cloud), new(NovaProfile.Server, id)];
+
+    /// <summary>API rejections without a server: <c>nova/{cloud}/project/{project}</c> or <c>nova/{cloud}/rejected/{kind}</c>.</summary>
+    private static string GroupKey(string cloud, string segment, string value) => $"{NovaProfile.KeyPrefix}/{cloud}/{segment}/{value}";
+
+    private static IdentityPart[] GroupParts(string cloud, string label, string value) => [new(NovaProfile.Cloud, cloud), new(label, value)];
 
     /// <summary>A compute host is an instance beside the servers: <c>nova/{cloud}/host/{host}</c>.</summary>
     private static string HostKey(string cloud, string host) => $"{NovaProfile.KeyPrefix}/{cloud}/{NovaProfile.HostSegment}/{host}";

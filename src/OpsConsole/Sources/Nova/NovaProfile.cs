@@ -15,8 +15,14 @@ public sealed class NovaProfile : ISourceProfile
     public const string Server = "server";
     public const string Host = "host";
 
+    public const string Project = "project";
+    public const string Rejection = "rejection";
+
     /// <summary>The key segment that marks a compute host rather than a server (<c>nova/{cloud}/host/{host}</c>).</summary>
     public const string HostSegment = "host";
+
+    /// <summary>Key segments of API rejections that name no server: per project, else per kind of rejection.</summary>
+    public const string ProjectSegment = "project", RejectionSegment = "rejected";
 
     /// <summary>Set on notifications sent with priority ERROR.</summary>
     public const string PriorityErrorHint = "priority-error";
@@ -40,9 +46,13 @@ public sealed class NovaProfile : ISourceProfile
     public string FallbackRulesFile => "Sources/Nova/fallback.rules.yaml";
 
     public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) =>
-        instanceKey.Split('/') is [_, var cloud, HostSegment, var host]
-            ? [new IdentityPart(Cloud, cloud), new IdentityPart(Host, host)]
-            : SourceProfiles.NameSegments(instanceKey, 1, Cloud, Server);
+        instanceKey.Split('/') switch
+        {
+            [_, var cloud, HostSegment, var host] => [new IdentityPart(Cloud, cloud), new IdentityPart(Host, host)],
+            [_, var cloud, ProjectSegment, var project] => [new IdentityPart(Cloud, cloud), new IdentityPart(Project, project)],
+            [_, var cloud, RejectionSegment, var kind] => [new IdentityPart(Cloud, cloud), new IdentityPart(Rejection, kind)],
+            _ => SourceProfiles.NameSegments(instanceKey, 1, Cloud, Server),
+        };
 
     public IReadOnlyDictionary<string, string> Placeholders { get; } = new Dictionary<string, string>
     {
@@ -60,12 +70,13 @@ public sealed class NovaProfile : ISourceProfile
             values.Set("host", parts[1].Value);
             return;
         }
+        if (parts[1].Label != Server) return;
         values.Set("serverId", parts[1].Value);
         values.Set("host", record.Location);
     }
 
     /// <summary>A server's requests traced across the services; a compute host has no requests to trace.</summary>
-    public Type? InstanceView(IReadOnlyList<IdentityPart> parts) => parts is [_, { Label: Host }] ? null : typeof(RequestTraceView);
+    public Type? InstanceView(IReadOnlyList<IdentityPart> parts) => parts is [_, { Label: Server }] ? typeof(RequestTraceView) : null;
 
     public ISilenceCheck Silence { get; } = new StillBuilding();
 

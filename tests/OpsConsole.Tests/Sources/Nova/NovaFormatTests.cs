@@ -21,4 +21,27 @@ public sealed class NovaFormatTests : IClassFixture<OpsConsoleFactory>
         Assert.All(action, r => Assert.Equal("req-3a9e1c5b-7d2f-4b8a-9e6c-0f1d2e3a4b5c", r.GetProperty("requestId").GetString()));
         Assert.Contains(action, r => r.GetProperty("stage").GetString() == "compute" && r.GetProperty("state").GetString() == "Error");
     }
+
+    [Fact]
+    public async Task Api_rejections_without_a_server_are_filed_per_project_else_per_kind_never_on_one_catch_all()
+    {
+        var api = _factory.CreateApiClient();
+        async Task<string> InstanceOf(string query, string sample) =>
+            Assert.Single(await api.ReadRecordsAsync(await api.PostOkAsync($"/api/v1/vm-events?cloud=rej{query}", Samples.Read(sample))))
+                .GetProperty("instance").GetString()!;
+
+        var quota = await InstanceOf("", "nova/create-server-403-quota-exceeded.json");
+        var badRequest = await InstanceOf("", "nova/create-server-400-image-not-found.json");
+        Assert.Equal("nova/rej/rejected/forbidden", quota);
+        Assert.Equal("nova/rej/rejected/badRequest", badRequest);
+
+        Assert.Equal("nova/rej/project/shop", await InstanceOf("&project=shop", "nova/create-server-403-quota-exceeded.json"));
+        Assert.Equal("nova/rej/9e2c4f1a", await InstanceOf("&server=9e2c4f1a&project=shop", "nova/create-server-400-image-not-found.json"));
+
+        // The newer invalid request does not replace the quota breach: they are different instances.
+        var failing = await (await api.GetAsync("/api/v1/instances/failing?source=nova&limit=200")).ReadJsonAsync();
+        var keys = failing.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("instance").GetString()).ToList();
+        Assert.Contains(quota, keys);
+        Assert.Contains(badRequest, keys);
+    }
 }
