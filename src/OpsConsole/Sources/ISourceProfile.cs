@@ -94,12 +94,20 @@ public sealed class PlaceholderValues : Dictionary<string, string>
 /// <summary>Where a new attempt starts on an instance's timeline, and what a group is called.</summary>
 public sealed record TimelineAttempts(Func<RecordDto, bool> Starts, Func<int, string> Title);
 
-/// <summary>Which records are failed restarts, and the burst that makes a loop when the source has its own.</summary>
-public sealed record CrashLoopRule(Func<string, string?, int?, bool> IsRestartFailure, TimeSpan? Window, int? Threshold, string Noun)
+/// <summary>
+/// Which records are failed restarts, and the burst that makes a loop when the source has its own. The condition is
+/// an expression so the detector can both test new records with it and find the stored ones it must remember after
+/// a restart (translated to SQL); it is the only place that knows what a failed restart looks like for the source.
+/// </summary>
+public sealed record CrashLoopRule(Expression<Func<EventRecord, bool>> Failure, TimeSpan? Window, int? Threshold, string Noun)
 {
+    private readonly Func<EventRecord, bool> _isFailure = Failure.Compile();
+
+    public bool IsRestartFailure(EventRecord record) => _isFailure(record);
+
     /// <summary>The container default: an exit that means the process died (not a clean or graceful stop).</summary>
     public static CrashLoopRule Exits { get; } = new(
-        (entry, _, exitCode) => exitCode is { } code && code != 0 && code != 143 && entry != "waiting", null, null, "exits");
+        r => r.ExitCode != null && r.ExitCode != 0 && r.ExitCode != 143 && r.Entry != "waiting", null, null, "exits");
 }
 
 /// <summary>A failure that shows only as silence: the newest record says "still going" and nothing followed.</summary>

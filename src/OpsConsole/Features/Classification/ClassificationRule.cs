@@ -26,6 +26,7 @@ public sealed class ClassificationRule
     private readonly bool? _hasExitCode;
     private readonly string[]? _hints;
     private readonly Regex? _message;
+    private readonly MessagePrefilter? _messagePrefilter;
     private readonly Regex? _messageAlso;
     private readonly Regex? _messageNot;
 
@@ -76,6 +77,7 @@ public sealed class ClassificationRule
         _hasExitCode = when.HasExitCode;
         _hints = when.Hint is { Count: > 0 } ? [.. when.Hint] : null;
         _message = Compile(when.Message, "message", regexTimeout);
+        _messagePrefilter = _message is null ? null : MessagePrefilter.For(when.Message!);
         _messageAlso = Compile(when.MessageAlso, "messageAlso", regexTimeout);
         _messageNot = Compile(when.MessageNot, "messageNot", regexTimeout);
 
@@ -98,7 +100,7 @@ public sealed class ClassificationRule
         {
             if (_message is not null)
             {
-                if (record.Message is null) return false;
+                if (record.Message is null || _messagePrefilter?.MayMatch(record.Message) == false) return false;
                 messageMatch = _message.Match(record.Message);
                 if (!messageMatch.Success) return false;
             }

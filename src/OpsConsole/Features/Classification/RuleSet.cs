@@ -26,8 +26,9 @@ public sealed class RuleSet
 
     private readonly Dictionary<string, Tiers> _byKind;
     private readonly Tiers _anyKind;
-    private readonly Dictionary<string, SourceVocabulary[]> _vocabularyBySource;
-    private readonly Dictionary<string, SourceVocabulary[]> _vocabularyByKind;
+    private readonly Dictionary<string, VocabularySlot[]> _vocabularyBySource;
+    private readonly Dictionary<string, VocabularySlot[]> _vocabularyByKind;
+    private readonly int _tableCount;
 
     /// <summary>Every category some rule or vocabulary entry assigns.</summary>
     public IReadOnlySet<string> Categories { get; }
@@ -57,11 +58,16 @@ public sealed class RuleSet
             k => Split(rules.Where(r => r.Kinds is null || r.Kinds.Contains(k, StringComparer.OrdinalIgnoreCase))),
             StringComparer.OrdinalIgnoreCase);
         _anyKind = Split(rules.Where(r => r.Kinds is null));
+        // Every table gets one place in the per-record scan; a source's and a kind's tables keep file order.
+        var slots = vocabularies.ToDictionary(v => v, v => new List<VocabularySlot>());
+        foreach (var vocabulary in vocabularies)
+            foreach (var table in vocabulary.Tables)
+                slots[vocabulary].Add(new VocabularySlot(vocabulary.Source, table, _tableCount++));
         _vocabularyBySource = vocabularies.Where(v => v.Kinds is null).GroupBy(v => v.Source, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.SelectMany(v => slots[v]).ToArray(), StringComparer.Ordinal);
         _vocabularyByKind = vocabularies.Where(v => v.Kinds is not null).SelectMany(v => v.Kinds!.Select(k => (k, v)))
             .GroupBy(p => p.k, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Select(p => p.v).ToArray(), StringComparer.OrdinalIgnoreCase);
+            .ToDictionary(g => g.Key, g => g.SelectMany(p => slots[p.v]).ToArray(), StringComparer.OrdinalIgnoreCase);
     }
 
     private static Tiers Split(IEnumerable<ClassificationRule> rules)
@@ -85,25 +91,26 @@ public sealed class RuleSet
         var tiers = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
         _vocabularyBySource.TryGetValue(record.Source, out var own);
         _vocabularyByKind.TryGetValue(record.Kind, out var shared);
+        var scan = VocabularyScan.Start(_tableCount);
         // A record its own source calls an error is never "healthy" or "in progress": none rules on states and healthy
         // states pass it by; only a specific "this is fine" may say otherwise (a none rule on a message phrase such
         // as "no zTOC for layer", or an identifier such as the ProbeWarning reason).
         var marked = Sources.SourceProfiles.MarkedAsError(record);
         if (First(tiers.Operator, record, marked: false, out var result)
             || First(tiers.Source, record, marked, out result)
-            || Vocabulary(own, shared, record, exact: true, VocabularyPass.Specific, out result)
-            || Vocabulary(own, shared, record, exact: false, VocabularyPass.Specific, out result)
+            || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Specific, out result)
+            || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.Specific, out result)
             || First(tiers.Fallback, record, marked, out result)
-            || Vocabulary(own, shared, record, exact: true, VocabularyPass.Generic, out result)
-            || Vocabulary(own, shared, record, exact: false, VocabularyPass.Generic, out result))
+            || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Generic, out result)
+            || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.Generic, out result))
             return result;
         if (marked)
-            return Vocabulary(own, shared, record, exact: true, VocabularyPass.Healthy, out result) ? result : Classification.UnmatchedError(record);
+            return Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Healthy, out result) ? result : Classification.UnmatchedError(record);
         if (First(tiers.Healthy, record, marked, out result)
-            || Vocabulary(own, shared, record, exact: true, VocabularyPass.Healthy, out result)
-            || Vocabulary(own, shared, record, exact: false, VocabularyPass.Healthy, out result)
-            || Vocabulary(own, shared, record, exact: true, VocabularyPass.HealthyState, out result)
-            || Vocabulary(own, shared, record, exact: false, VocabularyPass.HealthyState, out result))
+            || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Healthy, out result)
+            || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.Healthy, out result)
+            || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.HealthyState, out result)
+            || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.HealthyState, out result))
             return result;
         return Classification.Unmatched(record);
     }
@@ -116,12 +123,21 @@ public sealed class RuleSet
         return false;
     }
 
-    private static bool Vocabulary(SourceVocabulary[]? own, SourceVocabulary[]? shared, EventRecord record, bool exact, VocabularyPass pass, out Classification result)
+    /// <summary>The first table (the source's own, then the kind's shared ones, in file order) whose match in the record belongs to <paramref name="pass"/>.</summary>
+    private static bool Vocabulary(VocabularySlot[]? own, VocabularySlot[]? shared, EventRecord record, VocabularyScan scan, bool exact, VocabularyPass pass, out Classification result)
     {
-        foreach (var vocabulary in own ?? [])
-            if (vocabulary.TryMatch(record, exact, pass, out var match)) { result = match.ToClassification(); return true; }
-        foreach (var vocabulary in shared ?? [])
-            if (vocabulary.TryMatch(record, exact, pass, out var match)) { result = match.ToClassification(); return true; }
+        if (First(own, record, scan, exact, pass, out result)) return true;
+        return First(shared, record, scan, exact, pass, out result);
+    }
+
+    private static bool First(VocabularySlot[]? slots, EventRecord record, VocabularyScan scan, bool exact, VocabularyPass pass, out Classification result)
+    {
+        foreach (var slot in slots ?? [])
+            if (slot.Table.IsExact == exact && slot.Table.Has(pass) && scan.TryMatch(slot, record, out var match) && slot.PassOf(match.Entry) == pass)
+            {
+                result = match.ToClassification();
+                return true;
+            }
         result = default!;
         return false;
     }
@@ -144,7 +160,7 @@ public sealed class RuleSet
         {
             if (IsVocabulary(origin))
             {
-                vocabularies.Add(SourceVocabulary.Load(origin, yaml, timeout));
+                vocabularies.Add(SourceVocabulary.Load(origin, yaml));
                 continue;
             }
             RuleFile file;

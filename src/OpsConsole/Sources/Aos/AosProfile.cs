@@ -58,7 +58,7 @@ public sealed class AosProfile : ISourceProfile
         attempt => $"Deployment attempt {attempt}");
 
     /// <summary>Seed A: the unit gives up on an instance after three failed starts within five seconds.</summary>
-    public CrashLoopRule CrashLoop { get; } = new((entry, state, _) => entry == "instance" && state == "failed",
+    public CrashLoopRule CrashLoop { get; } = new(r => r.Entry == "instance" && r.State == "failed",
         TimeSpan.FromSeconds(5), 3, "failed starts");
 
     public ISilenceCheck Silence { get; } = new StillActivating();

@@ -1,3 +1,10 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpsConsole.Data;
+using OpsConsole.Features.Classification;
+using OpsConsole.Features.Classification.Patterns;
+
 namespace OpsConsole.Tests.Sources.Aos;
 
 /// <summary>The Aos burst of failed starts and the instance stuck activating, through the pattern detectors.</summary>
@@ -11,6 +18,27 @@ public sealed class AosPatternTests : ClockedConsole
             await api.PostOkAsync("/api/v1/unit-status", AosInstance("failed", Clock.Now.AddSeconds(i * 2), """{"aosCode":1,"exitCode":1,"message":"instance failed"}"""));
         var loop = Assert.Single(await Patterns("restart.crash-loop"));
         Assert.Contains("3 failed starts within 5 s", loop.GetProperty("evidence").GetString());
+    }
+
+    [Fact]
+    public async Task A_restarted_detector_remembers_the_failed_starts_received_before_it()
+    {
+        var api = Factory.CreateApiClient();
+        for (var i = 0; i < 2; i++)
+            await api.PostOkAsync("/api/v1/unit-status", AosInstance("failed", Clock.Now.AddSeconds(i * 2), """{"aosCode":1,"exitCode":1,"message":"instance failed"}"""));
+        Assert.Empty(await Patterns("restart.crash-loop"));
+
+        // A new detector (as after a restart) primes itself from the store, as the Aos profile says a failed start looks.
+        var databases = Factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
+        var detector = new CrashLoopDetector(databases, Factory.Services.GetRequiredService<IOptionsMonitor<ClassificationOptions>>(), Clock);
+        await using var db = await databases.CreateDbContextAsync();
+        var stored = await db.Records.AsNoTracking().OrderBy(r => r.Id).ToListAsync();
+        Assert.Equal(2, stored.Count);
+        var third = stored[^1];
+        third.Id += 100;
+        third.OccurredAt = third.OccurredAt.AddSeconds(1);
+        var loop = Assert.Single(await detector.DetectAsync([third], "test", CancellationToken.None));
+        Assert.Contains("3 failed starts within 5 s", loop.Evidence);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
@@ -34,7 +35,7 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
             {
                 Window(record.InstanceKey).NoteLoop(record.OccurredAt);
             }
-            else if (IsRestartFailure(record.Source, record.Kind, record.Entry, record.State, record.ExitCode, record.Format))
+            else if (IsRestartFailure(record))
             {
                 Window(record.InstanceKey).Add(record.OccurredAt, record.Id);
                 touched[record.InstanceKey] = record;
@@ -61,8 +62,8 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
     }
 
     /// <summary>A failed restart as the record's source defines it (by default an exit that is not a clean or graceful stop).</summary>
-    private static bool IsRestartFailure(string source, string kind, string entry, string? state, int? exitCode, string format) =>
-        format != DerivedRecord.Format && SourceProfiles.For(source, kind).CrashLoop.IsRestartFailure(entry, state, exitCode);
+    private static bool IsRestartFailure(EventRecord record) =>
+        record.Format != DerivedRecord.Format && SourceProfiles.For(record.Source, record.Kind).CrashLoop.IsRestartFailure(record);
 
     private FailureWindow Window(string key)
     {
@@ -75,18 +76,25 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
     {
         var since = clock.GetUtcNow() - options.CurrentValue.CrashLoopWindow;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var recent = await db.Records.AsNoTracking()
-            .Where(r => r.ReceivedAt >= since && (r.ExitCode != null || r.Entry == "instance" || r.Category == Category))
-            .OrderBy(r => r.OccurredAt)
-            .Select(r => new { r.Id, r.InstanceKey, r.OccurredAt, r.Category, r.Source, r.Kind, r.Entry, r.State, r.ExitCode, r.Format })
-            .ToListAsync(cancellationToken);
-        foreach (var r in recent)
+        var received = db.Records.AsNoTracking().Where(r => r.ReceivedAt >= since);
+        // Each source's profile says what its failed restarts look like; the loops already shown are this detector's own.
+        var recent = await received.Where(r => r.Category == Category).Select(Remembered).ToListAsync(cancellationToken);
+        foreach (var failure in SourceProfiles.All.Select(p => p.CrashLoop.Failure).Distinct())
+            recent.AddRange(await received.Where(failure).Select(Remembered).ToListAsync(cancellationToken));
+        foreach (var r in recent.DistinctBy(r => r.Id).OrderBy(r => r.OccurredAt))
         {
             if (r.Category == Category) Window(r.InstanceKey).NoteLoop(r.OccurredAt);
-            else if (IsRestartFailure(r.Source, r.Kind, r.Entry, r.State, r.ExitCode, r.Format)) Window(r.InstanceKey).Add(r.OccurredAt, r.Id);
+            else if (IsRestartFailure(r)) Window(r.InstanceKey).Add(r.OccurredAt, r.Id);
         }
         _primed = true;
     }
+
+    /// <summary>The columns priming reads: what the sources' crash-loop rules and the windows look at.</summary>
+    private static readonly Expression<Func<EventRecord, EventRecord>> Remembered = r => new EventRecord
+    {
+        Id = r.Id, InstanceKey = r.InstanceKey, OccurredAt = r.OccurredAt, Category = r.Category, Source = r.Source, Kind = r.Kind,
+        Entry = r.Entry, State = r.State, ExitCode = r.ExitCode, Format = r.Format, InstanceName = "", DedupeKey = "", RawJson = "",
+    };
 
     /// <summary>Forgets instances with nothing inside the window of the newest failure seen.</summary>
     private void Trim(TimeSpan window)

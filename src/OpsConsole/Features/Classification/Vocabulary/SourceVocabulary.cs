@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using OpsConsole.Features.Records;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -30,12 +29,16 @@ public readonly record struct VocabularyMatch(string Source, VocabularyTable Tab
     public Classification ToClassification() => new(Entry.Category, Entry.Severity, RuleId, Evidence);
 }
 
-/// <summary>One table of a vocabulary, compiled: a case-insensitive dictionary (exact) or one phrase scanner (word).</summary>
+/// <summary>One table of a vocabulary, compiled: a case-insensitive dictionary (exact) or one phrase search (word).</summary>
 public sealed class VocabularyTable
 {
     private readonly (string Name, Func<EventRecord, string?> Read)[] _fields;
     private readonly Dictionary<string, VocabularyEntry> _entries;
-    private readonly Regex? _phrases;
+    private readonly Dictionary<string, VocabularyEntry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly PhraseSearch? _phrases;
+
+    // An exact value longer than every identifier cannot be one (a long message is not hashed for nothing).
+    private readonly int _longestIdentifier;
 
     public string Name { get; }
     public bool IsExact { get; }
@@ -45,7 +48,7 @@ public sealed class VocabularyTable
     public IReadOnlyList<string> LookIn { get; }
     public IReadOnlyCollection<VocabularyEntry> Entries => _entries.Values;
 
-    internal VocabularyTable(string name, bool exact, bool generic, IReadOnlyList<string> lookIn, IEnumerable<VocabularyEntry> entries, TimeSpan regexTimeout)
+    internal VocabularyTable(string name, bool exact, bool generic, IReadOnlyList<string> lookIn, IEnumerable<VocabularyEntry> entries)
     {
         Name = name;
         IsExact = exact;
@@ -54,7 +57,9 @@ public sealed class VocabularyTable
         _fields = [.. lookIn.Select(f => RecordFields.TryGet(f, out var read) ? (f, read) : throw new InvalidOperationException(f))];
         _entries = new Dictionary<string, VocabularyEntry>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in entries) _entries[exact ? entry.Identifier : NormalisePhrase(entry.Identifier)] = entry;
-        if (!exact) _phrases = PhraseScanner(_entries.Keys, regexTimeout);
+        _lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!exact) _phrases = new PhraseSearch(_entries.Keys);
+        _longestIdentifier = _entries.Keys.Max(k => k.Length);
         _passes = [.. _entries.Values.Select(e => SourceVocabulary.PassOf(this, e)).Distinct()];
     }
 
@@ -80,29 +85,19 @@ public sealed class VocabularyTable
 
     private bool TryExact(string value, out VocabularyEntry entry)
     {
-        var trimmed = value.Trim();
-        if (_entries.TryGetValue(trimmed, out entry!)) return true;
+        entry = null!;
+        var trimmed = value.AsSpan().Trim();
+        if (trimmed.Length <= _longestIdentifier && _lookup.TryGetValue(trimmed, out entry!)) return true;
         // Exception classes often arrive qualified ("nova.exception.NoValidHost"); the class name is what the table keys.
         var dot = trimmed.LastIndexOf('.');
-        return dot > 0 && dot < trimmed.Length - 1 && !trimmed.Contains(' ') && _entries.TryGetValue(trimmed[(dot + 1)..], out entry!);
+        return dot > 0 && dot < trimmed.Length - 1 && trimmed.Length - dot - 1 <= _longestIdentifier && !trimmed.Contains(' ')
+               && _lookup.TryGetValue(trimmed[(dot + 1)..], out entry!);
     }
 
     private bool TryPhrase(string text, out VocabularyEntry entry, out string found)
     {
         entry = null!;
-        found = "";
-        try
-        {
-            var m = _phrases!.Match(text);
-            if (!m.Success) return false;
-            found = m.Value;
-            return _entries.TryGetValue(NormalisePhrase(m.Value), out entry!);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            // A pathological message must not fail ingestion; the table simply does not match it.
-            return false;
-        }
+        return _phrases!.TryFind(text, out var phrase, out found) && _entries.TryGetValue(phrase, out entry!);
     }
 
     /// <summary>Phrases compare ignoring case and with any run of white space as one space.</summary>
@@ -118,21 +113,6 @@ public sealed class VocabularyTable
             text.Append(char.ToLowerInvariant(c));
         }
         return text.ToString();
-    }
-
-    private static Regex PhraseScanner(IEnumerable<string> phrases, TimeSpan timeout)
-    {
-        // One alternation for the whole table, longest phrase first so "Failed to allocate the network(s)" beats
-        // "Failed to allocate"; a phrase that starts or ends with a word character must stand as a whole word there.
-        var alternatives = phrases.OrderByDescending(p => p.Length).ThenBy(p => p, StringComparer.Ordinal).Select(p =>
-        {
-            var body = string.Join(@"\s+", p.Split(' ').Select(Regex.Escape));
-            var before = char.IsLetterOrDigit(p[0]) || p[0] == '_' ? @"(?<![\w])" : "";
-            var after = char.IsLetterOrDigit(p[^1]) || p[^1] == '_' ? @"(?![\w])" : "";
-            return before + body + after;
-        });
-        return new Regex(string.Join('|', alternatives),
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, timeout);
     }
 }
 
@@ -163,17 +143,9 @@ public sealed class SourceVocabulary
     }
 
     /// <summary>
-    /// The first table (in file order) of one match kind that knows an identifier in the record and whose entry
-    /// belongs to <paramref name="pass"/>: classification asks for specific causes, then generic failures, then healthy states.
+    /// Which pass an entry decides in: classification asks every table for specific causes, then generic failures,
+    /// then healthy states (see <see cref="VocabularyPass"/>).
     /// </summary>
-    public bool TryMatch(EventRecord record, bool exact, VocabularyPass pass, out VocabularyMatch match)
-    {
-        foreach (var table in Tables)
-            if (table.IsExact == exact && table.Has(pass) && table.TryMatch(record, Source, out match) && PassOf(table, match.Entry) == pass) return true;
-        match = default;
-        return false;
-    }
-
     internal static VocabularyPass PassOf(VocabularyTable table, VocabularyEntry entry) =>
         entry.Category == Taxonomy.None ? (table.IsGeneric ? VocabularyPass.HealthyState : VocabularyPass.Healthy)
         : table.IsGeneric || entry.Category == Taxonomy.Unknown ? VocabularyPass.Generic
@@ -188,7 +160,7 @@ public sealed class SourceVocabulary
         return false;
     }
 
-    public static SourceVocabulary Load(string origin, string yaml, TimeSpan? regexTimeout = null)
+    public static SourceVocabulary Load(string origin, string yaml)
     {
         VocabularyFile file;
         try
@@ -202,7 +174,6 @@ public sealed class SourceVocabulary
         if (string.IsNullOrWhiteSpace(file.Source)) throw new RuleValidationException($"{origin}: has no 'source'");
         if (file.Tables is not { Count: > 0 }) throw new RuleValidationException($"{origin}: has no tables");
 
-        var timeout = regexTimeout ?? TimeSpan.FromMilliseconds(500);
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var tables = new List<VocabularyTable>();
         for (var i = 0; i < file.Tables.Count; i++)
@@ -211,7 +182,7 @@ public sealed class SourceVocabulary
             var where = table?.Name is { Length: > 0 } n ? $"table '{n}'" : $"table #{i + 1}";
             try
             {
-                tables.Add(Compile(table, names, timeout));
+                tables.Add(Compile(table, names));
             }
             catch (RuleValidationException ex)
             {
@@ -223,7 +194,7 @@ public sealed class SourceVocabulary
         return new SourceVocabulary(file.Source, origin, tables, file.Kinds is { Count: > 0 } ? [.. file.Kinds!.Select(k => k!)] : null);
     }
 
-    private static VocabularyTable Compile(VocabularyTableDefinition? table, HashSet<string> names, TimeSpan timeout)
+    private static VocabularyTable Compile(VocabularyTableDefinition? table, HashSet<string> names)
     {
         if (table is null) throw new RuleValidationException("is empty");
         if (string.IsNullOrWhiteSpace(table.Name)) throw new RuleValidationException("has no name");
@@ -258,6 +229,6 @@ public sealed class SourceVocabulary
         var duplicate = entries.GroupBy(e => exact ? e.Identifier : VocabularyTable.NormalisePhrase(e.Identifier), StringComparer.OrdinalIgnoreCase)
             .FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new RuleValidationException($"lists '{duplicate.Key}' more than once");
-        return new VocabularyTable(table.Name, exact, table.Generic, [.. table.LookIn!.Select(f => f!)], entries, timeout);
+        return new VocabularyTable(table.Name, exact, table.Generic, [.. table.LookIn!.Select(f => f!)], entries);
     }
 }

@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.Globalization;
+
+namespace OpsConsole.Features.Classification.Vocabulary;
+
+/// <summary>
+/// Finds the leftmost phrase of a table in a text in one vectorised pass (<see cref="SearchValues{T}"/> of strings,
+/// an Aho-Corasick-like multi-substring search), ignoring case, with any run of white space in the text standing for
+/// the single space of a phrase. At one position the longest phrase wins, and a phrase that starts or ends with a word
+/// character must stand as a whole word there — what one regex alternation of the phrases did, without backtracking.
+/// </summary>
+public sealed class PhraseSearch
+{
+    /// <summary>White space other than the plain space: a text holding none needs no normalising (the common case).</summary>
+    private static readonly SearchValues<char> OddWhiteSpace = SearchValues.Create(
+        [.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(c => c != ' ' && char.IsWhiteSpace(c))]);
+
+    private readonly SearchValues<string> _any;
+    private readonly (string Phrase, bool WholeWordStart, bool WholeWordEnd)[] _longestFirst;
+
+    /// <param name="phrases">Normalised phrases (see <see cref="VocabularyTable.NormalisePhrase"/>): trimmed, single-spaced.</param>
+    public PhraseSearch(IEnumerable<string> phrases)
+    {
+        _longestFirst = [.. phrases.OrderByDescending(p => p.Length).ThenBy(p => p, StringComparer.Ordinal)
+            .Select(p => (p, IsWordChar(p[0]), IsWordChar(p[^1])))];
+        _any = SearchValues.Create([.. _longestFirst.Select(p => p.Phrase)], StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The phrase found first in <paramref name="text"/> and the text it matched there (with its own spacing and case).</summary>
+    public bool TryFind(string text, out string phrase, out string found)
+    {
+        var normalised = Normalise(text, out var origin);
+        var span = normalised.AsSpan();
+        for (var from = 0; from < span.Length;)
+        {
+            var at = span[from..].IndexOfAny(_any);
+            if (at < 0) break;
+            at += from;
+            foreach (var (candidate, wordStart, wordEnd) in _longestFirst)
+            {
+                var end = at + candidate.Length;
+                if (end > span.Length || !span.Slice(at, candidate.Length).Equals(candidate, StringComparison.OrdinalIgnoreCase)) continue;
+                if (wordStart && at > 0 && IsWordChar(span[at - 1])) continue;
+                if (wordEnd && end < span.Length && IsWordChar(span[end])) continue;
+                phrase = candidate;
+                found = origin is null ? text.Substring(at, candidate.Length) : text[origin[at]..(origin[end - 1] + 1)];
+                return true;
+            }
+            from = at + 1;
+        }
+        phrase = found = "";
+        return false;
+    }
+
+    /// <summary>
+    /// The text with every run of white space as one space; <paramref name="origin"/> maps each of its characters back
+    /// to the text (null when the text needed no change, which is the usual case and allocates nothing).
+    /// </summary>
+    private static string Normalise(string text, out int[]? origin)
+    {
+        origin = null;
+        if (text.AsSpan().IndexOfAny(OddWhiteSpace) < 0 && !text.Contains("  ", StringComparison.Ordinal)) return text;
+        var chars = new char[text.Length];
+        origin = new int[text.Length];
+        var length = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var space = char.IsWhiteSpace(text[i]);
+            if (space && i > 0 && char.IsWhiteSpace(text[i - 1])) continue; // the run is already one space
+            chars[length] = space ? ' ' : text[i];
+            origin[length++] = i;
+        }
+        return new string(chars, 0, length);
+    }
+
+    /// <summary>A regular expression's \w: letters, decimal digits, non-spacing marks and connector punctuation such as '_'.</summary>
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.ConnectorPunctuation;
+}

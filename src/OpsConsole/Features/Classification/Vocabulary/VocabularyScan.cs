@@ -1,0 +1,55 @@
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Features.Classification.Vocabulary;
+
+/// <summary>One vocabulary table as a rule set consults it: the source it speaks for and its place in a <see cref="VocabularyScan"/>.</summary>
+public sealed record VocabularySlot(string Source, VocabularyTable Table, int Index)
+{
+    public VocabularyPass PassOf(VocabularyEntry entry) => SourceVocabulary.PassOf(Table, entry);
+}
+
+/// <summary>
+/// What each vocabulary table found in the one record being classified. Classification asks the tables pass after
+/// pass (specific, generic, healthy…) but a table's match does not depend on the pass, so each table reads the
+/// record's fields at most once, and only if some pass gets that far. One per thread, reused record after record.
+/// </summary>
+public sealed class VocabularyScan
+{
+    [ThreadStatic]
+    private static VocabularyScan? _current;
+
+    private enum State : byte { NotRead, NoMatch, Match }
+
+    private State[] _states = [];
+    private VocabularyMatch[] _matches = [];
+
+    /// <summary>The calling thread's scan, emptied for a record that <paramref name="tables"/> tables may read.</summary>
+    public static VocabularyScan Start(int tables)
+    {
+        var scan = _current ??= new VocabularyScan();
+        if (scan._states.Length < tables)
+        {
+            scan._states = new State[tables];
+            scan._matches = new VocabularyMatch[tables];
+        }
+        else Array.Clear(scan._states, 0, tables);
+        return scan;
+    }
+
+    public bool TryMatch(VocabularySlot slot, EventRecord record, out VocabularyMatch match)
+    {
+        switch (_states[slot.Index])
+        {
+            case State.Match:
+                match = _matches[slot.Index];
+                return true;
+            case State.NoMatch:
+                match = default;
+                return false;
+        }
+        var found = slot.Table.TryMatch(record, slot.Source, out match);
+        _states[slot.Index] = found ? State.Match : State.NoMatch;
+        _matches[slot.Index] = match;
+        return found;
+    }
+}

@@ -1,0 +1,38 @@
+using OpsConsole.Features.Classification.Vocabulary;
+
+namespace OpsConsole.Tests.Features.Classification;
+
+public sealed class PhraseSearchTests
+{
+    private static readonly PhraseSearch Search = new(["failed to allocate", "failed to allocate the network(s)", "port binding failed", "oom", "(s)"]);
+
+    [Fact]
+    public void The_leftmost_phrase_wins_and_at_one_position_the_longest()
+    {
+        Assert.True(Search.TryFind("x: port binding failed, then Failed to allocate the network(s)", out var phrase, out _));
+        Assert.Equal("port binding failed", phrase);
+        Assert.True(Search.TryFind("Failed to allocate the network(s) for it", out phrase, out var found));
+        Assert.Equal("failed to allocate the network(s)", phrase);
+        Assert.Equal("Failed to allocate the network(s)", found);
+    }
+
+    [Fact]
+    public void Runs_of_white_space_match_one_space_and_the_text_found_keeps_its_own()
+    {
+        Assert.True(Search.TryFind("Build aborted:\tFAILED  TO\n  ALLOCATE the network", out var phrase, out var found));
+        Assert.Equal("failed to allocate", phrase);
+        Assert.Equal("FAILED  TO\n  ALLOCATE", found);
+    }
+
+    [Fact]
+    public void A_phrase_with_word_characters_at_its_ends_matches_only_whole_words_but_the_search_goes_on()
+    {
+        Assert.False(Search.TryFind("zoom and boomer, export binding failedover", out _, out _));
+        Assert.True(Search.TryFind("boom then oom_ then OOM.", out var phrase, out var found));
+        Assert.Equal("oom", phrase);
+        Assert.Equal("OOM", found);
+        // A phrase that starts with punctuation needs no word boundary before it.
+        Assert.True(Search.TryFind("network(s)", out phrase, out _));
+        Assert.Equal("(s)", phrase);
+    }
+}
