@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using MudBlazor.Services;
 using OpsConsole.Components;
 using OpsConsole.Data;
+using OpsConsole.Features.Auth;
 using OpsConsole.Features.Classification;
 using OpsConsole.Features.Demo;
 using OpsConsole.Features.Embed;
@@ -27,6 +28,7 @@ public static class OpsConsoleExtensions
         services.AddOpsDatabase(configuration);
         services.AddHealth();
         services.AddIngestion();
+        services.AddConsoleAuth(configuration);
         services.AddClassification();
         services.AddRunbooks();
         services.AddSources();
@@ -47,16 +49,19 @@ public static class OpsConsoleExtensions
         app.Services.GetRequiredService<IncidentClassifier>();
         var url = app.Configuration["OpsConsole:PublicBaseUrl"] ?? app.Configuration["Urls"]?.Split(';')[0] ?? "http://localhost:5080";
         await app.Services.GetRequiredService<ApiKeyStore>().InitializeAsync(url, CancellationToken.None);
+        await app.Services.InitializeConsoleAuthAsync(url);
         await app.Services.GetRequiredService<EmbedTokenStore>().InitializeAsync(CancellationToken.None);
     }
 
     public static WebApplication UseOpsConsole(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseSecurityHeaders();
         app.UseEmbedAccess();
         app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -67,6 +72,7 @@ public static class OpsConsoleExtensions
         app.MapRecords();
         app.MapInstances();
         app.MapCategories();
+        app.MapAccount();
         // The embed feature owns frame-ancestors (its routes may be framed by Embed:FrameAncestors), so Blazor adds none.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;

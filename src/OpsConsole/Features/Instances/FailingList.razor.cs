@@ -1,3 +1,4 @@
+using OpsConsole.Features.Auth;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using OpsConsole.Features.Records;
@@ -20,6 +21,7 @@ public partial class FailingList
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private ConsoleAccess Access { get; set; } = default!;
 
     [SupplyParameterFromQuery] public string? Kind { get; set; }
     [SupplyParameterFromQuery] public string? Family { get; set; }
@@ -94,16 +96,17 @@ public partial class FailingList
     {
         var dialog = await Dialogs.ShowAsync<AcknowledgeDialog>($"Acknowledge or mute {item.DisplayName}",
             new DialogParameters<AcknowledgeDialog> { { d => d.Note, item.Acknowledgement?.Note } });
-        if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice })
+        if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice } && await Access.ActAsAsync(ConsoleRoles.Operator) is { } actor)
         {
-            await Acknowledgements.SetAsync(item.Instance, choice.Status, choice.Note, by: null, CancellationToken.None);
+            await Acknowledgements.SetAsync(item.Instance, choice.Status, choice.Note, actor, CancellationToken.None);
             await RefreshAsync();
         }
     }
 
     private async Task ClearAsync(FailingInstance item)
     {
-        await Acknowledgements.ClearAsync(item.Instance, CancellationToken.None);
+        if (await Access.ActAsAsync(ConsoleRoles.Operator) is not { } actor) return;
+        await Acknowledgements.ClearAsync(item.Instance, actor, CancellationToken.None);
         await RefreshAsync();
     }
 

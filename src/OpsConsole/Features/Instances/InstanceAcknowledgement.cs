@@ -18,7 +18,7 @@ public sealed class InstanceAcknowledgement
     public string? Note { get; set; }
     public DateTimeOffset At { get; set; }
 
-    /// <summary>Who did it, once the console knows its users; null until then.</summary>
+    /// <summary>Who did it (the signed-in user, proxy user or API key); null on rows from before sign-in existed.</summary>
     public string? By { get; set; }
 
     /// <summary>The instance's last failure when it was acknowledged.</summary>

@@ -1,12 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
+using OpsConsole.Features.Audit;
+using OpsConsole.Features.Auth;
 
 namespace OpsConsole.Features.Instances;
 
-/// <summary>Acknowledges, mutes and clears failing instances (one row per instance, replaced on each change).</summary>
-public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> databases, TimeProvider clock)
+/// <summary>Acknowledges, mutes and clears failing instances (one row per instance, replaced on each change); each change is audited.</summary>
+public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> databases, TimeProvider clock, AuditLog audit)
 {
-    public async Task<InstanceAcknowledgement> SetAsync(string instanceKey, string status, string? note, string? by,
+    public async Task<InstanceAcknowledgement> SetAsync(string instanceKey, string status, string? note, Actor by,
         CancellationToken cancellationToken)
     {
         if (status is not (InstanceAcknowledgement.Acknowledged or InstanceAcknowledgement.Muted))
@@ -23,15 +25,18 @@ public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> dat
         ack.Status = status;
         ack.Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim()[..Math.Min(note.Trim().Length, 2000)];
         ack.At = clock.GetUtcNow();
-        ack.By = by;
+        ack.By = by.Name;
         ack.LastFailureAt = state.LastFailureAt;
         await db.SaveChangesAsync(cancellationToken);
+        await audit.WriteAsync(by, status == InstanceAcknowledgement.Muted ? AuditActions.Mute : AuditActions.Acknowledge, instanceKey, ack.Note,
+            cancellationToken);
         return ack;
     }
 
-    public async Task ClearAsync(string instanceKey, CancellationToken cancellationToken)
+    public async Task ClearAsync(string instanceKey, Actor by, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        await db.Acknowledgements.Where(a => a.InstanceKey == instanceKey).ExecuteDeleteAsync(cancellationToken);
+        if (await db.Acknowledgements.Where(a => a.InstanceKey == instanceKey).ExecuteDeleteAsync(cancellationToken) > 0)
+            await audit.WriteAsync(by, AuditActions.Unmute, instanceKey, null, cancellationToken);
     }
 }

@@ -8,7 +8,7 @@ public sealed class FailingPageTests
     {
         using var factory = new OpsConsoleFactory();
 
-        var html = await factory.CreateClient().GetStringAsync("/");
+        var html = await (await factory.SignedInClientAsync("Viewer")).GetStringAsync("/");
 
         Assert.Contains("Nothing has been sent yet", html);
         Assert.Contains("api/v1/container-exits?cluster=prod -H &quot;X-Api-Key: $KEY&quot;", html);
@@ -22,7 +22,7 @@ public sealed class FailingPageTests
         await api.PostOkAsync("/api/v1/container-exits?cluster=url", Samples.Read("k8s/pod-pending-unschedulable.json"));
         await api.PostOkAsync("/api/v1/vm-events?cloud=url", Samples.Read("nova/server-fault-no-valid-host.json"));
 
-        var page = Runbooks.HtmlSafety.Parse(await factory.CreateClient().GetStringAsync("/?family=vm"));
+        var page = Runbooks.HtmlSafety.Parse(await (await factory.SignedInClientAsync("Viewer")).GetStringAsync("/?family=vm"));
 
         var vm = page.QuerySelector(".family-chip[data-family='vm']")!;
         Assert.Contains("mud-chip-filled", vm.ClassName);
