@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using MudBlazor.Services;
 using OpsConsole.Components;
 using OpsConsole.Data;
+using OpsConsole.Features.Audit;
 using OpsConsole.Features.Auth;
 using OpsConsole.Features.Classification;
 using OpsConsole.Features.Demo;
@@ -73,6 +74,7 @@ public static class OpsConsoleExtensions
         app.MapInstances();
         app.MapCategories();
         app.MapAccount();
+        app.MapAudit();
         // The embed feature owns frame-ancestors (its routes may be framed by Embed:FrameAncestors), so Blazor adds none.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;

@@ -71,7 +71,9 @@ public static class AuthExtensions
             .AddPolicy(ApiPolicies.Read, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, ConsoleScheme)
                 .AddRequirements(new AccessRequirement(ConsoleRoles.Viewer, KeyScopes.Read)))
             .AddPolicy(ApiPolicies.Operate, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, ConsoleScheme)
-                .AddRequirements(new AccessRequirement(ConsoleRoles.Operator, KeyScopes.Operate)));
+                .AddRequirements(new AccessRequirement(ConsoleRoles.Operator, KeyScopes.Operate)))
+            .AddPolicy(ApiPolicies.Audit, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, ConsoleScheme)
+                .AddRequirements(new AccessRequirement(ConsoleRoles.Admin, KeyScopes.Read)));
         services.AddSingleton<IAuthorizationHandler, AccessRequirementHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiAccessResultHandler>();
 
@@ -87,6 +89,7 @@ public static class AuthExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, ConsoleAuthenticationState>();
         services.AddScoped<ConsoleAccess>();
+        services.AddScoped<UserAdministration>();
         services.AddSingleton<ClientThrottle>();
         services.AddSingleton<AccountSetup>();
         services.AddSingleton<AccessKeyStore>();
@@ -181,4 +184,7 @@ public static class ApiPolicies
     public const string Ingest = "api:ingest";
     public const string Read = "api:read";
     public const string Operate = "api:operate";
+
+    /// <summary>The audit export: a key with read, or a signed-in admin (viewers do not see who did what).</summary>
+    public const string Audit = "api:audit";
 }
