@@ -69,7 +69,7 @@ public sealed class EmbedPanelTests : IClassFixture<EmbedPanelTests.Server>
     [Fact]
     public async Task The_builder_makes_a_token_previews_the_panel_and_gives_the_snippet()
     {
-        var page = await _server.NewPageAsync();
+        var page = await _server.SignedInPageAsync(OpsConsole.Features.Auth.ConsoleRoles.Admin);
         await page.GotoAsync("/panels");
         await ConsoleServer.WaitForInteractiveAsync(page);
 

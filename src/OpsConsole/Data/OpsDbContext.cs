@@ -20,6 +20,7 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<Features.Embed.EmbedToken> EmbedTokens => Set<Features.Embed.EmbedToken>();
     public DbSet<Features.ApiKeys.AccessKey> AccessKeys => Set<Features.ApiKeys.AccessKey>();
     public DbSet<Features.Audit.AuditEntry> AuditLog => Set<Features.Audit.AuditEntry>();
+    public DbSet<Features.Silences.Silence> Silences => Set<Features.Silences.Silence>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -13,6 +13,7 @@ using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
 using OpsConsole.Features.Runbooks;
+using OpsConsole.Features.Silences;
 using OpsConsole.Features.Sources;
 using Prometheus;
 
@@ -30,6 +31,7 @@ public static class OpsConsoleExtensions
         services.AddHealth();
         services.AddIngestion();
         services.AddConsoleAuth(configuration);
+        services.AddSilences();
         services.AddClassification();
         services.AddRunbooks();
         services.AddSources();
@@ -75,6 +77,7 @@ public static class OpsConsoleExtensions
         app.MapCategories();
         app.MapAccount();
         app.MapAudit();
+        app.MapSilences();
         // The embed feature owns frame-ancestors (its routes may be framed by Embed:FrameAncestors), so Blazor adds none.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;

@@ -98,7 +98,8 @@ public partial class FailingList
             new DialogParameters<AcknowledgeDialog> { { d => d.Note, item.Acknowledgement?.Note } });
         if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice } && await Access.ActAsAsync(ConsoleRoles.Operator) is { } actor)
         {
-            await Acknowledgements.SetAsync(item.Instance, choice.Status, choice.Note, actor, CancellationToken.None);
+            await Acknowledgements.SetAsync(item.Instance, choice.Status, choice.Note, actor, CancellationToken.None,
+                choice.ExpiresAt(Clock.GetUtcNow()), choice.UntilRecovered);
             await RefreshAsync();
         }
     }

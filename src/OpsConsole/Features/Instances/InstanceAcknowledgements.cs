@@ -8,8 +8,11 @@ namespace OpsConsole.Features.Instances;
 /// <summary>Acknowledges, mutes and clears failing instances (one row per instance, replaced on each change); each change is audited.</summary>
 public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> databases, TimeProvider clock, AuditLog audit)
 {
+    /// <summary>How long a mute lasts when given no end and not asked to last until the instance recovers.</summary>
+    public static readonly TimeSpan DefaultMute = TimeSpan.FromHours(1);
+
     public async Task<InstanceAcknowledgement> SetAsync(string instanceKey, string status, string? note, Actor by,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, DateTimeOffset? expiresAt = null, bool untilRecovered = false)
     {
         if (status is not (InstanceAcknowledgement.Acknowledged or InstanceAcknowledgement.Muted))
             throw new ArgumentException($"Status must be '{InstanceAcknowledgement.Acknowledged}' or '{InstanceAcknowledgement.Muted}'.", nameof(status));
@@ -25,11 +28,15 @@ public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> dat
         ack.Status = status;
         ack.Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim()[..Math.Min(note.Trim().Length, 2000)];
         ack.At = clock.GetUtcNow();
+        var muted = status == InstanceAcknowledgement.Muted;
+        ack.UntilRecovered = muted && untilRecovered;
+        ack.ExpiresAt = !muted || untilRecovered ? null : expiresAt ?? ack.At + DefaultMute;
+        if (ack.ExpiresAt <= ack.At) throw new ArgumentException("A mute must end in the future.", nameof(expiresAt));
         ack.By = by.Name;
         ack.LastFailureAt = state.LastFailureAt;
         await db.SaveChangesAsync(cancellationToken);
-        await audit.WriteAsync(by, status == InstanceAcknowledgement.Muted ? AuditActions.Mute : AuditActions.Acknowledge, instanceKey, ack.Note,
-            cancellationToken);
+        await audit.WriteAsync(by, muted ? AuditActions.Mute : AuditActions.Acknowledge, instanceKey,
+            muted ? $"{ack.Note} (until {(ack.UntilRecovered ? "recovered" : ack.ExpiresAt?.ToString("u"))})" : ack.Note, cancellationToken);
         return ack;
     }
 

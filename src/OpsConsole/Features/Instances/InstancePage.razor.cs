@@ -71,7 +71,8 @@ public partial class InstancePage
         var dialog = await Dialogs.ShowAsync<AcknowledgeDialog>($"Acknowledge or mute {_state!.DisplayName}");
         if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice } && await Access.ActAsAsync(ConsoleRoles.Operator) is { } actor)
         {
-            await Acknowledgements.SetAsync(_state.InstanceKey, choice.Status, choice.Note, actor, CancellationToken.None);
+            await Acknowledgements.SetAsync(_state.InstanceKey, choice.Status, choice.Note, actor, CancellationToken.None,
+                choice.ExpiresAt(Clock.GetUtcNow()), choice.UntilRecovered);
             await ReloadAsync();
         }
     }

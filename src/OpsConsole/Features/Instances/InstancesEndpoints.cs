@@ -19,7 +19,7 @@ public static class InstancesEndpoints
             .WithSummary("GET /api/v1/instances/{key}/timeline: every record of one instance, newest first.")
             .RequireAuthorization(ApiPolicies.Read);
         group.MapPut("/{**path}", AcknowledgeAsync).WithName("AcknowledgeInstance")
-            .WithSummary("PUT /api/v1/instances/{key}/acknowledgement with {status: acknowledged|muted, note}: acknowledge or mute a failing instance.")
+            .WithSummary("PUT /api/v1/instances/{key}/acknowledgement with {status: acknowledged|muted, note, expiresAt?, untilRecovered?}: acknowledge or mute (1 h unless told) a failing instance.")
             .RequireAuthorization(ApiPolicies.Operate);
         group.MapDelete("/{**path}", ClearAcknowledgementAsync).WithName("ClearInstanceAcknowledgement")
             .WithSummary("DELETE /api/v1/instances/{key}/acknowledgement: clear an acknowledgement or mute.")
@@ -62,7 +62,12 @@ public static class InstancesEndpoints
             return Problems.BadRequest("'status' must be 'acknowledged' or 'muted'.", field: "status", title: "Bad acknowledgement");
         try
         {
-            return TypedResults.Ok(await acknowledgements.SetAsync(key, body.Status, body.Note, ActorOf(http), cancellationToken));
+            return TypedResults.Ok(await acknowledgements.SetAsync(key, body.Status, body.Note, ActorOf(http), cancellationToken,
+                body.ExpiresAt, body.UntilRecovered ?? false));
+        }
+        catch (ArgumentException e)
+        {
+            return Problems.BadRequest(e.Message, field: "expiresAt", title: "Bad acknowledgement");
         }
         catch (KeyNotFoundException e)
         {
@@ -92,7 +97,8 @@ public static class InstancesEndpoints
     }
 }
 
-public sealed record AcknowledgementRequest(string? Status, string? Note);
+/// <summary>A mute ends at <see cref="ExpiresAt"/>, or when the instance recovers, or after one hour.</summary>
+public sealed record AcknowledgementRequest(string? Status, string? Note, DateTimeOffset? ExpiresAt = null, bool? UntilRecovered = null);
 
 /// <summary>An instance, its records newest first, and the runbook steps ticked or unticked while working its failures.</summary>
 public sealed record InstanceTimeline(InstanceState Instance, IReadOnlyList<RecordDto> Records, IReadOnlyList<RunbookStepMark> RunbookSteps);

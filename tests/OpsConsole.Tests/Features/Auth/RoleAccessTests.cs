@@ -7,21 +7,22 @@ namespace OpsConsole.Tests.Features.Auth;
 /// <summary>What each role may do over HTTP (pages, and the API with a sign-in cookie), and that strangers change nothing.</summary>
 public sealed class RoleAccessTests : IClassFixture<OpsConsoleFactory>
 {
-    private static string? _instance;
     private readonly OpsConsoleFactory _factory;
+    private string _instance = "";
 
     public RoleAccessTests(OpsConsoleFactory factory) => _factory = factory;
 
-    private async Task SeedAsync()
+    /// <summary>A failing instance of this test's own, so tests sharing the fixture do not see each other's acknowledgements.</summary>
+    private async Task SeedAsync([System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
-        var result = await _factory.CreateApiClient().PostOkAsync("/api/v1/container-exits?host=roles-host",
-            """{"source":"docker","instance":"web","exitCode":137,"reason":"OOMKilled"}""");
-        _instance = result.GetProperty("records")[0].GetProperty("instance").GetString();
+        var result = await _factory.CreateApiClient().PostOkAsync("/api/v1/container-exits",
+            $$"""{"source":"docker","cluster":"roles","instance":"{{test}}","exitCode":137,"reason":"OOMKilled"}""");
+        _instance = result.GetProperty("records")[0].GetProperty("instance").GetString()!;
     }
 
-    private static string Instance => _instance!;
+    private string Instance => _instance;
 
-    private static string AcknowledgementUrl => $"/api/v1/instances/{Uri.EscapeDataString(Instance)}/acknowledgement";
+    private string AcknowledgementUrl => $"/api/v1/instances/{Uri.EscapeDataString(Instance)}/acknowledgement";
 
     [Theory]
     [InlineData("/")]
@@ -63,7 +64,7 @@ public sealed class RoleAccessTests : IClassFixture<OpsConsoleFactory>
         }));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
 
-        Assert.Equal(0, _factory.Scalar("SELECT COUNT(*) FROM instance_acknowledgements"));
+        Assert.Equal(0, _factory.Scalar($"SELECT COUNT(*) FROM instance_acknowledgements WHERE InstanceKey = '{Instance}'"));
         Assert.Equal(records, _factory.Scalar("SELECT COUNT(*) FROM records"));
     }
 
