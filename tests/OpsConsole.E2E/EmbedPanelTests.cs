@@ -85,6 +85,8 @@ public sealed class EmbedPanelTests : IClassFixture<EmbedPanelTests.Server>
         var row = page.Locator("tr", new() { HasText = "lobby wall" });
         await row.Locator(".token-revoke").ClickAsync();
         await row.Locator("td", new() { HasText = "revoked" }).WaitForAsync();
+        // The open preview was opened with that token: it closes within seconds, without a reload.
+        await preview.Locator(".panel-closed").WaitForAsync(new() { Timeout = 10_000 });
         var revoked = await _server.CreateClient().GetAsync($"/embed/failing?token={secret}");
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, revoked.StatusCode);
     }

@@ -16,9 +16,9 @@ public static class EmbedAccess
         var embed = IsEmbedPath(context.Request.Path);
         context.Response.Headers.ContentSecurityPolicy = $"frame-ancestors {(embed ? options.FrameAncestors : "'self'")}";
         if (embed && !options.AllowAnonymous
-            && !context.RequestServices.GetRequiredService<EmbedTokenStore>().IsValid(context.Request.Query["token"].ToString()))
+            && !context.RequestServices.GetRequiredService<EmbedTokenStore>().Allows(context.Request.Query["token"].ToString(), EmbedScope.Of(context.Request)))
         {
-            await Results.Problem("This panel needs a valid read-only token: add ?token=… (make one on the Embed panels page).",
+            await Results.Problem("This panel needs a valid read-only token made for it: add ?token=… (make one on the Embed panels page).",
                 statusCode: StatusCodes.Status401Unauthorized, title: "Embed token required",
                 extensions: new Dictionary<string, object?> { ["field"] = "token" }).ExecuteAsync(context);
             return;
