@@ -82,11 +82,17 @@ public sealed class EmbedPanelTests : IClassFixture<EmbedPanelTests.Server>
         Assert.Contains($"token={secret}", await page.Locator(".panel-snippet textarea").InputValueAsync());
         await ConsoleServer.ScreenshotAsync(page, "24-panels-builder");
 
+        var wall = await _server.NewPageAsync();
+        await wall.GotoAsync((await page.Locator(".panel-preview").GetAttributeAsync("src"))!);
+        await wall.Locator(".panel-failing").WaitForAsync();
+        await wall.WaitForFunctionAsync("() => document.body.dataset.interactive === 'true'");
+
         var row = page.Locator("tr", new() { HasText = "lobby wall" });
         await row.Locator(".token-revoke").ClickAsync();
         await row.Locator("td", new() { HasText = "revoked" }).WaitForAsync();
-        // The open preview was opened with that token: it closes within seconds, without a reload.
-        await preview.Locator(".panel-closed").WaitForAsync(new() { Timeout = 10_000 });
+        // A wall screen opened with that token closes within seconds, without a reload.
+        await wall.Locator(".panel-closed").WaitForAsync(new() { Timeout = 10_000 });
+        Assert.Equal(0, await wall.Locator(".panel-failing").CountAsync());
         var revoked = await _server.CreateClient().GetAsync($"/embed/failing?token={secret}");
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, revoked.StatusCode);
     }
