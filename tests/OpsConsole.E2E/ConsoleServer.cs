@@ -18,7 +18,8 @@ public class ConsoleServer : OpsConsoleFactory, IAsyncLifetime
 
     public ConsoleServer() : this([]) { }
 
-    protected ConsoleServer(Dictionary<string, string?> settings) : base(settings) =>
+    // Open pages re-check their user every second here (a minute at most in production), so tests see revocation quickly.
+    protected ConsoleServer(Dictionary<string, string?> settings) : base(new Dictionary<string, string?>(settings) { ["Auth:RevalidationInterval"] = "00:00:01" }) =>
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
 
     public string BaseUrl { get; private set; } = "";
@@ -44,6 +45,24 @@ public class ConsoleServer : OpsConsoleFactory, IAsyncLifetime
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         return page;
+    }
+
+    /// <summary>A fresh browser page signed in through the real sign-in page as a user with that role.</summary>
+    public async Task<IPage> SignedInPageAsync(string role, string? email = null)
+    {
+        email = await EnsureUserAsync(role, email ?? (role == "Admin" ? AdminEmail : null));
+        var page = await NewPageAsync();
+        await SignInAsync(page, email, Password);
+        return page;
+    }
+
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/account/signin");
+        await page.FillAsync("input[name=email]", email);
+        await page.FillAsync("input[name=password]", password);
+        await page.ClickAsync("button.account-submit");
+        await page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal));
     }
 
     /// <summary>Saves a screenshot under tests/OpsConsole.E2E/screenshots (git-ignored) for a human to look at.</summary>

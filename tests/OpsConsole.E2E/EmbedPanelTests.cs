@@ -69,7 +69,7 @@ public sealed class EmbedPanelTests : IClassFixture<EmbedPanelTests.Server>
     [Fact]
     public async Task The_builder_makes_a_token_previews_the_panel_and_gives_the_snippet()
     {
-        var page = await _server.NewPageAsync();
+        var page = await _server.SignedInPageAsync(OpsConsole.Features.Auth.ConsoleRoles.Admin);
         await page.GotoAsync("/panels");
         await ConsoleServer.WaitForInteractiveAsync(page);
 
@@ -82,9 +82,17 @@ public sealed class EmbedPanelTests : IClassFixture<EmbedPanelTests.Server>
         Assert.Contains($"token={secret}", await page.Locator(".panel-snippet textarea").InputValueAsync());
         await ConsoleServer.ScreenshotAsync(page, "24-panels-builder");
 
+        var wall = await _server.NewPageAsync();
+        await wall.GotoAsync((await page.Locator(".panel-preview").GetAttributeAsync("src"))!);
+        await wall.Locator(".panel-failing").WaitForAsync();
+        await wall.WaitForFunctionAsync("() => document.body.dataset.interactive === 'true'");
+
         var row = page.Locator("tr", new() { HasText = "lobby wall" });
         await row.Locator(".token-revoke").ClickAsync();
         await row.Locator("td", new() { HasText = "revoked" }).WaitForAsync();
+        // A wall screen opened with that token closes within seconds, without a reload.
+        await wall.Locator(".panel-closed").WaitForAsync(new() { Timeout = 10_000 });
+        Assert.Equal(0, await wall.Locator(".panel-failing").CountAsync());
         var revoked = await _server.CreateClient().GetAsync($"/embed/failing?token={secret}");
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, revoked.StatusCode);
     }
