@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -39,9 +40,14 @@ public class ConsoleServer : OpsConsoleFactory, IAsyncLifetime
     }
 
     /// <summary>A fresh browser page (own storage) with a wall-friendly viewport.</summary>
-    public async Task<IPage> NewPageAsync()
+    public Task<IPage> NewPageAsync() => NewPageAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+
+    /// <summary>A fresh browser page in a context with these options (the console's address is filled in).</summary>
+    public async Task<IPage> NewPageAsync(BrowserNewContextOptions options, string? initScript = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 }, BaseURL = BaseUrl });
+        options.BaseURL = BaseUrl;
+        var context = await Browser.NewContextAsync(options);
+        if (initScript is not null) await context.AddInitScriptAsync(initScript);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         return page;
@@ -54,6 +60,24 @@ public class ConsoleServer : OpsConsoleFactory, IAsyncLifetime
         var page = await NewPageAsync();
         await SignInAsync(page, email, Password);
         return page;
+    }
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _sessions = new();
+
+    /// <summary>
+    /// A fresh page with the cookies of a user with that role who signed in through the real sign-in page once per
+    /// fixture (sign-in is rate-limited per client address, and every test here comes from 127.0.0.1).
+    /// </summary>
+    public async Task<IPage> SignedInPageAsync(string role, BrowserNewContextOptions options, string? initScript = null)
+    {
+        options.StorageState = await _sessions.GetOrAdd(role, r => new Lazy<Task<string>>(async () =>
+        {
+            var page = await SignedInPageAsync(r);
+            var state = await page.Context.StorageStateAsync();
+            await page.Context.CloseAsync();
+            return state;
+        })).Value;
+        return await NewPageAsync(options, initScript);
     }
 
     public static async Task SignInAsync(IPage page, string email, string password)
