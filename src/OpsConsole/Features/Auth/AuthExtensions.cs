@@ -142,6 +142,13 @@ public static class AuthExtensions
             options.ClientSecret = oidc.ClientSecret;
             options.ResponseType = "code";
             options.UsePkce = true;
+            // The code comes back on a plain redirect (GET), not a form posted by the provider's page: the console refuses
+            // state-changing requests from other origins, and Lax cookies travel with a top-level GET.
+            options.ResponseMode = "query";
+            options.CorrelationCookie.SameSite = SameSiteMode.Lax;
+            options.NonceCookie.SameSite = SameSiteMode.Lax;
+            options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
             options.MapInboundClaims = false;
             options.GetClaimsFromUserInfoEndpoint = true;
@@ -153,7 +160,8 @@ public static class AuthExtensions
             {
                 var principal = context.Principal!;
                 var identity = (ClaimsIdentity)principal.Identity!;
-                foreach (var role in OidcRoles.Map(principal, oidc)) identity.AddClaim(new Claim(ClaimTypes.Role, role));
+                // Read the provider's claims before adding to them (Map enumerates the same identity lazily).
+                foreach (var role in OidcRoles.Map(principal, oidc).ToList()) identity.AddClaim(new Claim(ClaimTypes.Role, role));
                 if (identity.Name is null && principal.FindFirst("sub") is { } sub) identity.AddClaim(new Claim("email", sub.Value));
                 await context.HttpContext.RequestServices.GetRequiredService<AuditLog>().WriteAsync(
                     Actor.Of(principal, context.HttpContext.Connection.RemoteIpAddress?.ToString()), AuditActions.SignIn, identity.Name, "single sign-on");
