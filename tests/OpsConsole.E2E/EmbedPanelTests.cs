@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using OpsConsole.Features.Embed;
 using OpsConsole.Tests;
 using OpsConsole.Tests.Infrastructure;
 
@@ -64,6 +66,44 @@ public sealed class EmbedPanelTests : IClassFixture<EmbedPanelTests.Server>
         Assert.Equal(0, await page.Locator(".mud-appbar, .mud-drawer, nav").CountAsync());
         Assert.Equal("rgb(255, 255, 255)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.embed')).backgroundColor"));
         await ConsoleServer.ScreenshotAsync(page, "23-summary-light");
+    }
+
+    [Fact]
+    public async Task A_panel_circuit_opens_no_operator_page_and_no_panel_its_token_was_not_made_for()
+    {
+        var (_, secret) = await _server.Services.GetRequiredService<EmbedTokenStore>()
+            .CreateAsync("one wall", EmbedScope.Of("/embed/failing", _ => null), CancellationToken.None);
+        var page = await _server.NewPageAsync();
+        // As behind a proxy that passes only panels and Blazor's own traffic: what the circuit shows is all it gets.
+        var refused = new List<string>();
+        await page.RouteAsync("**/*", route =>
+        {
+            var path = new Uri(route.Request.Url).AbsolutePath;
+            if (path.StartsWith("/embed", StringComparison.Ordinal) || path.StartsWith("/_", StringComparison.Ordinal) || Path.HasExtension(path))
+                return route.ContinueAsync();
+            lock (refused) refused.Add(path);
+            return route.AbortAsync();
+        });
+        await page.GotoAsync($"/embed/failing?token={secret}");
+        await page.Locator(".panel-failing").WaitForAsync();
+        await page.WaitForFunctionAsync("() => document.body.dataset.interactive === 'true'");
+
+        // The circuit is told to show the panels page (where tokens are made): it renders nothing of it and sends the
+        // browser to the sign-in page, which the proxy refuses.
+        await page.EvaluateAsync("() => Blazor.navigateTo('/panels')");
+        await page.WaitForFunctionAsync("() => !document.querySelector('.panel-failing')");
+        Assert.Equal(0, await page.Locator(".panel-builder, .token-create, .failing-list").CountAsync());
+        await Task.Delay(1000);
+        Assert.Equal(0, await page.Locator(".panel-builder, .token-create, .failing-list").CountAsync());
+        lock (refused) Assert.Contains("/account/signin", refused);
+
+        // Another panel on the same token: closed at once, not after the next token check.
+        var other = await _server.NewPageAsync();
+        await other.GotoAsync($"/embed/failing?token={secret}");
+        await other.WaitForFunctionAsync("() => document.body.dataset.interactive === 'true'");
+        await other.EvaluateAsync($"() => Blazor.navigateTo('/embed/summary?token={secret}')");
+        await other.Locator(".panel-closed").WaitForAsync();
+        Assert.Equal(0, await other.Locator(".panel-summary").CountAsync());
     }
 
     [Fact]
