@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -18,7 +19,8 @@ public class ConsoleServer : OpsConsoleFactory, IAsyncLifetime
 
     public ConsoleServer() : this([]) { }
 
-    protected ConsoleServer(Dictionary<string, string?> settings) : base(settings) =>
+    // Open pages re-check their user every second here (a minute at most in production), so tests see revocation quickly.
+    protected ConsoleServer(Dictionary<string, string?> settings) : base(new Dictionary<string, string?>(settings) { ["Auth:RevalidationInterval"] = "00:00:01" }) =>
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
 
     public string BaseUrl { get; private set; } = "";
@@ -38,12 +40,53 @@ public class ConsoleServer : OpsConsoleFactory, IAsyncLifetime
     }
 
     /// <summary>A fresh browser page (own storage) with a wall-friendly viewport.</summary>
-    public async Task<IPage> NewPageAsync()
+    public Task<IPage> NewPageAsync() => NewPageAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+
+    /// <summary>A fresh browser page in a context with these options (the console's address is filled in).</summary>
+    public async Task<IPage> NewPageAsync(BrowserNewContextOptions options, string? initScript = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 }, BaseURL = BaseUrl });
+        options.BaseURL = BaseUrl;
+        var context = await Browser.NewContextAsync(options);
+        if (initScript is not null) await context.AddInitScriptAsync(initScript);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         return page;
+    }
+
+    /// <summary>A fresh browser page signed in through the real sign-in page as a user with that role.</summary>
+    public async Task<IPage> SignedInPageAsync(string role, string? email = null)
+    {
+        email = await EnsureUserAsync(role, email ?? (role == "Admin" ? AdminEmail : null));
+        var page = await NewPageAsync();
+        await SignInAsync(page, email, Password);
+        return page;
+    }
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _sessions = new();
+
+    /// <summary>
+    /// A fresh page with the cookies of a user with that role who signed in through the real sign-in page once per
+    /// fixture (sign-in is rate-limited per client address, and every test here comes from 127.0.0.1).
+    /// </summary>
+    public async Task<IPage> SignedInPageAsync(string role, BrowserNewContextOptions options, string? initScript = null)
+    {
+        options.StorageState = await _sessions.GetOrAdd(role, r => new Lazy<Task<string>>(async () =>
+        {
+            var page = await SignedInPageAsync(r);
+            var state = await page.Context.StorageStateAsync();
+            await page.Context.CloseAsync();
+            return state;
+        })).Value;
+        return await NewPageAsync(options, initScript);
+    }
+
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/account/signin");
+        await page.FillAsync("input[name=email]", email);
+        await page.FillAsync("input[name=password]", password);
+        await page.ClickAsync("button.account-submit");
+        await page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal));
     }
 
     /// <summary>Saves a screenshot under tests/OpsConsole.E2E/screenshots (git-ignored) for a human to look at.</summary>

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using OpsConsole.Features.Embed;
 using OpsConsole.Tests;
 using OpsConsole.Tests.Infrastructure;
 
@@ -67,9 +69,47 @@ public sealed class EmbedPanelTests : IClassFixture<EmbedPanelTests.Server>
     }
 
     [Fact]
+    public async Task A_panel_circuit_opens_no_operator_page_and_no_panel_its_token_was_not_made_for()
+    {
+        var (_, secret) = await _server.Services.GetRequiredService<EmbedTokenStore>()
+            .CreateAsync("one wall", EmbedScope.Of("/embed/failing", _ => null), CancellationToken.None);
+        var page = await _server.NewPageAsync();
+        // As behind a proxy that passes only panels and Blazor's own traffic: what the circuit shows is all it gets.
+        var refused = new List<string>();
+        await page.RouteAsync("**/*", route =>
+        {
+            var path = new Uri(route.Request.Url).AbsolutePath;
+            if (path.StartsWith("/embed", StringComparison.Ordinal) || path.StartsWith("/_", StringComparison.Ordinal) || Path.HasExtension(path))
+                return route.ContinueAsync();
+            lock (refused) refused.Add(path);
+            return route.AbortAsync();
+        });
+        await page.GotoAsync($"/embed/failing?token={secret}");
+        await page.Locator(".panel-failing").WaitForAsync();
+        await page.WaitForFunctionAsync("() => document.body.dataset.interactive === 'true'");
+
+        // The circuit is told to show the panels page (where tokens are made): it renders nothing of it and sends the
+        // browser to the sign-in page, which the proxy refuses.
+        await page.EvaluateAsync("() => Blazor.navigateTo('/panels')");
+        await page.WaitForFunctionAsync("() => !document.querySelector('.panel-failing')");
+        Assert.Equal(0, await page.Locator(".panel-builder, .token-create, .failing-list").CountAsync());
+        await Task.Delay(1000);
+        Assert.Equal(0, await page.Locator(".panel-builder, .token-create, .failing-list").CountAsync());
+        lock (refused) Assert.Contains("/account/signin", refused);
+
+        // Another panel on the same token: closed at once, not after the next token check.
+        var other = await _server.NewPageAsync();
+        await other.GotoAsync($"/embed/failing?token={secret}");
+        await other.WaitForFunctionAsync("() => document.body.dataset.interactive === 'true'");
+        await other.EvaluateAsync($"() => Blazor.navigateTo('/embed/summary?token={secret}')");
+        await other.Locator(".panel-closed").WaitForAsync();
+        Assert.Equal(0, await other.Locator(".panel-summary").CountAsync());
+    }
+
+    [Fact]
     public async Task The_builder_makes_a_token_previews_the_panel_and_gives_the_snippet()
     {
-        var page = await _server.NewPageAsync();
+        var page = await _server.SignedInPageAsync(OpsConsole.Features.Auth.ConsoleRoles.Admin);
         await page.GotoAsync("/panels");
         await ConsoleServer.WaitForInteractiveAsync(page);
 
@@ -82,9 +122,17 @@ public sealed class EmbedPanelTests : IClassFixture<EmbedPanelTests.Server>
         Assert.Contains($"token={secret}", await page.Locator(".panel-snippet textarea").InputValueAsync());
         await ConsoleServer.ScreenshotAsync(page, "24-panels-builder");
 
+        var wall = await _server.NewPageAsync();
+        await wall.GotoAsync((await page.Locator(".panel-preview").GetAttributeAsync("src"))!);
+        await wall.Locator(".panel-failing").WaitForAsync();
+        await wall.WaitForFunctionAsync("() => document.body.dataset.interactive === 'true'");
+
         var row = page.Locator("tr", new() { HasText = "lobby wall" });
         await row.Locator(".token-revoke").ClickAsync();
         await row.Locator("td", new() { HasText = "revoked" }).WaitForAsync();
+        // A wall screen opened with that token closes within seconds, without a reload.
+        await wall.Locator(".panel-closed").WaitForAsync(new() { Timeout = 10_000 });
+        Assert.Equal(0, await wall.Locator(".panel-failing").CountAsync());
         var revoked = await _server.CreateClient().GetAsync($"/embed/failing?token={secret}");
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, revoked.StatusCode);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using OpsConsole.Features.Auth;
 using OpsConsole.Tests;
 
 namespace OpsConsole.E2E;
@@ -29,7 +30,7 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
         await IngestAsync("container-exits", "k8s/pod-crashloop-exit1-error.json", "?cluster=prod");
         await IngestAsync("unit-status", "aos/unitstatus-v7-full-instance-failed.json");
         await IngestAsync("vm-events", "maas/events-query-commissioning-timeout.json", "?region=dc1");
-        var page = await _server.NewPageAsync();
+        var page = await _server.SignedInPageAsync(ConsoleRoles.Operator);
 
         await page.GotoAsync("/");
         await ConsoleServer.WaitForInteractiveAsync(page);
@@ -71,7 +72,7 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
         await IngestAsync("unit-status", "aos/unitstatus-v7-full-instance-failed.json");
         await IngestAsync("vm-events", "maas/events-query-commissioning-timeout.json", "?region=dc2");
         await IngestAsync("container-exits", "docker/event-die-exit1-app-error-api152.json", "?host=edge-7");
-        var page = await _server.NewPageAsync();
+        var page = await _server.SignedInPageAsync(ConsoleRoles.Operator);
 
         await page.GotoAsync("/?source=aos");
         await ConsoleServer.WaitForInteractiveAsync(page);
@@ -94,7 +95,7 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
     [Fact]
     public async Task New_records_appear_on_the_open_list_within_two_seconds()
     {
-        var page = await _server.NewPageAsync();
+        var page = await _server.SignedInPageAsync(ConsoleRoles.Operator);
         await page.GotoAsync("/?source=docker");
         await ConsoleServer.WaitForInteractiveAsync(page);
         var row = page.Locator(".failing-list tbody tr", new() { HasText = "live-probe" });
@@ -112,7 +113,7 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
     public async Task Muted_instances_leave_the_list_until_asked_for()
     {
         await IngestAsync("container-exits", "k8s/pod-createcontainerconfigerror.json", "?cluster=mute");
-        var page = await _server.NewPageAsync();
+        var page = await _server.SignedInPageAsync(ConsoleRoles.Operator);
         await page.GotoAsync("/?category=container.config-error");
         await ConsoleServer.WaitForInteractiveAsync(page);
         var row = page.Locator(".failing-list tbody tr", new() { HasText = "mute" }).First;
@@ -133,7 +134,7 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
     [Fact]
     public async Task The_theme_choice_is_remembered_by_the_browser()
     {
-        var page = await _server.NewPageAsync();
+        var page = await _server.SignedInPageAsync(ConsoleRoles.Operator);
         await page.GotoAsync("/runbooks");
         await ConsoleServer.WaitForInteractiveAsync(page);
         var dark = await BackgroundAsync(page);
@@ -150,7 +151,7 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
     public async Task Sources_page_lists_each_sender()
     {
         await IngestAsync("container-exits", "docker/event-health-status-unhealthy.json", "?host=src-probe");
-        var page = await _server.NewPageAsync();
+        var page = await _server.SignedInPageAsync(ConsoleRoles.Operator);
         await page.GotoAsync("/sources");
         var row = page.Locator(".sources tr[data-origin='src-probe']");
         await row.WaitForAsync();

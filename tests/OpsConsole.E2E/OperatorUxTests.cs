@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
+using OpsConsole.Features.Auth;
 using OpsConsole.Tests;
 
 namespace OpsConsole.E2E;
@@ -83,8 +84,16 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
     public async Task The_operator_pages_have_no_serious_accessibility_violation(string theme)
     {
         await _server.SeedFleetAsync();
-        var page = await NewPageAsync(1366, 768, theme);
+        var page = await NewPageAsync(1366, 768, theme, signedIn: false);
         var findings = new List<string>();
+
+        // An anonymous browser is sent to the sign-in page; it is the first page everyone sees, so it is checked too.
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync(url => url.Contains("/account/signin", StringComparison.Ordinal));
+        await page.Locator("button.account-submit").WaitForAsync();
+        findings.AddRange((await Axe.SeriousViolationsAsync(page)).Select(v => "sign-in: " + v));
+        await ConsoleServer.ScreenshotAsync(page, $"29-sign-in-{theme}");
+        await ConsoleServer.SignInAsync(page, await _server.EnsureUserAsync(ConsoleRoles.Operator), OpsConsoleFactory.Password);
 
         await page.GotoAsync("/");
         await ConsoleServer.WaitForInteractiveAsync(page);
@@ -264,7 +273,7 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
     public async Task Panels_fill_the_screen_without_scrolling_worst_first(int width, int height)
     {
         await _server.SeedFleetAsync();
-        var page = await NewPageAsync(width, height);
+        var page = await NewPageAsync(width, height, signedIn: false);
         await page.GotoAsync($"/embed/failing?token={Token}");
         await page.WaitForFunctionAsync("() => document.querySelector('.panel-fit')?.dataset.shown > 0");
 
@@ -292,7 +301,7 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
     [Fact]
     public async Task A_missing_token_gets_a_readable_full_screen_message_in_the_panel_theme()
     {
-        var page = await NewPageAsync(1920, 1080);
+        var page = await NewPageAsync(1920, 1080, signedIn: false);
         var response = await page.GotoAsync("/embed/failing?token=revoked-or-wrong&theme=light");
         Assert.Equal(401, response!.Status);
         Assert.Contains("not valid", await page.Locator(".token-needed").TextContentAsync());
@@ -304,7 +313,7 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
     public async Task A_category_panel_ignores_a_conflicting_family_and_the_rotation_takes_category_and_instance_entries()
     {
         await _server.SeedFleetAsync();
-        var page = await NewPageAsync(1920, 1080);
+        var page = await NewPageAsync(1920, 1080, signedIn: false);
         await page.GotoAsync($"/embed/category/restart.crash-loop?family=vm&token={Token}");
         await page.Locator(".panel-failing tbody tr").First.WaitForAsync();
         Assert.Contains("family=vm ignored", await page.Locator(".panel-note").TextContentAsync());
@@ -337,18 +346,14 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
         Assert.Equal($"\"<{name}>\"", await block.Locator(".placeholder.missing").First.EvaluateAsync<string>("p => getComputedStyle(p, '::after').content"));
     }
 
-    private async Task<IPage> NewPageAsync(int width, int height, string theme = "dark")
+    /// <summary>A page signed in as an operator (or, for panels, not signed in: a wall has only its token).</summary>
+    private async Task<IPage> NewPageAsync(int width, int height, string theme = "dark", bool signedIn = true)
     {
-        var context = await _server.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            BaseURL = _server.BaseUrl,
-        });
+        var options = new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } };
         // The console keeps the theme choice in localStorage; set it before any page script runs.
-        await context.AddInitScriptAsync($"localStorage.setItem('opsconsole.theme', '{theme}')");
-        var page = await context.NewPageAsync();
+        var theming = $"localStorage.setItem('opsconsole.theme', '{theme}')";
+        var page = signedIn ? await _server.SignedInPageAsync(ConsoleRoles.Operator, options, theming) : await _server.NewPageAsync(options, theming);
         page.PageError += (_, error) => Console.WriteLine("page error: " + error);
-        page.SetDefaultTimeout(15_000);
         return page;
     }
 }

@@ -4,17 +4,23 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OpsConsole.Tests;
 
 /// <summary>
 /// The real app on the real pipeline, with its own SQLite file in a temp folder, migrated at start as in
-/// production. Extra settings (rules files, options) can be given per fixture.
+/// production. Extra settings (rules files, options) can be given per fixture. The initial admin is configured, and
+/// <see cref="ApiKey"/> is a scoped key with every scope; <see cref="IngestionKey"/> is an ingestion-only key.
 /// </summary>
 public class OpsConsoleFactory : WebApplicationFactory<Program>
 {
     public const string ApiKey = "test-key-7f3a";
+    public const string IngestionKey = "test-ingest-only-2c9d";
+    public const string AdminEmail = "admin@test.local";
+    public const string Password = "correct-horse-42";
 
     private readonly Dictionary<string, string?> _settings;
 
@@ -29,7 +35,15 @@ public class OpsConsoleFactory : WebApplicationFactory<Program>
         {
             ["ConnectionStrings:OpsConsole"] = $"Data Source={DatabasePath}",
         };
-        if (withApiKey) _settings["Ingestion:ApiKeys:0"] = ApiKey;
+        _settings.TryAdd("Auth:InitialAdmin:Email", AdminEmail);
+        _settings.TryAdd("Auth:InitialAdmin:Password", Password);
+        if (!withApiKey) return;
+        _settings["Ingestion:ApiKeys:0"] = IngestionKey;
+        _settings["Auth:ApiKeys:0:Name"] = "tests";
+        _settings["Auth:ApiKeys:0:Key"] = ApiKey;
+        _settings["Auth:ApiKeys:0:Scopes:0"] = "ingest";
+        _settings["Auth:ApiKeys:0:Scopes:1"] = "read";
+        _settings["Auth:ApiKeys:0:Scopes:2"] = "operate";
     }
 
     public string Directory { get; }
@@ -46,6 +60,39 @@ public class OpsConsoleFactory : WebApplicationFactory<Program>
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return client;
+    }
+
+    /// <summary>Makes a local user with that role (password <see cref="Password"/>) unless it exists; gives its email.</summary>
+    public async Task<string> EnsureUserAsync(string role, string? email = null)
+    {
+        email ??= $"{role.ToLowerInvariant()}@test.local";
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        if (await users.FindByEmailAsync(email) is not null) return email;
+        var user = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
+        var created = await users.CreateAsync(user, Password);
+        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
+        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+        return email;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<HttpClient>>> _signedIn = new();
+
+    /// <summary>
+    /// A client (cookies kept) signed in through the real sign-in form as a user with that role; one per role and
+    /// fixture, since sign-in is rate-limited per client address like in production.
+    /// </summary>
+    public Task<HttpClient> SignedInClientAsync(string role) =>
+        _signedIn.GetOrAdd(role, r => new Lazy<Task<HttpClient>>(() => NewSignedInClientAsync(r))).Value;
+
+    public async Task<HttpClient> NewSignedInClientAsync(string role)
+    {
+        var email = await EnsureUserAsync(role, role == "Admin" ? AdminEmail : null);
+        var client = CreateClient();
+        var response = await client.SignInAsync(email, Password);
+        Assert.True(response.RequestMessage?.RequestUri?.AbsolutePath != "/account/signin",
+            $"signing in as {email} failed: {response.RequestMessage?.RequestUri}");
         return client;
     }
 
@@ -109,6 +156,21 @@ public static class HttpTestExtensions
         var body = await response.ReadJsonAsync();
         Assert.True(response.IsSuccessStatusCode, $"POST {url} answered {(int)response.StatusCode}: {body}");
         return body;
+    }
+
+    /// <summary>Posts the sign-in form with the antiforgery token the sign-in page gave; answers where it ended up.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(this HttpClient client, string email, string password, string returnUrl = "/")
+    {
+        var page = await client.GetStringAsync("/account/signin");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(token), "the sign-in page carries an antiforgery token");
+        return await client.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["email"] = email,
+            ["password"] = password,
+            ["returnUrl"] = returnUrl,
+        }));
     }
 
     public static Task<T?> GetJsonAsync<T>(this HttpClient client, string url) => client.GetFromJsonAsync<T>(url, Json);

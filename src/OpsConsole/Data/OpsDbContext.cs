@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using OpsConsole.Features.Ingestion;
@@ -7,7 +9,8 @@ using OpsConsole.Features.Runbooks;
 
 namespace OpsConsole.Data;
 
-public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : DbContext(options)
+/// <summary>The console's one database: records and states, operator actions, and (through Identity) users and roles.</summary>
+public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbContext<IdentityUser>(options)
 {
     public DbSet<EventRecord> Records => Set<EventRecord>();
     public DbSet<InstanceState> InstanceStates => Set<InstanceState>();
@@ -15,9 +18,15 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : DbCon
     public DbSet<RunbookStepMark> RunbookSteps => Set<RunbookStepMark>();
     public DbSet<InstanceAcknowledgement> Acknowledgements => Set<InstanceAcknowledgement>();
     public DbSet<Features.Embed.EmbedToken> EmbedTokens => Set<Features.Embed.EmbedToken>();
+    public DbSet<Features.ApiKeys.AccessKey> AccessKeys => Set<Features.ApiKeys.AccessKey>();
+    public DbSet<Features.Audit.AuditEntry> AuditLog => Set<Features.Audit.AuditEntry>();
+    public DbSet<Features.Silences.Silence> Silences => Set<Features.Silences.Silence>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using MudBlazor.Services;
 using OpsConsole.Components;
 using OpsConsole.Data;
+using OpsConsole.Features.Audit;
+using OpsConsole.Features.Auth;
 using OpsConsole.Features.Classification;
 using OpsConsole.Features.Collectors;
 using OpsConsole.Features.Demo;
@@ -12,6 +14,7 @@ using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
 using OpsConsole.Features.Runbooks;
+using OpsConsole.Features.Silences;
 using OpsConsole.Features.SourceHealth;
 using Prometheus;
 
@@ -33,6 +36,8 @@ public static class OpsConsoleExtensions
         services.AddOpsDatabase(configuration);
         services.AddHealth();
         services.AddIngestion();
+        services.AddConsoleAuth(configuration);
+        services.AddSilences();
         services.AddClassification();
         services.AddRunbooks();
         services.AddSources();
@@ -55,17 +60,20 @@ public static class OpsConsoleExtensions
         app.Services.GetRequiredService<IncidentClassifier>();
         var url = app.Configuration["OpsConsole:PublicBaseUrl"] ?? app.Configuration["Urls"]?.Split(';')[0] ?? "http://localhost:5080";
         await app.Services.GetRequiredService<ApiKeyStore>().InitializeAsync(url, CancellationToken.None);
+        await app.Services.InitializeConsoleAuthAsync(url);
         await app.Services.GetRequiredService<EmbedTokenStore>().InitializeAsync(CancellationToken.None);
     }
 
     public static WebApplication UseOpsConsole(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseSecurityHeaders();
         app.UseOriginCheck();
         app.UseEmbedAccess();
         app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -76,6 +84,9 @@ public static class OpsConsoleExtensions
         app.MapRecords();
         app.MapInstances();
         app.MapCategories();
+        app.MapAccount();
+        app.MapAudit();
+        app.MapSilences();
         // The embed feature owns frame-ancestors (its routes may be framed by Embed:FrameAncestors), so Blazor adds none.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;

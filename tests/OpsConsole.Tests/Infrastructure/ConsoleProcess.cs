@@ -44,7 +44,9 @@ public sealed class ConsoleProcess : IAsyncDisposable
         foreach (var arg in new[] { "run", "--project", "src/OpsConsole", "-c", Configuration, "--no-build", "--", "--urls", $"http://127.0.0.1:{port}" }.Concat(extraArgs))
             info.ArgumentList.Add(arg);
         info.Environment["ConnectionStrings__OpsConsole"] = $"Data Source={databasePath}";
-        info.Environment["Ingestion__ApiKeys__0"] = apiKey;
+        info.Environment["Auth__ApiKeys__0__Key"] = apiKey;
+        info.Environment["Auth__ApiKeys__0__Scopes__0"] = "ingest";
+        info.Environment["Auth__ApiKeys__0__Scopes__1"] = "read";
         info.Environment["Demo__Interval"] = "00:00:00.300";
         info.Environment["DOTNET_NOLOGO"] = "1";
 

@@ -22,7 +22,7 @@ public sealed class LayoutTests : IClassFixture<OpsConsoleFactory>
     [Fact]
     public async Task The_home_page_renders()
     {
-        var html = await _factory.CreateClient().GetStringAsync("/");
+        var html = await (await _factory.SignedInClientAsync("Viewer")).GetStringAsync("/");
         Assert.Contains("<title>Failing · OpsConsole</title>", html);
         Assert.Contains("href=\"/runbooks\"", html);
         Assert.Contains("href=\"/sources\"", html);

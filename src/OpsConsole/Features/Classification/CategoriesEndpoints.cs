@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
+using OpsConsole.Features.Audit;
+using OpsConsole.Features.Auth;
 using OpsConsole.Features.Classification.Vocabulary;
-using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Runbooks;
 using OpsConsole.Infrastructure;
@@ -19,14 +20,21 @@ public static class CategoriesEndpoints
 {
     public static RouteGroupBuilder MapCategories(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1").WithTags("Classification").RequireAuthorization(IngestionEndpoints.ApiPolicy);
-        group.MapGet("/categories", ListAsync).WithName("ListCategories")
+        // Each endpoint names its own policy: starting a reclassification needs operate, reading needs read.
+        var group = routes.MapGroup("/api/v1").WithTags("Classification");
+        group.MapGet("/categories", ListAsync).WithName("ListCategories").RequireAuthorization(ApiPolicies.Read)
             .WithSummary("The failure taxonomy with the number of failing instances and stored records in each category.");
-        group.MapPost("/reclassify", (Reclassifier reclassifier) => TypedResults.Accepted("/api/v1/reclassify", reclassifier.Start()))
-            .WithName("StartReclassification")
+        group.MapPost("/reclassify", async (Reclassifier reclassifier, AuditLog audit, HttpContext http) =>
+            {
+                var progress = reclassifier.Start();
+                await audit.WriteAsync(Actor.Of(http.User, http.Connection.RemoteIpAddress?.ToString()), AuditActions.Reclassify, null,
+                    $"rule set {progress.RulesetVersion}", http.RequestAborted);
+                return TypedResults.Accepted("/api/v1/reclassify", progress);
+            })
+            .WithName("StartReclassification").RequireAuthorization(ApiPolicies.Operate)
             .WithSummary("Re-reads the rule files and reclassifies stored records whose rule-set version differs; answers with progress.");
         group.MapGet("/reclassify", (Reclassifier reclassifier) => TypedResults.Ok(reclassifier.Progress))
-            .WithName("GetReclassificationProgress");
+            .WithName("GetReclassificationProgress").RequireAuthorization(ApiPolicies.Read);
         return group;
     }
 

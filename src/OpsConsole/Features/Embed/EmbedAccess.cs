@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpsConsole.Features.Auth;
 
 namespace OpsConsole.Features.Embed;
 
@@ -15,9 +16,17 @@ public static class EmbedAccess
         var options = context.RequestServices.GetRequiredService<IOptions<EmbedOptions>>().Value;
         var embed = IsEmbedPath(context.Request.Path);
         context.Response.Headers.ContentSecurityPolicy = $"frame-ancestors {(embed ? options.FrameAncestors : "'self'")}";
-        if (embed && !options.AllowAnonymous
-            && !context.RequestServices.GetRequiredService<EmbedTokenStore>().IsValid(context.Request.Query["token"].ToString()))
+        var throttle = context.RequestServices.GetRequiredService<ClientThrottle>();
+        if (embed && !options.AllowAnonymous && throttle.IsBlocked(context.Connection.RemoteIpAddress))
         {
+            await Results.Problem("Too many wrong tokens from this client; try again in a minute.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many wrong tokens").ExecuteAsync(context);
+            return;
+        }
+        if (embed && !options.AllowAnonymous
+            && !context.RequestServices.GetRequiredService<EmbedTokenStore>().Allows(context.Request.Query["token"].ToString(), EmbedScope.Of(context.Request)))
+        {
+            throttle.Fail(context.Connection.RemoteIpAddress);
             // A wall screen asks for HTML: it gets a message readable across the room, in the panel's theme.
             if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
             {
@@ -27,7 +36,7 @@ public static class EmbedAccess
                     context.Request.Query.ContainsKey("token")));
                 return;
             }
-            await Results.Problem("This panel needs a valid read-only token: add ?token=… (make one on the Embed panels page).",
+            await Results.Problem("This panel needs a valid read-only token made for it: add ?token=… (make one on the Embed panels page).",
                 statusCode: StatusCodes.Status401Unauthorized, title: "Embed token required",
                 extensions: new Dictionary<string, object?> { ["field"] = "token" }).ExecuteAsync(context);
             return;
@@ -38,7 +47,7 @@ public static class EmbedAccess
     private static string TokenPage(bool light, bool tokenGiven)
     {
         var (background, text) = light ? ("#ffffff", "#1b1d24") : ("#1b1d24", "#e8e8ee");
-        var what = tokenGiven ? "This panel's token is not valid any more (revoked or mistyped)." : "This panel needs a read-only token.";
+        var what = tokenGiven ? "This panel's token is not valid for it (revoked, mistyped or made for another panel)." : "This panel needs a read-only token.";
         return $$"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>Panel token needed · OpsConsole</title>

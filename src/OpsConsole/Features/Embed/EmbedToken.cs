@@ -13,6 +13,9 @@ public sealed class EmbedToken
     /// <summary>The token's last characters, so operators can tell tokens apart without the secret.</summary>
     public required string Hint { get; set; }
 
+    /// <summary>The one panel and filters it opens (<see cref="EmbedScope"/>); null opens every panel (tokens from before scopes).</summary>
+    public string? Scope { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }
@@ -24,5 +27,6 @@ internal sealed class EmbedTokenConfiguration : IEntityTypeConfiguration<EmbedTo
         builder.ToTable("embed_tokens");
         builder.HasIndex(t => t.TokenHash).IsUnique();
         builder.Property(t => t.Label).HasMaxLength(200);
+        builder.Property(t => t.Scope).HasMaxLength(1000);
     }
 }

@@ -7,19 +7,32 @@ namespace OpsConsole.Features.Embed;
 
 /// <summary>
 /// Read-only embed tokens: from <c>Embed:Tokens</c> and made or revoked in the console. Held as SHA-256 hashes,
-/// compared in constant time. A token opens /embed routes and nothing else.
+/// compared in constant time. A token opens /embed routes and nothing else; one made in the console opens only the panel
+/// and filters it was made for.
 /// </summary>
 public sealed class EmbedTokenStore(IOptions<EmbedOptions> options, IDbContextFactory<OpsDbContext> databases, TimeProvider clock)
 {
-    private readonly byte[][] _configured = [.. options.Value.Tokens.Where(t => !string.IsNullOrWhiteSpace(t)).Select(Secrets.Hash)];
-    private byte[][] _stored = [];
+    private readonly (byte[] Hash, string? Scope)[] _configured =
+        [.. options.Value.Tokens.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => (Secrets.Hash(t), (string?)null))];
+    private (byte[] Hash, string? Scope)[] _stored = [];
 
     public async Task InitializeAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
 
-    public bool IsValid(string? presented) => Secrets.MatchesAny(presented, _configured.Concat(Volatile.Read(ref _stored)));
+    /// <summary>True when the token is valid and opens <paramref name="scope"/> (see <see cref="EmbedScope"/>).</summary>
+    public bool Allows(string? presented, string scope)
+    {
+        if (string.IsNullOrEmpty(presented)) return false;
+        var hash = Secrets.Hash(presented);
+        var allowed = false;
+        // No early exit: timing says nothing about which token matched.
+        foreach (var (candidate, tokenScope) in _configured.Concat(Volatile.Read(ref _stored)))
+            allowed |= System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(hash, candidate)
+                       && (tokenScope is null || string.Equals(tokenScope, scope, StringComparison.Ordinal));
+        return allowed;
+    }
 
     /// <summary>Makes a token; the returned secret is shown once and never stored.</summary>
-    public async Task<(EmbedToken Token, string Secret)> CreateAsync(string label, CancellationToken cancellationToken)
+    public async Task<(EmbedToken Token, string Secret)> CreateAsync(string label, string? scope, CancellationToken cancellationToken)
     {
         var secret = Secrets.New("emb_");
         var token = new EmbedToken
@@ -27,6 +40,7 @@ public sealed class EmbedTokenStore(IOptions<EmbedOptions> options, IDbContextFa
             Label = string.IsNullOrWhiteSpace(label) ? "wall screen" : label.Trim()[..Math.Min(label.Trim().Length, 200)],
             TokenHash = Secrets.Hash(secret),
             Hint = secret[^4..],
+            Scope = scope,
             CreatedAt = clock.GetUtcNow(),
         };
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
@@ -58,8 +72,9 @@ public sealed class EmbedTokenStore(IOptions<EmbedOptions> options, IDbContextFa
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var active = await db.EmbedTokens.AsNoTracking().Where(t => t.RevokedAt == null).Select(t => t.TokenHash).ToListAsync(cancellationToken);
-        Volatile.Write(ref _stored, [.. active]);
+        var active = await db.EmbedTokens.AsNoTracking().Where(t => t.RevokedAt == null)
+            .Select(t => new { t.TokenHash, t.Scope }).ToListAsync(cancellationToken);
+        Volatile.Write(ref _stored, [.. active.Select(t => (t.TokenHash, t.Scope))]);
     }
 
 }

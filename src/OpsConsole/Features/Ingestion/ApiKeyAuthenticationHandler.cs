@@ -2,6 +2,8 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using OpsConsole.Features.ApiKeys;
+using OpsConsole.Features.Auth;
 
 namespace OpsConsole.Features.Ingestion;
 
@@ -10,30 +12,53 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyStore keys,
+    AccessKeyStore keys,
+    ClientThrottle throttle,
     IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = Request.Headers["X-Api-Key"].FirstOrDefault();
         if (presented is null && Request.Headers.Authorization.FirstOrDefault() is { } authorization
             && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             presented = authorization["Bearer ".Length..].Trim();
 
-        if (presented is null) return Task.FromResult(AuthenticateResult.NoResult());
-        if (!keys.IsValid(presented)) return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+        if (presented is null) return AuthenticateResult.NoResult();
+        var client = Context.Connection.RemoteIpAddress;
+        if (throttle.IsBlocked(client)) return AuthenticateResult.Fail(TooManyFailures);
+        if (keys.Find(presented) is not { } key)
+        {
+            throttle.Fail(client);
+            return AuthenticateResult.Fail("The API key is not valid.");
+        }
+        await keys.TouchAsync(key, Context.RequestAborted);
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key")], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        // Keys carry scopes and no role: what a key may do is exactly what its scopes say.
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, $"key:{key.Name}"),
+            .. key.Scopes.Select(s => new Claim(AccessRequirementHandler.ScopeClaim, s))], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    private const string TooManyFailures = "Too many wrong keys from this client; try again in a minute.";
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure?.Message == TooManyFailures)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ((int)ClientThrottle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = Context,
+                ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many wrong keys", Detail = TooManyFailures },
+            });
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        var result = await HandleAuthenticateOnceSafeAsync();
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,

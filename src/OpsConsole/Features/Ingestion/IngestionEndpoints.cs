@@ -1,17 +1,16 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using OpsConsole.Features.Ingestion.Parsing;
+using OpsConsole.Features.Auth;
 using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Ingestion;
 
 public static class IngestionEndpoints
 {
-    public const string ApiPolicy = "api";
-
     public static RouteGroupBuilder MapIngestion(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1").WithTags("Ingestion").RequireAuthorization(ApiPolicy);
+        var group = routes.MapGroup("/api/v1").WithTags("Ingestion").RequireAuthorization(ApiPolicies.Ingest);
 
         group.MapPost("/unit-status", (HttpContext http, IngestionPipeline pipeline, IOptionsMonitor<IngestionOptions> options, CancellationToken ct) =>
                 IngestAsync(PayloadFormats.Unit, http, pipeline, options.CurrentValue, ct))

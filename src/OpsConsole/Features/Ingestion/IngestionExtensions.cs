@@ -12,12 +12,9 @@ public static class IngestionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ApiKeyStore>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        // Which scope each API needs is the auth feature's (ApiPolicies); this only teaches the console to read keys.
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(IngestionEndpoints.ApiPolicy, policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-                .RequireAuthenticatedUser());
         services.AddSingleton<IRecordChangeFeed, InProcessRecordChangeFeed>();
         services.AddSingleton<IngestionPipeline>();
         return services;

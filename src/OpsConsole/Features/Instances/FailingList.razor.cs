@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using OpsConsole.Features.Auth;
 using OpsConsole.Features.Records;
 using OpsConsole.Infrastructure;
 
@@ -33,6 +34,7 @@ public partial class FailingList
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private ConsoleAccess Access { get; set; } = default!;
 
     [SupplyParameterFromQuery] public string? Kind { get; set; }
     [SupplyParameterFromQuery] public string? Family { get; set; }
@@ -153,10 +155,11 @@ public partial class FailingList
     private async Task AcknowledgeGroupAsync(FailingGroup group)
     {
         var dialog = await Dialogs.ShowAsync<AcknowledgeDialog>($"Acknowledge or mute {group.Count} instances in {group.Label}", new DialogParameters<AcknowledgeDialog>());
-        if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice })
+        if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice } && await Access.ActAsAsync(ConsoleRoles.Operator) is { } actor)
         {
+            var expiresAt = choice.ExpiresAt(Clock.GetUtcNow());
             foreach (var instance in group.Instances)
-                await Acknowledgements.SetAsync(instance, choice.Status, choice.Note, by: null, CancellationToken.None);
+                await Acknowledgements.SetAsync(instance, choice.Status, choice.Note, actor, CancellationToken.None, expiresAt, choice.UntilRecovered);
             await RefreshAsync(live: false);
         }
     }
@@ -180,16 +183,18 @@ public partial class FailingList
     {
         var dialog = await Dialogs.ShowAsync<AcknowledgeDialog>($"Acknowledge or mute {item.DisplayName}",
             new DialogParameters<AcknowledgeDialog> { { d => d.Note, item.Acknowledgement?.Note } });
-        if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice })
+        if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice } && await Access.ActAsAsync(ConsoleRoles.Operator) is { } actor)
         {
-            await Acknowledgements.SetAsync(item.Instance, choice.Status, choice.Note, by: null, CancellationToken.None);
+            await Acknowledgements.SetAsync(item.Instance, choice.Status, choice.Note, actor, CancellationToken.None,
+                choice.ExpiresAt(Clock.GetUtcNow()), choice.UntilRecovered);
             await RefreshAsync(live: false);
         }
     }
 
     private async Task ClearAsync(FailingInstance item)
     {
-        await Acknowledgements.ClearAsync(item.Instance, CancellationToken.None);
+        if (await Access.ActAsAsync(ConsoleRoles.Operator) is not { } actor) return;
+        await Acknowledgements.ClearAsync(item.Instance, actor, CancellationToken.None);
         await RefreshAsync(live: false);
     }
 

@@ -18,8 +18,14 @@ public sealed class InstanceAcknowledgement
     public string? Note { get; set; }
     public DateTimeOffset At { get; set; }
 
-    /// <summary>Who did it, once the console knows its users; null until then.</summary>
+    /// <summary>Who did it (the signed-in user, proxy user or API key); null on rows from before sign-in existed.</summary>
     public string? By { get; set; }
+
+    /// <summary>When a mute ends by itself (null for acknowledgements and until-recovered mutes).</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>A mute that ends once the instance is no longer failing.</summary>
+    public bool UntilRecovered { get; set; }
 
     /// <summary>The instance's last failure when it was acknowledged.</summary>
     public DateTimeOffset? LastFailureAt { get; set; }

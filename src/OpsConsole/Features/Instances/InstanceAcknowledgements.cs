@@ -1,13 +1,18 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
+using OpsConsole.Features.Audit;
+using OpsConsole.Features.Auth;
 
 namespace OpsConsole.Features.Instances;
 
-/// <summary>Acknowledges, mutes and clears failing instances (one row per instance, replaced on each change).</summary>
-public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> databases, TimeProvider clock)
+/// <summary>Acknowledges, mutes and clears failing instances (one row per instance, replaced on each change); each change is audited.</summary>
+public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> databases, TimeProvider clock, AuditLog audit)
 {
-    public async Task<InstanceAcknowledgement> SetAsync(string instanceKey, string status, string? note, string? by,
-        CancellationToken cancellationToken)
+    /// <summary>How long a mute lasts when given no end and not asked to last until the instance recovers.</summary>
+    public static readonly TimeSpan DefaultMute = TimeSpan.FromHours(1);
+
+    public async Task<InstanceAcknowledgement> SetAsync(string instanceKey, string status, string? note, Actor by,
+        CancellationToken cancellationToken, DateTimeOffset? expiresAt = null, bool untilRecovered = false)
     {
         if (status is not (InstanceAcknowledgement.Acknowledged or InstanceAcknowledgement.Muted))
             throw new ArgumentException($"Status must be '{InstanceAcknowledgement.Acknowledged}' or '{InstanceAcknowledgement.Muted}'.", nameof(status));
@@ -23,15 +28,22 @@ public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> dat
         ack.Status = status;
         ack.Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim()[..Math.Min(note.Trim().Length, 2000)];
         ack.At = clock.GetUtcNow();
-        ack.By = by;
+        var muted = status == InstanceAcknowledgement.Muted;
+        ack.UntilRecovered = muted && untilRecovered;
+        ack.ExpiresAt = !muted || untilRecovered ? null : expiresAt ?? ack.At + DefaultMute;
+        if (ack.ExpiresAt <= ack.At) throw new ArgumentException("A mute must end in the future.", nameof(expiresAt));
+        ack.By = by.Name;
         ack.LastFailureAt = state.LastFailureAt;
         await db.SaveChangesAsync(cancellationToken);
+        await audit.WriteAsync(by, muted ? AuditActions.Mute : AuditActions.Acknowledge, instanceKey,
+            muted ? $"{ack.Note} (until {(ack.UntilRecovered ? "recovered" : ack.ExpiresAt?.ToString("u"))})" : ack.Note, cancellationToken);
         return ack;
     }
 
-    public async Task ClearAsync(string instanceKey, CancellationToken cancellationToken)
+    public async Task ClearAsync(string instanceKey, Actor by, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        await db.Acknowledgements.Where(a => a.InstanceKey == instanceKey).ExecuteDeleteAsync(cancellationToken);
+        if (await db.Acknowledgements.Where(a => a.InstanceKey == instanceKey).ExecuteDeleteAsync(cancellationToken) > 0)
+            await audit.WriteAsync(by, AuditActions.Unmute, instanceKey, null, cancellationToken);
     }
 }

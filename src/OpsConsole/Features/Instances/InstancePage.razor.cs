@@ -1,3 +1,4 @@
+using OpsConsole.Features.Auth;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using OpsConsole.Features.Records;
@@ -27,6 +28,7 @@ public partial class InstancePage
     [Inject] private IRecordChangeFeed Changes { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private ConsoleAccess Access { get; set; } = default!;
 
     [Parameter] public string? Key { get; set; }
 
@@ -61,16 +63,18 @@ public partial class InstancePage
     private async Task AcknowledgeAsync()
     {
         var dialog = await Dialogs.ShowAsync<AcknowledgeDialog>($"Acknowledge or mute {_state!.DisplayName}");
-        if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice })
+        if (await dialog.Result is { Canceled: false, Data: AcknowledgeDialog.Choice choice } && await Access.ActAsAsync(ConsoleRoles.Operator) is { } actor)
         {
-            await Acknowledgements.SetAsync(_state.InstanceKey, choice.Status, choice.Note, by: null, CancellationToken.None);
+            await Acknowledgements.SetAsync(_state.InstanceKey, choice.Status, choice.Note, actor, CancellationToken.None,
+                choice.ExpiresAt(Clock.GetUtcNow()), choice.UntilRecovered);
             await ReloadAsync();
         }
     }
 
     private async Task ClearAsync()
     {
-        await Acknowledgements.ClearAsync(_state!.InstanceKey, CancellationToken.None);
+        if (await Access.ActAsAsync(ConsoleRoles.Operator) is not { } actor) return;
+        await Acknowledgements.ClearAsync(_state!.InstanceKey, actor, CancellationToken.None);
         await ReloadAsync();
     }
 

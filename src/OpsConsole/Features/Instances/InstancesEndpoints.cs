@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using OpsConsole.Features.Ingestion;
+using OpsConsole.Features.Auth;
 using OpsConsole.Features.Records;
 using OpsConsole.Features.Runbooks;
 using OpsConsole.Infrastructure;
@@ -10,16 +10,20 @@ public static class InstancesEndpoints
 {
     public static RouteGroupBuilder MapInstances(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/instances").WithTags("Instances").RequireAuthorization(IngestionEndpoints.ApiPolicy);
+        var group = routes.MapGroup("/api/v1/instances").WithTags("Instances");
         group.MapGet("/failing", FailingAsync).WithName("ListFailingInstances")
-            .WithSummary("One row per instance whose current state is a failure; sort by lastFailure, firstFailure, failures, severity or instance.");
+            .WithSummary("One row per instance whose current state is a failure; sort by lastFailure, firstFailure, failures, severity or instance.")
+            .RequireAuthorization(ApiPolicies.Read);
         // Instance keys contain slashes (k8s/cluster/ns/pod/container), so the key is the rest of the path.
         group.MapGet("/{**path}", TimelineAsync).WithName("GetInstanceTimeline")
-            .WithSummary("GET /api/v1/instances/{key}/timeline: every record of one instance, newest first.");
+            .WithSummary("GET /api/v1/instances/{key}/timeline: every record of one instance, newest first.")
+            .RequireAuthorization(ApiPolicies.Read);
         group.MapPut("/{**path}", AcknowledgeAsync).WithName("AcknowledgeInstance")
-            .WithSummary("PUT /api/v1/instances/{key}/acknowledgement with {status: acknowledged|muted, note}: acknowledge or mute a failing instance.");
+            .WithSummary("PUT /api/v1/instances/{key}/acknowledgement with {status: acknowledged|muted, note, expiresAt?, untilRecovered?}: acknowledge or mute (1 h unless told) a failing instance.")
+            .RequireAuthorization(ApiPolicies.Operate);
         group.MapDelete("/{**path}", ClearAcknowledgementAsync).WithName("ClearInstanceAcknowledgement")
-            .WithSummary("DELETE /api/v1/instances/{key}/acknowledgement: clear an acknowledgement or mute.");
+            .WithSummary("DELETE /api/v1/instances/{key}/acknowledgement: clear an acknowledgement or mute.")
+            .RequireAuthorization(ApiPolicies.Operate);
         return group;
     }
 
@@ -51,14 +55,19 @@ public static class InstancesEndpoints
     }
 
     private static async Task<Results<Ok<InstanceAcknowledgement>, ProblemHttpResult>> AcknowledgeAsync(
-        string path, AcknowledgementRequest? body, InstanceAcknowledgements acknowledgements, CancellationToken cancellationToken)
+        string path, AcknowledgementRequest? body, InstanceAcknowledgements acknowledgements, HttpContext http, CancellationToken cancellationToken)
     {
         if (!TryKey(path, "acknowledgement", out var key, out var problem)) return problem!;
         if (body?.Status is not (InstanceAcknowledgement.Acknowledged or InstanceAcknowledgement.Muted))
             return Problems.BadRequest("'status' must be 'acknowledged' or 'muted'.", field: "status", title: "Bad acknowledgement");
         try
         {
-            return TypedResults.Ok(await acknowledgements.SetAsync(key, body.Status, body.Note, by: null, cancellationToken));
+            return TypedResults.Ok(await acknowledgements.SetAsync(key, body.Status, body.Note, ActorOf(http), cancellationToken,
+                body.ExpiresAt, body.UntilRecovered ?? false));
+        }
+        catch (ArgumentException e)
+        {
+            return Problems.BadRequest(e.Message, field: "expiresAt", title: "Bad acknowledgement");
         }
         catch (KeyNotFoundException e)
         {
@@ -67,12 +76,14 @@ public static class InstancesEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ClearAcknowledgementAsync(
-        string path, InstanceAcknowledgements acknowledgements, CancellationToken cancellationToken)
+        string path, InstanceAcknowledgements acknowledgements, HttpContext http, CancellationToken cancellationToken)
     {
         if (!TryKey(path, "acknowledgement", out var key, out var problem)) return problem!;
-        await acknowledgements.ClearAsync(key, cancellationToken);
+        await acknowledgements.ClearAsync(key, ActorOf(http), cancellationToken);
         return TypedResults.NoContent();
     }
+
+    private static Actor ActorOf(HttpContext http) => Actor.Of(http.User, http.Connection.RemoteIpAddress?.ToString());
 
     private static async Task<Results<Ok<InstanceTimeline>, ProblemHttpResult>> TimelineAsync(
         string path, InstanceQueries instances, RecordQueries records, RunbookProgress runbookProgress, int? limit,
@@ -86,7 +97,8 @@ public static class InstancesEndpoints
     }
 }
 
-public sealed record AcknowledgementRequest(string? Status, string? Note);
+/// <summary>A mute ends at <see cref="ExpiresAt"/>, or when the instance recovers, or after one hour.</summary>
+public sealed record AcknowledgementRequest(string? Status, string? Note, DateTimeOffset? ExpiresAt = null, bool? UntilRecovered = null);
 
 /// <summary>An instance, its records newest first, and the runbook steps ticked or unticked while working its failures.</summary>
 public sealed record InstanceTimeline(InstanceState Instance, IReadOnlyList<RecordDto> Records, IReadOnlyList<RunbookStepMark> RunbookSteps);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using OpsConsole.Features.Ingestion;
+using OpsConsole.Features.Auth;
 using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Records;
@@ -9,7 +9,7 @@ public static class RecordsEndpoints
 {
     public static RouteGroupBuilder MapRecords(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/records").WithTags("Records").RequireAuthorization(IngestionEndpoints.ApiPolicy);
+        var group = routes.MapGroup("/api/v1/records").WithTags("Records").RequireAuthorization(ApiPolicies.Read);
         group.MapGet("/", ListAsync).WithName("ListRecords").WithSummary("Stored records, newest first, keyset-paged by cursor.");
         group.MapGet("/{id:long}", GetAsync).WithName("GetRecord").WithSummary("One record with its original payload item.");
         return group;

@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
+using OpsConsole.Features.Audit;
+using OpsConsole.Features.Auth;
 
 namespace OpsConsole.Features.Runbooks;
 
 /// <summary>Saves and reads checklist ticks per instance and failure (record).</summary>
-public sealed class RunbookProgress(IDbContextFactory<OpsDbContext> databases, TimeProvider clock)
+public sealed class RunbookProgress(IDbContextFactory<OpsDbContext> databases, TimeProvider clock, AuditLog audit)
 {
     /// <summary>The current state of each step ticked or unticked so far for this failure.</summary>
     public async Task<IReadOnlyDictionary<string, RunbookStepMark>> StateAsync(string instanceKey, long recordId,
@@ -20,7 +22,7 @@ public sealed class RunbookProgress(IDbContextFactory<OpsDbContext> databases, T
     }
 
     public async Task<RunbookStepMark> MarkAsync(string instanceKey, long recordId, string category, RunbookStep step, bool done,
-        string? by, CancellationToken cancellationToken)
+        Actor by, CancellationToken cancellationToken)
     {
         var mark = new RunbookStepMark
         {
@@ -31,11 +33,15 @@ public sealed class RunbookProgress(IDbContextFactory<OpsDbContext> databases, T
             StepText = step.Text.Length > 500 ? step.Text[..500] : step.Text,
             Done = done,
             At = clock.GetUtcNow(),
-            By = by,
+            By = by.Name,
         };
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        db.RunbookSteps.Add(mark);
-        await db.SaveChangesAsync(cancellationToken);
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+        {
+            db.RunbookSteps.Add(mark);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await audit.WriteAsync(by, AuditActions.Tick, instanceKey, $"{(done ? "ticked" : "unticked")} {category} step {step.StepId} (record {recordId})",
+            cancellationToken);
         return mark;
     }
 

@@ -18,7 +18,7 @@ public sealed class RunbookStepMark
     public bool Done { get; set; }
     public DateTimeOffset At { get; set; }
 
-    /// <summary>Who ticked it, once the console knows its users; null until then.</summary>
+    /// <summary>Who ticked it; null on rows from before sign-in existed.</summary>
     public string? By { get; set; }
 }
 

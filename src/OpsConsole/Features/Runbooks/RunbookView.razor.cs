@@ -15,7 +15,7 @@ public partial class RunbookView
     /// <summary>The saved state of each step for this failure (by step id).</summary>
     [Parameter] public IReadOnlyDictionary<string, RunbookStepMark>? Marks { get; set; }
 
-    /// <summary>Called when the operator ticks or unticks a step (guided mode only).</summary>
+    /// <summary>Called when the operator ticks or unticks a step (guided mode only); without it the boxes are read-only.</summary>
     [Parameter] public EventCallback<RunbookStepChange> OnStepChanged { get; set; }
 
     private IReadOnlyDictionary<string, string>? Values { get; set; }

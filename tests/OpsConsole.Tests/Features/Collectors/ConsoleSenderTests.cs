@@ -104,7 +104,7 @@ public sealed class ConsoleSenderTests : IDisposable
         var known = contacts.Summaries().Single(c => c.Name == identity.Name);
         Assert.Equal(("docker", "9.9.9", "edge-7", 0, 0L, false), (known.Source, known.Version, known.Host, known.Backlog, known.Items, known.IsSilent));
         Assert.Null(status.LastError);
-        var page = await console.CreateClient().GetStringAsync("/sources");
+        var page = await (await console.SignedInClientAsync(OpsConsole.Features.Auth.ConsoleRoles.Viewer)).GetStringAsync("/sources");
         Assert.Contains("data-collector=\"sender-test\"", page);
 
         var clock = new ManualClock(DateTimeOffset.UtcNow);

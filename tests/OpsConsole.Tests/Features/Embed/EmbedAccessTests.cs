@@ -44,7 +44,7 @@ public sealed class EmbedAccessTests : IClassFixture<EmbedAccessTests.Fixture>
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("frame-ancestors https://noc.example.com", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.EndsWith("; frame-ancestors https://noc.example.com", response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Contains($"class=\"panel {panel}\"", html);
         Assert.DoesNotContain("mud-appbar", html); // chromeless
         Assert.DoesNotContain("mud-drawer", html);
@@ -56,7 +56,7 @@ public sealed class EmbedAccessTests : IClassFixture<EmbedAccessTests.Fixture>
         foreach (var path in new[] { "/", "/runbooks", "/panels", "/healthz" })
         {
             var response = await _factory.CreateClient().GetAsync(path);
-            Assert.Equal("frame-ancestors 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.EndsWith("; frame-ancestors 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
         }
     }
 
@@ -81,9 +81,14 @@ public sealed class EmbedAccessTests : IClassFixture<EmbedAccessTests.Fixture>
     public async Task Tokens_made_in_the_console_work_until_revoked_and_only_their_hash_is_stored()
     {
         var store = _factory.Services.GetRequiredService<EmbedTokenStore>();
-        var (token, secret) = await store.CreateAsync("lobby screen", CancellationToken.None);
+        var (token, secret) = await store.CreateAsync("lobby screen", EmbedScope.Of(new Uri("http://console/embed/failing?theme=light")), CancellationToken.None);
 
         Assert.Equal(HttpStatusCode.OK, (await _factory.CreateClient().GetAsync($"/embed/failing?token={Uri.EscapeDataString(secret)}")).StatusCode);
+        // The token opens its own panel and filters (looks may change), nothing else.
+        Assert.Equal(HttpStatusCode.OK, (await _factory.CreateClient().GetAsync($"/embed/failing?title=Lobby&token={Uri.EscapeDataString(secret)}")).StatusCode);
+        foreach (var other in new[] { "/embed/summary", "/embed/failing?family=vm", "/embed/instance/k8s/prod/shop/api/api", "/embed/rotate?panels=failing,summary" })
+            Assert.Equal(HttpStatusCode.Unauthorized,
+                (await _factory.CreateClient().GetAsync($"{other}{(other.Contains('?') ? '&' : '?')}token={Uri.EscapeDataString(secret)}")).StatusCode);
         Assert.Equal(0, _factory.Scalar($"SELECT COUNT(*) FROM embed_tokens WHERE CAST(TokenHash AS TEXT) LIKE '%{secret[4..12]}%'"));
         Assert.Equal(secret[^4..], token.Hint);
 

@@ -62,8 +62,10 @@ public sealed class ApiKeyTests : IClassFixture<OpsConsoleFactory>
 
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/records")).StatusCode);
+        await client.PostOkAsync("/api/v1/container-exits", Samples.Read("k8s/podlist-crashloop-oomkilled.json"));
         Assert.True(factory.Services.GetRequiredService<ApiKeyStore>().IsValid(key));
+        // An ingestion key sends records and does nothing else.
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/records")).StatusCode);
     }
 
     [Fact]

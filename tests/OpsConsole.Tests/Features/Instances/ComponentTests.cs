@@ -40,6 +40,19 @@ public sealed class ComponentTests : BunitTest
     }
 
     [Fact]
+    public void A_viewer_sees_the_row_without_acknowledge_or_clear_buttons()
+    {
+        Assert.Single(RenderRow(Failing()).FindAll(".acknowledge"));
+
+        Authorization.SetPolicies(OpsConsole.Features.Auth.ConsolePolicies.Viewer);
+        var row = RenderRow(Failing());
+
+        Assert.Empty(row.FindAll(".acknowledge"));
+        Assert.Empty(row.FindAll(".clear-acknowledgement"));
+        Assert.Single(row.FindAll(".open-runbook"));
+    }
+
+    [Fact]
     public void Long_messages_are_cut_with_the_full_text_on_hover()
     {
         var message = new string('x', 300);

@@ -8,7 +8,7 @@ public sealed class FailingPageTests
     {
         using var factory = new OpsConsoleFactory();
 
-        var html = await factory.CreateClient().GetStringAsync("/");
+        var html = await (await factory.SignedInClientAsync("Viewer")).GetStringAsync("/");
 
         Assert.Contains("Nothing has been sent yet", html);
         Assert.Contains("api/v1/container-exits?cluster=prod -H &quot;X-Api-Key: $KEY&quot;", html);
@@ -22,12 +22,30 @@ public sealed class FailingPageTests
         await api.PostOkAsync("/api/v1/container-exits?cluster=url", Samples.Read("k8s/pod-pending-unschedulable.json"));
         await api.PostOkAsync("/api/v1/vm-events?cloud=url", Samples.Read("nova/server-fault-no-valid-host.json"));
 
-        var page = Runbooks.HtmlSafety.Parse(await factory.CreateClient().GetStringAsync("/?family=vm"));
+        var page = Runbooks.HtmlSafety.Parse(await (await factory.SignedInClientAsync("Viewer")).GetStringAsync("/?family=vm"));
 
         var vm = page.QuerySelector(".family-chip[data-family='vm']")!;
         Assert.Contains("mud-chip-filled", vm.ClassName);
         Assert.Contains("1", vm.TextContent);
         Assert.Contains("mud-chip-outlined", page.QuerySelector(".family-chip[data-family='container']")!.ClassName);
         Assert.Null(page.QuerySelector(".empty-console"));
+    }
+
+    [Fact]
+    public async Task Grouped_rows_offer_bulk_and_row_acknowledgement_to_operators_only()
+    {
+        using var factory = new OpsConsoleFactory();
+        await factory.CreateApiClient().PostOkAsync("/api/v1/vm-events?cloud=grouped", Samples.Read("nova/server-fault-no-valid-host.json"));
+
+        var asViewer = Runbooks.HtmlSafety.Parse(await (await factory.SignedInClientAsync("Viewer")).GetStringAsync("/?group=category"));
+        var asOperator = Runbooks.HtmlSafety.Parse(await (await factory.SignedInClientAsync("Operator")).GetStringAsync("/?group=category"));
+
+        Assert.NotNull(asViewer.QuerySelector(".failing-group .group-row"));
+        Assert.Null(asViewer.QuerySelector(".group-acknowledge"));
+        Assert.Null(asViewer.QuerySelector(".failing-row .acknowledge"));
+        Assert.DoesNotContain("acknowledge or mute it", asViewer.QuerySelector(".shortcut-help")!.TextContent);
+        Assert.NotNull(asOperator.QuerySelector(".failing-group .group-acknowledge"));
+        Assert.NotNull(asOperator.QuerySelector(".failing-row .acknowledge"));
+        Assert.Contains("acknowledge or mute it", asOperator.QuerySelector(".shortcut-help")!.TextContent);
     }
 }

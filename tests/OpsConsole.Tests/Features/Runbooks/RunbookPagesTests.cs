@@ -27,7 +27,7 @@ public sealed class RunbookPagesTests : IClassFixture<RunbookPagesTests.Fixture>
     [MemberData(nameof(Categories))]
     public async Task Every_category_has_a_runbook_page_that_renders(string category)
     {
-        var response = await _factory.CreateClient().GetAsync($"/runbooks/{category}");
+        var response = await (await _factory.SignedInClientAsync("Viewer")).GetAsync($"/runbooks/{category}");
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -45,7 +45,7 @@ public sealed class RunbookPagesTests : IClassFixture<RunbookPagesTests.Fixture>
         var record = result.GetProperty("records").EnumerateArray().First(r => r.GetProperty("category").GetString() == "vm.schedule.no-valid-host");
         var id = record.GetProperty("id").GetInt64();
 
-        var html = await _factory.CreateClient().GetStringAsync($"/runbooks/vm.schedule.no-valid-host?record={id}");
+        var html = await (await _factory.SignedInClientAsync("Viewer")).GetStringAsync($"/runbooks/vm.schedule.no-valid-host?record={id}");
 
         var page = HtmlSafety.Parse(html);
         var commands = string.Join('\n', page.QuerySelectorAll(".runbook pre code").Select(c => c.TextContent));
@@ -62,7 +62,7 @@ public sealed class RunbookPagesTests : IClassFixture<RunbookPagesTests.Fixture>
         var record = result.GetProperty("records").EnumerateArray().First(r => r.GetProperty("category").GetString() == "restart.crash-loop");
         var instance = record.GetProperty("instance").GetString()!.Split('/'); // k8s/prod/{namespace}/{pod}/{container}
 
-        var html = await _factory.CreateClient().GetStringAsync($"/runbooks/restart.crash-loop?record={record.GetProperty("id").GetInt64()}");
+        var html = await (await _factory.SignedInClientAsync("Viewer")).GetStringAsync($"/runbooks/restart.crash-loop?record={record.GetProperty("id").GetInt64()}");
 
         var commands = string.Join('\n', HtmlSafety.Parse(html).QuerySelectorAll(".runbook pre code").Select(c => c.TextContent));
         Assert.Contains($"kubectl logs {instance[3]} -n {instance[2]} -c {instance[4]} --previous", commands);
@@ -73,7 +73,7 @@ public sealed class RunbookPagesTests : IClassFixture<RunbookPagesTests.Fixture>
     {
         await _factory.CreateApiClient().PostOkAsync("/api/v1/container-exits?cluster=idx", Samples.Read("k8s/pod-pending-unschedulable.json"));
 
-        var page = HtmlSafety.Parse(await _factory.CreateClient().GetStringAsync("/runbooks"));
+        var page = HtmlSafety.Parse(await (await _factory.SignedInClientAsync("Viewer")).GetStringAsync("/runbooks"));
 
         foreach (var family in Taxonomy.Families.Where(f => f != Taxonomy.None))
             Assert.NotNull(page.QuerySelector($"section[data-family='{family}']"));
@@ -110,9 +110,9 @@ public sealed class RunbookPagesTests : IClassFixture<RunbookPagesTests.Fixture>
             .OfType<RunbookStep>().First();
         var progress = _factory.Services.GetRequiredService<RunbookProgress>();
 
-        await progress.MarkAsync(instance, id, category, step, done: true, by: null, CancellationToken.None);
-        await progress.MarkAsync(instance, id, category, step, done: false, by: null, CancellationToken.None);
-        await progress.MarkAsync(instance, id, category, step, done: true, by: null, CancellationToken.None);
+        await progress.MarkAsync(instance, id, category, step, done: true, new OpsConsole.Features.Auth.Actor("operator@test.local", "127.0.0.1"), CancellationToken.None);
+        await progress.MarkAsync(instance, id, category, step, done: false, new OpsConsole.Features.Auth.Actor("operator@test.local", "127.0.0.1"), CancellationToken.None);
+        await progress.MarkAsync(instance, id, category, step, done: true, new OpsConsole.Features.Auth.Actor("operator@test.local", "127.0.0.1"), CancellationToken.None);
 
         Assert.True((await progress.StateAsync(instance, id, CancellationToken.None))[step.StepId].Done);
         Assert.Empty(await progress.StateAsync(instance, id + 100_000, CancellationToken.None));
@@ -120,14 +120,15 @@ public sealed class RunbookPagesTests : IClassFixture<RunbookPagesTests.Fixture>
         var ticks = timeline.GetProperty("runbookSteps").EnumerateArray().ToList();
         Assert.Equal([true, false, true], ticks.Select(t => t.GetProperty("done").GetBoolean()).Reverse());
         Assert.All(ticks, t => Assert.Equal(step.Text, t.GetProperty("stepText").GetString()));
-        var page = HtmlSafety.Parse(await _factory.CreateClient().GetStringAsync($"/runbooks/{category}?record={id}"));
+        Assert.All(ticks, t => Assert.Equal("operator@test.local", t.GetProperty("by").GetString()));
+        var page = HtmlSafety.Parse(await (await _factory.SignedInClientAsync("Viewer")).GetStringAsync($"/runbooks/{category}?record={id}"));
         Assert.Contains("done", page.QuerySelector($".runbook-step[data-step='{step.StepId}']")!.ClassList);
     }
 
     [Fact]
     public async Task Local_runbooks_override_and_are_picked_up_without_a_restart()
     {
-        var client = _factory.CreateClient();
+        var client = await _factory.SignedInClientAsync("Viewer");
         var before = await client.GetStringAsync("/runbooks/exit.abort");
         Assert.DoesNotContain("Site-specific abort handling", before);
 

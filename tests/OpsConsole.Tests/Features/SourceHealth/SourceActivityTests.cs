@@ -22,7 +22,7 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         var counted = summaries.Single(s => s.Source == "kubernetes" && s.Origin == "counted");
         Assert.Equal(2, counted.LastHour);
         Assert.False(counted.IsSilent);
-        var html = await _factory.CreateClient().GetStringAsync("/sources");
+        var html = await (await _factory.SignedInClientAsync("Viewer")).GetStringAsync("/sources");
         Assert.Contains("data-origin=\"counted\"", html);
     }
 
