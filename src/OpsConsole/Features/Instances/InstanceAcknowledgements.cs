@@ -16,6 +16,22 @@ public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> dat
     {
         if (status is not (InstanceAcknowledgement.Acknowledged or InstanceAcknowledgement.Muted))
             throw new ArgumentException($"Status must be '{InstanceAcknowledgement.Acknowledged}' or '{InstanceAcknowledgement.Muted}'.", nameof(status));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteAsync(instanceKey, status, note, by, expiresAt, untilRecovered, cancellationToken);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Two first acknowledgements of one instance raced to insert its row: the loser finds it now and updates it.
+            }
+        }
+    }
+
+    private async Task<InstanceAcknowledgement> WriteAsync(string instanceKey, string status, string? note, Actor by,
+        DateTimeOffset? expiresAt, bool untilRecovered, CancellationToken cancellationToken)
+    {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var state = await db.InstanceStates.AsNoTracking().FirstOrDefaultAsync(s => s.InstanceKey == instanceKey, cancellationToken)
             ?? throw new KeyNotFoundException($"No instance '{instanceKey}'.");

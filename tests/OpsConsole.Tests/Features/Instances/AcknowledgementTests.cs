@@ -40,6 +40,18 @@ public sealed class AcknowledgementTests : IClassFixture<OpsConsoleFactory>
     }
 
     [Fact]
+    public async Task Simultaneous_first_acknowledgements_of_one_instance_all_succeed()
+    {
+        var instance = await FailingInstanceAsync("ack-race");
+        var url = $"/api/v1/instances/{Uri.EscapeDataString(instance)}/acknowledgement";
+        // Found with 30 concurrent clients: two inserts of the instance's first row raced and one answered 500.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            _factory.CreateApiClient().PutAsJsonAsync(url, new { status = i % 2 == 0 ? "acknowledged" : "muted", note = $"n{i}" })));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(1, _factory.Scalar($"SELECT COUNT(*) FROM instance_acknowledgements WHERE InstanceKey = '{instance}'"));
+    }
+
+    [Fact]
     public async Task Acknowledged_instances_stay_listed_with_their_note()
     {
         var instance = await FailingInstanceAsync("ack-b");
