@@ -15,6 +15,8 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : DbCon
     public DbSet<RunbookStepMark> RunbookSteps => Set<RunbookStepMark>();
     public DbSet<InstanceAcknowledgement> Acknowledgements => Set<InstanceAcknowledgement>();
     public DbSet<Features.Embed.EmbedToken> EmbedTokens => Set<Features.Embed.EmbedToken>();
+    public DbSet<CategoryCount> CategoryCounts => Set<CategoryCount>();
+    public DbSet<FailureHour> FailureHours => Set<FailureHour>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);

@@ -152,7 +152,7 @@ public sealed class InstanceQueries(IDbContextFactory<OpsDbContext> databases)
         return query;
     }
 
-    private static IQueryable<InstanceState> Sort(IQueryable<InstanceState> query, FailingSort sort, bool descending) => sort switch
+    internal static IQueryable<InstanceState> Sort(IQueryable<InstanceState> query, FailingSort sort, bool descending) => sort switch
     {
         FailingSort.FirstFailure => descending ? query.OrderByDescending(s => s.FirstFailureAt) : query.OrderBy(s => s.FirstFailureAt),
         FailingSort.Failures => descending ? query.OrderByDescending(s => s.FailureCount) : query.OrderBy(s => s.FailureCount),

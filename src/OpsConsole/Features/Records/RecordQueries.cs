@@ -18,11 +18,17 @@ public sealed class RecordQueries(IDbContextFactory<OpsDbContext> databases)
     {
         limit = Math.Clamp(limit, 1, MaxPageSize);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var query = Filter(db.Records.AsNoTracking(), filter);
-        if (cursor is { } before) query = query.Where(r => r.Id < before);
-        var rows = await query.OrderByDescending(r => r.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        var rows = await PageQuery(db, filter, cursor, limit).ToListAsync(cancellationToken);
         var next = rows.Count > limit ? rows[limit - 1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return new RecordPage(rows.Take(limit).Select(r => RecordDto.From(r, includeRaw: false)).ToList(), next);
+    }
+
+    /// <summary>One page and one row beyond it (to know whether there is a next page); its plan is tested.</summary>
+    internal static IQueryable<EventRecord> PageQuery(OpsDbContext db, RecordFilter filter, long? cursor, int limit)
+    {
+        var query = Filter(db.Records.AsNoTracking(), filter);
+        if (cursor is { } before) query = query.Where(r => r.Id < before);
+        return query.OrderByDescending(r => r.Id).Take(limit + 1);
     }
 
     public async Task<RecordDto?> FindAsync(long id, CancellationToken cancellationToken)
@@ -43,13 +49,15 @@ public sealed class RecordQueries(IDbContextFactory<OpsDbContext> databases)
     public async Task<IReadOnlyList<RecordDto>> TimelineAsync(string instanceKey, int limit, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Records.AsNoTracking()
-            .Where(r => r.InstanceKey == instanceKey)
-            .OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id)
-            .Take(Math.Clamp(limit, 1, 5000))
-            .ToListAsync(cancellationToken);
+        var rows = await TimelineQuery(db, instanceKey, limit).ToListAsync(cancellationToken);
         return rows.Select(r => RecordDto.From(r, includeRaw: true)).ToList();
     }
+
+    internal static IQueryable<EventRecord> TimelineQuery(OpsDbContext db, string instanceKey, int limit) =>
+        db.Records.AsNoTracking()
+            .Where(r => r.InstanceKey == instanceKey)
+            .OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id)
+            .Take(Math.Clamp(limit, 1, 5000));
 
     private static IQueryable<EventRecord> Filter(IQueryable<EventRecord> query, RecordFilter f)
     {
