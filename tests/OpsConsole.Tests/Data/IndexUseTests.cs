@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
 
@@ -81,5 +82,51 @@ public sealed class IndexUseTests
 
         Assert.True(plan.Searches("IX_records_Category_Id"), plan.ToString());
         Assert.False(plan.SortsAfterReading, plan.ToString());
+    }
+}
+
+/// <summary>Start-up and background reads go through indexes over a bounded window, never over history.</summary>
+public sealed class BoundedReadTests
+{
+    private static readonly DateTimeOffset HourAgo = DateTimeOffset.Parse("2026-11-27T04:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Sender_priming_reads_the_last_hour_newest_first_through_the_received_index()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await using var db = database.Context();
+        var connection = db.Database.GetDbConnection();
+        var plan = await QueryPlan.OfAsync(connection, OpsConsole.Data.Sqlite.SqliteRecordStore.SendersInWindowSql,
+            ("$since", HourAgo.ToUnixTimeMilliseconds()), ("$max", 100));
+
+        Assert.True(plan.Searches("IX_records_ReceivedAt"), plan.ToString());
+        Assert.False(plan.SortsAfterReading, plan.ToString());
+    }
+
+    [Fact]
+    public async Task Crash_loop_and_oom_priming_search_the_received_index()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await using var db = database.Context();
+        var crashLoops = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Patterns.CrashLoopDetector.PrimeQuery(db, HourAgo));
+        var ooms = await QueryPlan.OfAsync(OpsConsole.Sources.Docker.OomCorrelation.PrimeQuery(db, HourAgo));
+
+        Assert.True(crashLoops.Searches("IX_records_ReceivedAt"), crashLoops.ToString());
+        Assert.True(ooms.Searches("IX_records_ReceivedAt"), ooms.ToString());
+    }
+
+    [Fact]
+    public async Task The_reclassifier_finds_versions_and_their_records_by_seeking_the_version_index()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await using var db = database.Context();
+        var first = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Reclassifier.NextVersionQuery(db, after: null));
+        var next = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Reclassifier.NextVersionQuery(db, after: "v1"));
+        var batch = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Reclassifier.BatchQuery(db, "v1", 500));
+
+        // The first version is the index's first entry: a walk the LIMIT 1 stops at once, never the table.
+        Assert.True(first.ReadsThrough("IX_records_RulesetVersion_Id") && !first.ScansATable && !first.SortsAfterReading, first.ToString());
+        Assert.True(next.Searches("IX_records_RulesetVersion_Id") && !next.SortsAfterReading, next.ToString());
+        Assert.True(batch.Searches("IX_records_RulesetVersion_Id") && !batch.SortsAfterReading, batch.ToString());
     }
 }

@@ -9,8 +9,9 @@ namespace OpsConsole.Features.Classification.Patterns;
 /// <summary>
 /// Crash loops no single record states: one container exiting again and again within a window, or the burst
 /// of failed starts a source defines for itself (its profile's <see cref="CrashLoopRule"/>). Keeps a sliding window of
-/// recent failures per instance in memory (primed from the store on first use, so a restart loses nothing
-/// recent) and returns a <c>restart.crash-loop</c> record linked to the failures, unless the loop is
+/// recent failures per instance in memory (primed in the background at start-up from the records received within
+/// the window, through the ReceivedAt index, so a restart loses nothing recent; instances quiet for longer than
+/// the longest window are forgotten) and returns a <c>restart.crash-loop</c> record linked to the failures, unless the loop is
 /// already on the timeline. Called by <see cref="CrashLoopWatcher"/> only, one batch at a time.
 /// </summary>
 public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases, IOptionsMonitor<ClassificationOptions> options, TimeProvider clock)
@@ -20,13 +21,21 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
 
     private const int MaxTrackedInstances = 100_000;
 
+    /// <summary>How often windows of quiet instances are swept out.</summary>
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
     private readonly Dictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
     private bool _primed;
+    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+
+    /// <summary>Instances with a window in memory.</summary>
+    internal int TrackedInstances => _windows.Count;
 
     public async Task<IReadOnlyList<EventRecord>> DetectAsync(IReadOnlyList<EventRecord> written, string rulesetVersion, CancellationToken cancellationToken)
     {
         if (!_primed) await PrimeAsync(cancellationToken);
         var settings = options.CurrentValue;
+        ExpireQuietInstances(settings.CrashLoopWindow);
         var touched = new Dictionary<string, EventRecord>(StringComparer.Ordinal);
         foreach (var record in written.OrderBy(r => r.OccurredAt))
         {
@@ -67,26 +76,48 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
     private FailureWindow Window(string key)
     {
         if (!_windows.TryGetValue(key, out var window)) _windows[key] = window = new FailureWindow();
+        window.TouchedAt = clock.GetUtcNow();
         return window;
     }
 
-    /// <summary>Loads the failures and loops received within the window before this process started.</summary>
-    private async Task PrimeAsync(CancellationToken cancellationToken)
+    /// <summary>Forgets instances nothing happened to for longer than the longest window (by the console's clock).</summary>
+    private void ExpireQuietInstances(TimeSpan configuredWindow)
     {
+        var now = clock.GetUtcNow();
+        if (now - _lastSweep < SweepInterval) return;
+        _lastSweep = now;
+        var longest = SourceProfiles.All.Select(p => p.CrashLoop.Window ?? configuredWindow).Append(configuredWindow).Max();
+        foreach (var key in _windows.Where(w => now - w.Value.TouchedAt > longest).Select(w => w.Key).ToList())
+            _windows.Remove(key);
+    }
+
+    /// <summary>
+    /// Loads the failures and loops received within the window before this process started; the watcher calls it at
+    /// start-up, so no ingested batch waits for it.
+    /// </summary>
+    public async Task PrimeAsync(CancellationToken cancellationToken)
+    {
+        if (_primed) return;
         var since = clock.GetUtcNow() - options.CurrentValue.CrashLoopWindow;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var recent = await db.Records.AsNoTracking()
-            .Where(r => r.ReceivedAt >= since && (r.ExitCode != null || r.Entry == "instance" || r.Category == Category))
-            .OrderBy(r => r.OccurredAt)
+        var recent = await PrimeQuery(db, since)
             .Select(r => new { r.Id, r.InstanceKey, r.OccurredAt, r.Category, r.Source, r.Kind, r.Entry, r.State, r.ExitCode, r.Format })
             .ToListAsync(cancellationToken);
-        foreach (var r in recent)
+        foreach (var r in recent.OrderBy(r => r.OccurredAt))
         {
             if (r.Category == Category) Window(r.InstanceKey).NoteLoop(r.OccurredAt);
             else if (IsRestartFailure(r.Source, r.Kind, r.Entry, r.State, r.ExitCode, r.Format)) Window(r.InstanceKey).Add(r.OccurredAt, r.Id);
         }
         _primed = true;
     }
+
+    /// <summary>
+    /// The records received within the window: a range of the ReceivedAt index. Sorted by the source's time in memory,
+    /// since an ORDER BY would let SQLite walk the whole OccurredAt index instead.
+    /// </summary>
+    internal static IQueryable<EventRecord> PrimeQuery(OpsDbContext db, DateTimeOffset since) =>
+        db.Records.AsNoTracking()
+            .Where(r => r.ReceivedAt >= since && (r.ExitCode != null || r.Entry == "instance" || r.Category == Category));
 
     /// <summary>Forgets instances with nothing inside the window of the newest failure seen.</summary>
     private void Trim(TimeSpan window)
@@ -112,6 +143,9 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
         private const int MaxFailures = 64;
         private readonly List<(DateTimeOffset At, long Id)> _failures = [];
         private DateTimeOffset? _lastLoop;
+
+        /// <summary>When this instance last had a failure or loop noted, by the console's clock.</summary>
+        public DateTimeOffset TouchedAt { get; set; }
 
         public DateTimeOffset Newest => _failures.Count > 0 ? _failures[^1].At : _lastLoop ?? DateTimeOffset.MinValue;
 
