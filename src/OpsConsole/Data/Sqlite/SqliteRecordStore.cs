@@ -15,7 +15,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     // SQLite has one writer; queueing here is cheaper than SQLITE_BUSY retries.
     private static readonly SemaphoreSlim WriteLock = new(1, 1);
 
-    /// <summary>A rebuild transaction stops taking instances after this long, so an ingest request waits at most about this.</summary>
+    /// <summary>A reclassification or rebuild transaction stops taking records after this long, so an ingest request waits at most about this.</summary>
     internal static readonly TimeSpan RebuildSlice = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Sender sightings read at start-up at most: the newest of the last hour (the figure is a display, the start-up must stay bounded).</summary>
@@ -77,39 +77,52 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             return results;
         }, cancellationToken);
 
-    public Task<IReadOnlySet<string>> UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
-        InWriteTransactionAsync<IReadOnlySet<string>>((writer, _) =>
+    public async Task<IReadOnlySet<string>> UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
+    {
+        var changedInstances = new HashSet<string>(StringComparer.Ordinal);
+        var next = 0;
+        while (next < records.Count)
         {
-            var changedInstances = new HashSet<string>(StringComparer.Ordinal);
-            var counts = new Counts();
-            foreach (var record in records)
+            // Slices like the rebuild's: each record's update touches several indexes, and ingestion queues behind the lock.
+            next = await InWriteTransactionAsync((writer, _) =>
             {
-                var before = writer.Classification;
-                before.Bind(1, record.Id);
-                if (!before.Read()) continue;
-                var (category, severity, failure, received) = (before.Text(0)!, before.Text(1)!, before.Long(2) != 0, before.Long(3));
-                before.Reset();
+                var slice = Stopwatch.StartNew();
+                var counts = new Counts();
+                var i = next;
+                do Reclassify(writer, records[i++], counts, changedInstances);
+                while (i < records.Count && slice.Elapsed < RebuildSlice);
+                counts.Write(writer);
+                return i;
+            }, cancellationToken);
+        }
+        return changedInstances;
+    }
 
-                var update = writer.Reclassify;
-                update.Bind(1, record.Category);
-                update.Bind(2, record.Severity);
-                update.Bind(3, record.RuleId);
-                update.Bind(4, record.Evidence);
-                update.Bind(5, record.RulesetVersion);
-                update.Bind(6, record.IsFailure);
-                update.Bind(7, record.Hints);
-                update.Bind(8, record.Id);
-                update.Execute();
+    private static void Reclassify(Writer writer, EventRecord record, Counts counts, HashSet<string> changedInstances)
+    {
+        var before = writer.Classification;
+        before.Bind(1, record.Id);
+        if (!before.Read()) return;
+        var (category, severity, failure, received) = (before.Text(0)!, before.Text(1)!, before.Long(2) != 0, before.Long(3));
+        before.Reset();
 
-                if (category == record.Category && severity == record.Severity && failure == record.IsFailure) continue;
-                changedInstances.Add(record.InstanceKey);
-                var receivedAt = DateTimeOffset.FromUnixTimeMilliseconds(received);
-                counts.Add(category, failure, receivedAt, -1);
-                counts.Add(record.Category, record.IsFailure, receivedAt, 1);
-            }
-            counts.Write(writer);
-            return changedInstances;
-        }, cancellationToken);
+        var update = writer.Reclassify;
+        update.Bind(1, record.Category);
+        update.Bind(2, record.Severity);
+        update.Bind(3, record.RuleId);
+        update.Bind(4, record.Evidence);
+        update.Bind(5, record.RulesetVersion);
+        update.Bind(6, record.IsFailure);
+        update.Bind(7, record.Hints);
+        update.Bind(8, record.Id);
+        update.Execute();
+
+        if (category == record.Category && severity == record.Severity && failure == record.IsFailure) return;
+        changedInstances.Add(record.InstanceKey);
+        var receivedAt = DateTimeOffset.FromUnixTimeMilliseconds(received);
+        counts.Add(category, failure, receivedAt, -1);
+        counts.Add(record.Category, record.IsFailure, receivedAt, 1);
+    }
 
     public async Task RebuildInstanceStatesAsync(IReadOnlyCollection<string> instanceKeys, CancellationToken cancellationToken)
     {

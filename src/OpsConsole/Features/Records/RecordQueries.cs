@@ -18,17 +18,19 @@ public sealed class RecordQueries(IDbContextFactory<OpsDbContext> databases)
     {
         limit = Math.Clamp(limit, 1, MaxPageSize);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var rows = await PageQuery(db, filter, cursor, limit).ToListAsync(cancellationToken);
+        // Ids first, from the index alone; then only the page's rows are read whole (a wide range never loads every row to sort it).
+        var ids = await PageQuery(db, filter, cursor, limit).ToListAsync(cancellationToken);
+        var rows = await db.Records.AsNoTracking().Where(r => ids.Contains(r.Id)).OrderByDescending(r => r.Id).ToListAsync(cancellationToken);
         var next = rows.Count > limit ? rows[limit - 1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return new RecordPage(rows.Take(limit).Select(r => RecordDto.From(r, includeRaw: false)).ToList(), next);
     }
 
-    /// <summary>One page and one row beyond it (to know whether there is a next page); its plan is tested.</summary>
-    internal static IQueryable<EventRecord> PageQuery(OpsDbContext db, RecordFilter filter, long? cursor, int limit)
+    /// <summary>The ids of one page and one beyond it (to know whether there is a next page); its plan is tested.</summary>
+    internal static IQueryable<long> PageQuery(OpsDbContext db, RecordFilter filter, long? cursor, int limit)
     {
         var query = Filter(db.Records.AsNoTracking(), filter);
         if (cursor is { } before) query = query.Where(r => r.Id < before);
-        return query.OrderByDescending(r => r.Id).Take(limit + 1);
+        return query.OrderByDescending(r => r.Id).Select(r => r.Id).Take(limit + 1);
     }
 
     public async Task<RecordDto?> FindAsync(long id, CancellationToken cancellationToken)
