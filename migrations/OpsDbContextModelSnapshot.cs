@@ -172,6 +172,9 @@ namespace OpsConsole.Migrations
                     b.Property<string>("Category")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("FailingInstances")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Records")
                         .HasColumnType("INTEGER");
 

@@ -22,6 +22,8 @@ public sealed class RecordCounterTests : IDisposable
         await api.PostOkAsync("/api/v1/container-exits", Batch("web", 60, exitCode: 1)); // all duplicates
         AssertCountersMatch(factory);
         Assert.Equal(100, factory.Scalar("SELECT SUM(Records) FROM category_counts"));
+        var failing = await (await api.GetAsync("/api/v1/instances/failing")).ReadJsonAsync();
+        Assert.Equal(factory.Scalar("SELECT COUNT(*) FROM instance_states WHERE IsFailing"), failing.GetProperty("total").GetInt32());
 
         File.WriteAllText(_rulesPath, """
             rules:
@@ -52,6 +54,11 @@ public sealed class RecordCounterTests : IDisposable
         Assert.Equal(0, factory.Scalar("""
             SELECT COUNT(*) FROM (SELECT ReceivedAt / 3600000 AS Hour, COUNT(*) AS n FROM records WHERE IsFailure GROUP BY 1) g
             FULL JOIN (SELECT Hour, Failures AS n FROM failure_hours WHERE Failures <> 0) c USING (Hour)
+            WHERE g.n IS NOT c.n
+            """));
+        Assert.Equal(0, factory.Scalar("""
+            SELECT COUNT(*) FROM (SELECT Category, COUNT(*) AS n FROM instance_states WHERE IsFailing GROUP BY Category) g
+            FULL JOIN (SELECT Category, FailingInstances AS n FROM category_counts WHERE FailingInstances <> 0) c USING (Category)
             WHERE g.n IS NOT c.n
             """));
     }

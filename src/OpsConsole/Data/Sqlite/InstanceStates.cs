@@ -54,7 +54,7 @@ internal static class InstanceStates
     public const string InsertSql =
         $"INSERT INTO instance_states ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
-    public const string StoredSql = "SELECT LastSeenAt, IsFailing FROM instance_states WHERE InstanceKey = ?1";
+    public const string StoredSql = "SELECT LastSeenAt, IsFailing, Category FROM instance_states WHERE InstanceKey = ?1";
 
     // ?16 is decided in C# by Supersedes; the statement only applies it.
     public const string MergeSql = """
@@ -100,32 +100,47 @@ internal static class InstanceStates
         }
     }
 
-    /// <summary>Merges each instance's batch into its stored row (or adds the row).</summary>
-    public static void Write(Statements statements, IEnumerable<Delta> deltas)
+    /// <summary>
+    /// Merges each instance's batch into its stored row (or adds the row); <paramref name="failingChanged"/> hears of
+    /// every instance that starts or stops failing in a category (category, +1 or -1), for the counter table.
+    /// </summary>
+    public static void Write(Statements statements, IEnumerable<Delta> deltas, Action<string, int> failingChanged)
     {
-        var stored = statements.Stored;
         foreach (var delta in deltas)
         {
-            stored.Bind(1, delta.Current.InstanceKey);
-            bool? current = null;
-            if (stored.Read())
-            {
-                current = Supersedes(delta.Current.At, delta.Current.IsFailure, DateTimeOffset.FromUnixTimeMilliseconds(stored.Long(0)), stored.Long(1) != 0);
-                stored.Reset();
-            }
+            var before = ReadStored(statements, delta.Current.InstanceKey);
+            bool? current = before is { } row ? Supersedes(delta.Current.At, delta.Current.IsFailure, row.At, row.Failing) : null;
             var command = current is null ? statements.Insert : statements.Merge;
             Bind(command, delta);
             if (current is { } isCurrent) command.Bind(16, isCurrent);
             command.Execute();
+            if (current is not false) CountFailing(before, delta.Current, failingChanged);
         }
+    }
+
+    private static (DateTimeOffset At, bool Failing, string Category)? ReadStored(Statements statements, string instanceKey)
+    {
+        var stored = statements.Stored;
+        stored.Bind(1, instanceKey);
+        if (!stored.Read()) return null;
+        var row = (DateTimeOffset.FromUnixTimeMilliseconds(stored.Long(0)), stored.Long(1) != 0, stored.Text(2)!);
+        stored.Reset();
+        return row;
+    }
+
+    private static void CountFailing((DateTimeOffset At, bool Failing, string Category)? before, Candidate? after, Action<string, int> failingChanged)
+    {
+        if (before is { Failing: true } was) failingChanged(was.Category, -1);
+        if (after is { IsFailure: true } now) failingChanged(now.Category, 1);
     }
 
     /// <summary>
     /// Recomputes one instance's state from its records through the same rule as the write path (reclassification
     /// changed what they say); gives the number of records read, so callers can keep their transactions short.
     /// </summary>
-    public static int Rebuild(Statements statements, string instanceKey)
+    public static int Rebuild(Statements statements, string instanceKey, Action<string, int> failingChanged)
     {
+        var before = ReadStored(statements, instanceKey);
         var read = statements.InstanceRecords;
         read.Bind(1, instanceKey);
         var states = new Dictionary<string, Delta>(1, StringComparer.Ordinal);
@@ -143,6 +158,7 @@ internal static class InstanceStates
             Bind(statements.Insert, delta);
             statements.Insert.Execute();
         }
+        CountFailing(before, states.Values.FirstOrDefault()?.Current, failingChanged);
         return count;
     }
 

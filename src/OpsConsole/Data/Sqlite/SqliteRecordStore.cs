@@ -32,8 +32,10 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     internal const string SendersInWindowSql =
         "SELECT Source, Kind, InstanceKey, Identity, ReceivedAt FROM records WHERE ReceivedAt >= $since ORDER BY ReceivedAt DESC LIMIT $max";
 
-    private const string CategoryCountSql =
-        "INSERT INTO category_counts (Category, Records) VALUES (?1, ?2) ON CONFLICT (Category) DO UPDATE SET Records = Records + excluded.Records";
+    private const string CategoryCountSql = """
+        INSERT INTO category_counts (Category, Records, FailingInstances) VALUES (?1, ?2, ?3)
+        ON CONFLICT (Category) DO UPDATE SET Records = Records + excluded.Records, FailingInstances = FailingInstances + excluded.FailingInstances
+        """;
 
     private const string FailureHourSql =
         "INSERT INTO failure_hours (Hour, Failures) VALUES (?1, ?2) ON CONFLICT (Hour) DO UPDATE SET Failures = Failures + excluded.Failures";
@@ -72,7 +74,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                 results[i] = new StoredRecord(existingId, Duplicate: true, Updated: updated);
             }
 
-            InstanceStates.Write(writer.States, states.Values);
+            InstanceStates.Write(writer.States, states.Values, counts.AddFailing);
             counts.Write(writer);
             return results;
         }, cancellationToken);
@@ -134,9 +136,11 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             next = await InWriteTransactionAsync((writer, _) =>
             {
                 var slice = Stopwatch.StartNew();
+                var counts = new Counts();
                 var i = next;
-                do InstanceStates.Rebuild(writer.States, keys[i++]);
+                do InstanceStates.Rebuild(writer.States, keys[i++], counts.AddFailing);
                 while (i < keys.Count && slice.Elapsed < RebuildSlice);
+                counts.Write(writer);
                 return i;
             }, cancellationToken);
         }
@@ -281,12 +285,20 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     /// <summary>Changes to the counter tables within one transaction, written once per category and hour.</summary>
     private sealed class Counts
     {
-        private readonly Dictionary<string, long> _categories = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (long Records, long Failing)> _categories = new(StringComparer.Ordinal);
         private readonly Dictionary<long, long> _failureHours = [];
+
+        /// <summary>An instance started (+1) or stopped (-1) failing in a category.</summary>
+        public void AddFailing(string category, int delta)
+        {
+            var (records, failing) = _categories.GetValueOrDefault(category);
+            _categories[category] = (records, failing + delta);
+        }
 
         public void Add(string category, bool failure, DateTimeOffset receivedAt, int delta)
         {
-            _categories[category] = _categories.GetValueOrDefault(category) + delta;
+            var (records, failing) = _categories.GetValueOrDefault(category);
+            _categories[category] = (records + delta, failing);
             if (!failure) return;
             var hour = receivedAt.ToUnixTimeMilliseconds() / 3_600_000;
             _failureHours[hour] = _failureHours.GetValueOrDefault(hour) + delta;
@@ -294,11 +306,12 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
 
         public void Write(Writer writer)
         {
-            foreach (var (category, delta) in _categories)
+            foreach (var (category, (records, failing)) in _categories)
             {
-                if (delta == 0) continue;
+                if (records == 0 && failing == 0) continue;
                 writer.CategoryCount.Bind(1, category);
-                writer.CategoryCount.Bind(2, delta);
+                writer.CategoryCount.Bind(2, records);
+                writer.CategoryCount.Bind(3, failing);
                 writer.CategoryCount.Execute();
             }
             foreach (var (hour, delta) in _failureHours)

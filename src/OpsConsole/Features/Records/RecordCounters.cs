@@ -4,13 +4,15 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace OpsConsole.Features.Records;
 
 /// <summary>
-/// Stored records per category, kept in the same transaction as every insert, reclassification and deletion,
-/// so <c>GET /api/v1/categories</c> reads one row per category instead of counting history.
+/// Stored records and failing instances per category, kept in the same transaction as every insert, reclassification
+/// and state rebuild, so <c>GET /api/v1/categories</c> and the failing list's total read one row per category instead
+/// of counting history or every failing instance.
 /// </summary>
 public sealed class CategoryCount
 {
     public required string Category { get; set; }
     public long Records { get; set; }
+    public long FailingInstances { get; set; }
 }
 
 /// <summary>Failures received per hour (unix hour), kept like <see cref="CategoryCount"/>; primes the summary panel's trend.</summary>

@@ -10,7 +10,7 @@ using OpsConsole.Data;
 namespace OpsConsole.Migrations
 {
     [DbContext(typeof(OpsDbContext))]
-    [Migration("20261127051715_RecordsScaleIndexes")]
+    [Migration("20261127060454_RecordsScaleIndexes")]
     partial class RecordsScaleIndexes
     {
         /// <inheritdoc />
@@ -174,6 +174,9 @@ namespace OpsConsole.Migrations
                 {
                     b.Property<string>("Category")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("FailingInstances")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Records")
                         .HasColumnType("INTEGER");

@@ -19,7 +19,8 @@ namespace OpsConsole.Migrations
                 columns: table => new
                 {
                     Category = table.Column<string>(type: "TEXT", nullable: false),
-                    Records = table.Column<long>(type: "INTEGER", nullable: false)
+                    Records = table.Column<long>(type: "INTEGER", nullable: false),
+                    FailingInstances = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -39,7 +40,12 @@ namespace OpsConsole.Migrations
                 });
 
             // The counters start from what is stored; from here on every write keeps them.
-            migrationBuilder.Sql("INSERT INTO category_counts (Category, Records) SELECT Category, COUNT(*) FROM records GROUP BY Category;");
+            migrationBuilder.Sql("INSERT INTO category_counts (Category, Records, FailingInstances) SELECT Category, COUNT(*), 0 FROM records GROUP BY Category;");
+            migrationBuilder.Sql("""
+                INSERT INTO category_counts (Category, Records, FailingInstances)
+                SELECT Category, 0, COUNT(*) FROM instance_states WHERE IsFailing GROUP BY Category
+                ON CONFLICT (Category) DO UPDATE SET FailingInstances = excluded.FailingInstances;
+                """);
             migrationBuilder.Sql("INSERT INTO failure_hours (Hour, Failures) SELECT ReceivedAt / 3600000, COUNT(*) FROM records WHERE IsFailure GROUP BY 1;");
 
             migrationBuilder.CreateIndex(
