@@ -446,9 +446,31 @@ namespace OpsConsole.Migrations
 
                     b.HasKey("InstanceKey");
 
-                    b.HasIndex("IsFailing", "LastFailureAt");
+                    b.HasIndex("LastFailureAt")
+                        .HasDatabaseName("IX_instance_states_failing_LastFailureAt")
+                        .HasFilter("\"IsFailing\"");
+
+                    b.HasIndex("Category", "Severity")
+                        .HasDatabaseName("IX_instance_states_failing_Category")
+                        .HasFilter("\"IsFailing\"");
 
                     b.ToTable("instance_states", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Features.Records.CategoryCount", b =>
+                {
+                    b.Property<string>("Category")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FailingInstances")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Records")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Category");
+
+                    b.ToTable("category_counts", (string)null);
                 });
 
             modelBuilder.Entity("OpsConsole.Features.Records.EventRecord", b =>
@@ -579,11 +601,32 @@ namespace OpsConsole.Migrations
 
                     b.HasIndex("OccurredAt");
 
+                    b.HasIndex("ReceivedAt");
+
                     b.HasIndex("Category", "Id");
+
+                    b.HasIndex("Category", "OccurredAt");
+
+                    b.HasIndex("InstanceKey", "Id");
 
                     b.HasIndex("InstanceKey", "OccurredAt");
 
+                    b.HasIndex("RulesetVersion", "Id");
+
                     b.ToTable("records", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Features.Records.FailureHour", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Hour");
+
+                    b.ToTable("failure_hours", (string)null);
                 });
 
             modelBuilder.Entity("OpsConsole.Features.Runbooks.RunbookStepMark", b =>

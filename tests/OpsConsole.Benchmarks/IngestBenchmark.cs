@@ -76,32 +76,27 @@ public static class IngestBenchmark
             await using var connection = sameSettings ? await factory.OpenAsync(CancellationToken.None) : new SqliteConnection(connectionString);
             if (!sameSettings) await connection.OpenAsync();
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-            using var insert = SqliteRecordStore.CreateInsert(connection, transaction);
-            using var state = connection.CreateCommand();
-            state.Transaction = transaction;
-            state.CommandText = """
+            // Prepared statements bound by position, as the console's own write path binds them.
+            using var insert = new RawStatement(connection, SqliteRecordStore.InsertSql);
+            using var state = new RawStatement(connection, """
                 INSERT OR REPLACE INTO instance_states (InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing,
                     LastMessage, LastRecordId, LastSeenAt, FailureCount, FirstFailureAt, LastFailureAt)
-                VALUES ($key, $kind, $source, $name, $location, $category, $severity, 1, $message, last_insert_rowid(), $seen, 1, $seen, $seen)
-                """;
-            foreach (var name in new[] { "$key", "$kind", "$source", "$name", "$location", "$category", "$severity", "$message", "$seen" })
-                state.Parameters.Add(new SqliteParameter { ParameterName = name });
-            state.Prepare();
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, last_insert_rowid(), ?9, 1, ?9, ?9)
+                """);
             foreach (var record in batch)
             {
                 SqliteRecordStore.BindRecord(insert, record);
-                insert.ExecuteNonQuery();
-                var p = state.Parameters;
-                p[0].Value = record.InstanceKey;
-                p[1].Value = record.Kind;
-                p[2].Value = record.Source;
-                p[3].Value = record.InstanceName;
-                p[4].Value = (object?)record.Location ?? DBNull.Value;
-                p[5].Value = record.Category;
-                p[6].Value = record.Severity;
-                p[7].Value = (object?)record.Message ?? DBNull.Value;
-                p[8].Value = record.OccurredAt.ToUnixTimeMilliseconds();
-                state.ExecuteNonQuery();
+                insert.Execute();
+                state.Bind(1, record.InstanceKey);
+                state.Bind(2, record.Kind);
+                state.Bind(3, record.Source);
+                state.Bind(4, record.InstanceName);
+                state.Bind(5, record.Location);
+                state.Bind(6, record.Category);
+                state.Bind(7, record.Severity);
+                state.Bind(8, record.Message);
+                state.Bind(9, record.OccurredAt.ToUnixTimeMilliseconds());
+                state.Execute();
                 count++;
             }
             await transaction.CommitAsync();
@@ -112,7 +107,12 @@ public static class IngestBenchmark
     private static async Task<Rate> HttpIngestRateAsync(string path, List<string> batches)
     {
         await using var console = await RunningConsole.StartAsync(path);
-        var http = console.Http;
+        return await PostRateAsync(console.Http, batches);
+    }
+
+    /// <summary>Posts every batch from <see cref="Senders"/> concurrent senders after a warm-up; the accepted records per second.</summary>
+    internal static async Task<Rate> PostRateAsync(HttpClient http, List<string> batches)
+    {
         // Warm-up (JIT tiers, connection pool, page cache): 20 batches under other names, not counted.
         for (var w = 0; w < Math.Min(20, batches.Count); w++)
             await RunningConsole.PostContainerExitsAsync(http, batches[w].Replace("svc-", $"warm{w}-", StringComparison.Ordinal));
@@ -130,7 +130,7 @@ public static class IngestBenchmark
         return new Rate(count, count / watch.Elapsed.TotalSeconds);
     }
 
-    private static async Task MigrateAsync(string connectionString)
+    internal static async Task MigrateAsync(string connectionString)
     {
         await using var db = new OpsDbContext(new DbContextOptionsBuilder<OpsDbContext>().UseSqlite(connectionString).Options);
         await db.Database.MigrateAsync();

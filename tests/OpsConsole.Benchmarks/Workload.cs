@@ -5,17 +5,23 @@ namespace OpsConsole.Benchmarks;
 /// <summary>Container-exit batches shaped like real emitters: Docker die events, ACA rows and the simple shape.</summary>
 public static class Workload
 {
-    public static IEnumerable<string> Batches(int records, int batchSize)
+    /// <summary>
+    /// <paramref name="records"/> items in batches of <paramref name="batchSize"/>, cycling through <paramref name="containers"/>
+    /// container names (each source shape adds its own instances), the first at <paramref name="start"/> and each
+    /// <paramref name="step"/> (default 37 ms) after the one before.
+    /// </summary>
+    public static IEnumerable<string> Batches(int records, int batchSize, int containers = 5000, DateTimeOffset? start = null, TimeSpan? step = null)
     {
-        var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var first = start ?? DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var stepMs = (step ?? TimeSpan.FromMilliseconds(37)).TotalMilliseconds;
         var sequence = 0;
         while (sequence < records)
         {
             var items = new List<object>(batchSize);
             for (var i = 0; i < batchSize && sequence < records; i++, sequence++)
             {
-                var at = start.AddMilliseconds(sequence * 37L);
-                var container = $"svc-{sequence % 5000}";
+                var at = first.AddMilliseconds(sequence * stepMs);
+                var container = $"svc-{sequence % containers}";
                 var exitCode = (sequence % 11) switch { 0 => 137, 1 => 143, 2 => 0, 3 => 139, _ => 1 };
                 items.Add((sequence % 3) switch
                 {

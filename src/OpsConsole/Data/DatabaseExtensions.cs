@@ -19,9 +19,11 @@ public static class DatabaseExtensions
 
         var connectionString = configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString;
         EnsureDirectory(connectionString);
-        services.AddDbContextFactory<OpsDbContext>(options => options.UseSqlite(connectionString));
-        services.AddSingleton(new SqliteConnectionFactory(connectionString,
-            configuration.GetValue<long>($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.MaxPageCount)}")));
+        var connections = new SqliteConnectionFactory(connectionString,
+            configuration.GetValue<long>($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.MaxPageCount)}"),
+            configuration.GetValue($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.CacheSizeMb)}", DatabaseOptions.DefaultCacheSizeMb));
+        services.AddDbContextFactory<OpsDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new CacheSizeInterceptor(connections)));
+        services.AddSingleton(connections);
         services.AddSingleton<IRecordStore, SqliteRecordStore>();
         services.AddSingleton<StorageHealth>();
         services.AddHostedService<WalCheckpointer>();

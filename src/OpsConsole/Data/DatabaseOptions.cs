@@ -16,4 +16,13 @@ public sealed class DatabaseOptions
     /// </summary>
     [Range(0, long.MaxValue)]
     public long MaxPageCount { get; set; }
+
+    public const int DefaultCacheSizeMb = 32;
+
+    /// <summary>
+    /// SQLite's page cache per connection, in MB. The default 2 MB lets the random-key indexes of a file with millions of
+    /// records fall out of memory, and ingestion slows as the store grows.
+    /// </summary>
+    [Range(1, 16_384)]
+    public int CacheSizeMb { get; set; } = DefaultCacheSizeMb;
 }

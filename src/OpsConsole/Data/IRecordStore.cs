@@ -19,18 +19,21 @@ public interface IRecordStore
 {
     Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken);
 
-    /// <summary>Rewrites the classification of stored records (reclassification after a rule change).</summary>
-    Task UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken);
+    /// <summary>
+    /// Rewrites the classification of stored records (reclassification after a rule change) and the counters with it;
+    /// gives the instances whose records now say something else (category, severity or failure).
+    /// </summary>
+    Task<IReadOnlySet<string>> UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken);
 
-    /// <summary>Recomputes every instance's current state from its records (after reclassification).</summary>
-    Task RebuildInstanceStatesAsync(CancellationToken cancellationToken);
+    /// <summary>Recomputes these instances' current states from their records, in short transactions that let ingestion in between.</summary>
+    Task RebuildInstanceStatesAsync(IReadOnlyCollection<string> instanceKeys, CancellationToken cancellationToken);
 
-    /// <summary>Failures received per hour (unix hour → count) since <paramref name="since"/>, to prime in-memory trends.</summary>
+    /// <summary>Failures received per hour (unix hour → count) since <paramref name="since"/>, from the counter table, to prime in-memory trends.</summary>
     Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Every instance's last-seen time (by the source's own clock), then every record received since
-    /// <paramref name="since"/>, to prime the per-sender activity.
+    /// Every instance's last-seen time (by the source's own clock), then the records received since
+    /// <paramref name="since"/> (the newest, up to a bound), to prime the per-sender activity.
     /// </summary>
     Task<IReadOnlyList<SenderSighting>> SendersAsync(DateTimeOffset since, CancellationToken cancellationToken);
 }

@@ -21,6 +21,8 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<Features.ApiKeys.AccessKey> AccessKeys => Set<Features.ApiKeys.AccessKey>();
     public DbSet<Features.Audit.AuditEntry> AuditLog => Set<Features.Audit.AuditEntry>();
     public DbSet<Features.Silences.Silence> Silences => Set<Features.Silences.Silence>();
+    public DbSet<CategoryCount> CategoryCounts => Set<CategoryCount>();
+    public DbSet<FailureHour> FailureHours => Set<FailureHour>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -134,6 +134,9 @@ public interface IRecordCorrelation
     /// <summary>Sees every committed batch, for correlations that remember recent records.</summary>
     void Remember(IReadOnlyList<EventRecord> committed) { }
 
+    /// <summary>Loads what a correlation remembers from the store; called once at start-up, off the request path.</summary>
+    Task PrimeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     static void AddHint(EventRecord record, string hint) =>
         record.Hints = string.IsNullOrEmpty(record.Hints) ? hint : $"{record.Hints} {hint}";
 }

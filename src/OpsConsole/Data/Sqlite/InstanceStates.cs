@@ -50,103 +50,135 @@ internal static class InstanceStates
         "InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing, LastMessage, LastRecordId, LastSeenAt, Identity, " +
         "FailureCount, FirstFailureAt, LastFailureAt";
 
-    private static readonly string[] Parameters =
-        ["$key", "$kind", "$source", "$name", "$location", "$category", "$severity", "$failing", "$message", "$recordId", "$seen", "$identity",
-         "$failures", "$firstFailure", "$lastFailure", "$current"];
+    // Positional parameters ?1..?15 in column order; ?16 is "this batch's record is current" in the merge.
+    public const string InsertSql =
+        $"INSERT INTO instance_states ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
-    private static readonly string InsertSql = $"INSERT INTO instance_states ({Columns}) VALUES ({string.Join(", ", Parameters[..^1])})";
+    public const string StoredSql = "SELECT LastSeenAt, IsFailing, Category FROM instance_states WHERE InstanceKey = ?1";
 
-    // $current is decided in C# by Supersedes; the statement only applies it.
-    private const string MergeSql = """
+    // ?16 is decided in C# by Supersedes; the statement only applies it.
+    public const string MergeSql = """
         UPDATE instance_states SET
-            DisplayName = $name,
-            Location = COALESCE($location, Location),
-            Identity = COALESCE($identity, Identity),
-            Category = IIF($current, $category, Category),
-            Severity = IIF($current, $severity, Severity),
-            IsFailing = IIF($current, $failing, IsFailing),
-            LastMessage = IIF($current, $message, LastMessage),
-            LastRecordId = IIF($current, $recordId, LastRecordId),
-            LastSeenAt = IIF($current, $seen, LastSeenAt),
-            FailureCount = FailureCount + $failures,
-            FirstFailureAt = COALESCE(MIN(FirstFailureAt, $firstFailure), FirstFailureAt, $firstFailure),
-            LastFailureAt = COALESCE(MAX(LastFailureAt, $lastFailure), LastFailureAt, $lastFailure)
-        WHERE InstanceKey = $key
+            DisplayName = ?4,
+            Location = COALESCE(?5, Location),
+            Identity = COALESCE(?12, Identity),
+            Category = IIF(?16, ?6, Category),
+            Severity = IIF(?16, ?7, Severity),
+            IsFailing = IIF(?16, ?8, IsFailing),
+            LastMessage = IIF(?16, ?9, LastMessage),
+            LastRecordId = IIF(?16, ?10, LastRecordId),
+            LastSeenAt = IIF(?16, ?11, LastSeenAt),
+            FailureCount = FailureCount + ?13,
+            FirstFailureAt = COALESCE(MIN(FirstFailureAt, ?14), FirstFailureAt, ?14),
+            LastFailureAt = COALESCE(MAX(LastFailureAt, ?15), LastFailureAt, ?15)
+        WHERE InstanceKey = ?1
         """;
 
-    /// <summary>Merges each instance's batch into its stored row (or adds the row).</summary>
-    public static void Write(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<Delta> deltas)
+    public const string InstanceRecordsSql = """
+        SELECT Id, InstanceKey, Kind, Source, InstanceName, Location, Category, Severity, IsFailure, Message, OccurredAt, Identity
+        FROM records WHERE InstanceKey = ?1 ORDER BY OccurredAt, Id
+        """;
+
+    public const string DeleteSql = "DELETE FROM instance_states WHERE InstanceKey = ?1";
+
+    /// <summary>The statements of the state table, prepared once on the writer connection.</summary>
+    public sealed class Statements(SqliteConnection connection) : IDisposable
     {
-        using var stored = SqliteRecordStore.Prepare(connection, transaction, "SELECT LastSeenAt, IsFailing FROM instance_states WHERE InstanceKey = $key", "$key");
-        using var insert = SqliteRecordStore.Prepare(connection, transaction, InsertSql, Parameters[..^1]);
-        using var merge = SqliteRecordStore.Prepare(connection, transaction, MergeSql, Parameters);
+        public RawStatement Stored { get; } = new(connection, StoredSql);
+        public RawStatement Insert { get; } = new(connection, InsertSql);
+        public RawStatement Merge { get; } = new(connection, MergeSql);
+        public RawStatement InstanceRecords { get; } = new(connection, InstanceRecordsSql);
+        public RawStatement Delete { get; } = new(connection, DeleteSql);
+
+        public void Dispose()
+        {
+            Stored.Dispose();
+            Insert.Dispose();
+            Merge.Dispose();
+            InstanceRecords.Dispose();
+            Delete.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Merges each instance's batch into its stored row (or adds the row); <paramref name="failingChanged"/> hears of
+    /// every instance that starts or stops failing in a category (category, +1 or -1), for the counter table.
+    /// </summary>
+    public static void Write(Statements statements, IEnumerable<Delta> deltas, Action<string, int> failingChanged)
+    {
         foreach (var delta in deltas)
         {
-            stored.Parameters[0].Value = delta.Current.InstanceKey;
-            bool? current = null;
-            using (var reader = stored.ExecuteReader())
-            {
-                if (reader.Read())
-                    current = Supersedes(delta.Current.At, delta.Current.IsFailure, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetBoolean(1));
-            }
-            var command = current is null ? insert : merge;
+            var before = ReadStored(statements, delta.Current.InstanceKey);
+            bool? current = before is { } row ? Supersedes(delta.Current.At, delta.Current.IsFailure, row.At, row.Failing) : null;
+            var command = current is null ? statements.Insert : statements.Merge;
             Bind(command, delta);
-            if (current is { } isCurrent) command.Parameters[15].Value = isCurrent;
-            command.ExecuteNonQuery();
+            if (current is { } isCurrent) command.Bind(16, isCurrent);
+            command.Execute();
+            if (current is not false) CountFailing(before, delta.Current, failingChanged);
         }
     }
 
-    /// <summary>Recomputes every state from the records, through the same rule as the write path (the table is empty).</summary>
-    public static void Rebuild(SqliteConnection connection, SqliteTransaction transaction)
+    private static (DateTimeOffset At, bool Failing, string Category)? ReadStored(Statements statements, string instanceKey)
     {
-        using var read = SqliteRecordStore.Prepare(connection, transaction, """
-            SELECT Id, InstanceKey, Kind, Source, InstanceName, Location, Category, Severity, IsFailure, Message, OccurredAt, Identity
-            FROM records ORDER BY InstanceKey, OccurredAt, Id
-            """);
-        using var insert = SqliteRecordStore.Prepare(connection, transaction, InsertSql, Parameters[..^1]);
-        using var reader = read.ExecuteReader();
-        // Records come grouped by instance: one instance's delta at a time.
+        var stored = statements.Stored;
+        stored.Bind(1, instanceKey);
+        if (!stored.Read()) return null;
+        var row = (DateTimeOffset.FromUnixTimeMilliseconds(stored.Long(0)), stored.Long(1) != 0, stored.Text(2)!);
+        stored.Reset();
+        return row;
+    }
+
+    private static void CountFailing((DateTimeOffset At, bool Failing, string Category)? before, Candidate? after, Action<string, int> failingChanged)
+    {
+        if (before is { Failing: true } was) failingChanged(was.Category, -1);
+        if (after is { IsFailure: true } now) failingChanged(now.Category, 1);
+    }
+
+    /// <summary>
+    /// Recomputes one instance's state from its records through the same rule as the write path (reclassification
+    /// changed what they say); gives the number of records read, so callers can keep their transactions short.
+    /// </summary>
+    public static int Rebuild(Statements statements, string instanceKey, Action<string, int> failingChanged)
+    {
+        var before = ReadStored(statements, instanceKey);
+        var read = statements.InstanceRecords;
+        read.Bind(1, instanceKey);
         var states = new Dictionary<string, Delta>(1, StringComparer.Ordinal);
-        while (reader.Read())
+        var count = 0;
+        while (read.Read())
         {
-            var record = new Candidate(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetBoolean(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
-                reader.IsDBNull(11) ? null : reader.GetString(11));
-            if (states.Count > 0 && !states.ContainsKey(record.InstanceKey)) Flush();
-            Accumulate(states, record);
+            count++;
+            Accumulate(states, new Candidate(read.Long(0), read.Text(1)!, read.Text(2)!, read.Text(3)!, read.Text(4)!, read.Text(5), read.Text(6)!,
+                read.Text(7)!, read.Long(8) != 0, read.Text(9), DateTimeOffset.FromUnixTimeMilliseconds(read.Long(10)), read.Text(11)));
         }
-        Flush();
-
-        void Flush()
+        statements.Delete.Bind(1, instanceKey);
+        statements.Delete.Execute();
+        foreach (var delta in states.Values)
         {
-            foreach (var delta in states.Values)
-            {
-                Bind(insert, delta);
-                insert.ExecuteNonQuery();
-            }
-            states.Clear();
+            Bind(statements.Insert, delta);
+            statements.Insert.Execute();
         }
+        CountFailing(before, states.Values.FirstOrDefault()?.Current, failingChanged);
+        return count;
     }
 
-    private static void Bind(SqliteCommand command, Delta state)
+    private static void Bind(RawStatement command, Delta state)
     {
-        var p = command.Parameters;
         var current = state.Current;
-        p[0].Value = current.InstanceKey;
-        p[1].Value = current.Kind;
-        p[2].Value = current.Source;
-        p[3].Value = current.DisplayName;
-        p[4].Value = (object?)current.Location ?? DBNull.Value;
-        p[5].Value = current.Category;
-        p[6].Value = current.Severity;
-        p[7].Value = current.IsFailure;
-        p[8].Value = (object?)current.Message ?? DBNull.Value;
-        p[9].Value = current.Id;
-        p[10].Value = current.At.ToUnixTimeMilliseconds();
-        p[11].Value = (object?)current.Identity ?? DBNull.Value;
-        p[12].Value = state.Failures;
-        p[13].Value = (object?)state.FirstFailure?.ToUnixTimeMilliseconds() ?? DBNull.Value;
-        p[14].Value = (object?)state.LastFailure?.ToUnixTimeMilliseconds() ?? DBNull.Value;
+        command.Bind(1, current.InstanceKey);
+        command.Bind(2, current.Kind);
+        command.Bind(3, current.Source);
+        command.Bind(4, current.DisplayName);
+        command.Bind(5, current.Location);
+        command.Bind(6, current.Category);
+        command.Bind(7, current.Severity);
+        command.Bind(8, current.IsFailure);
+        command.Bind(9, current.Message);
+        command.Bind(10, current.Id);
+        command.Bind(11, current.At.ToUnixTimeMilliseconds());
+        command.Bind(12, current.Identity);
+        command.Bind(13, state.Failures);
+        command.Bind(14, state.FirstFailure?.ToUnixTimeMilliseconds());
+        command.Bind(15, state.LastFailure?.ToUnixTimeMilliseconds());
     }
 }

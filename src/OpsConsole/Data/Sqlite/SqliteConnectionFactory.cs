@@ -3,9 +3,15 @@ using Microsoft.Data.Sqlite;
 namespace OpsConsole.Data.Sqlite;
 
 /// <summary>Opens connections for the raw write path with the pragmas the write path relies on.</summary>
-public sealed class SqliteConnectionFactory(string connectionString, long maxPageCount = 0)
+public sealed class SqliteConnectionFactory(string connectionString, long maxPageCount = 0, int cacheSizeMb = DatabaseOptions.DefaultCacheSizeMb)
 {
+    /// <summary>What a WAL left behind after a checkpoint is cut back to (it is reused rather than grown while the console runs).</summary>
+    public const long JournalSizeLimitBytes = 64L * 1024 * 1024;
+
     public string ConnectionString { get; } = connectionString;
+
+    /// <summary>Page cache per connection (a negative cache_size is KiB): random-key index pages of a large file must stay in memory.</summary>
+    public string CachePragma { get; } = $"PRAGMA cache_size = -{cacheSizeMb * 1024L};";
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -14,8 +20,10 @@ public sealed class SqliteConnectionFactory(string connectionString, long maxPag
         await using var pragma = connection.CreateCommand();
         // WAL is persistent in the file (set at migration); synchronous=NORMAL in WAL mode survives a process
         // crash (only power loss can drop the last commits) and avoids an fsync per request. Checkpoints run in
-        // WalCheckpointer; 20000 pages (~80 MB) is only the safety net.
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = 20000;";
+        // WalCheckpointer; 20000 pages (~80 MB) is only the safety net, and journal_size_limit truncates the WAL
+        // back after each checkpoint that resets it.
+        pragma.CommandText = $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = 20000; " +
+                             $"PRAGMA journal_size_limit = {JournalSizeLimitBytes}; {CachePragma}";
         if (maxPageCount > 0) pragma.CommandText += $" PRAGMA max_page_count = {maxPageCount};";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 using OpsConsole.Features.Records;
@@ -5,13 +6,20 @@ using OpsConsole.Features.Records;
 namespace OpsConsole.Data.Sqlite;
 
 /// <summary>
-/// SQLite write path: one IMMEDIATE transaction per request, prepared commands reused for every row,
-/// and one instance-state upsert per instance. EF Core owns the schema; this class only writes rows.
+/// SQLite write path: one IMMEDIATE transaction per request on one long-lived writer connection whose statements are
+/// prepared once and bound by position; one instance-state upsert per instance and the counter tables
+/// (<see cref="CategoryCount"/>, <see cref="FailureHour"/>) in the same transaction. EF Core owns the schema; this class only writes rows.
 /// </summary>
-public sealed class SqliteRecordStore(SqliteConnectionFactory connections, StorageHealth? storage = null) : IRecordStore
+public sealed class SqliteRecordStore(SqliteConnectionFactory connections, StorageHealth? storage = null) : IRecordStore, IDisposable
 {
     // SQLite has one writer; queueing here is cheaper than SQLITE_BUSY retries.
     private static readonly SemaphoreSlim WriteLock = new(1, 1);
+
+    /// <summary>A reclassification or rebuild transaction stops taking records after this long, so an ingest request waits at most about this.</summary>
+    internal static readonly TimeSpan RebuildSlice = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Sender sightings read at start-up at most: the newest of the last hour (the figure is a display, the start-up must stay bounded).</summary>
+    internal const int MaxPrimedSightings = 50_000;
 
     internal const string RecordColumns =
         "Kind, Source, Format, Entry, InstanceKey, InstanceName, Location, RequestId, State, ExitCode, RestartCount, Signal, Reason, " +
@@ -19,84 +27,131 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         "RulesetVersion, IsFailure, Hints, DerivedFrom, DedupeKey, Truncated, RawJson, Identity, SourceTimeUntrusted";
 
     internal static readonly string InsertSql =
-        $"INSERT INTO records ({RecordColumns}) VALUES ({string.Join(", ", RecordColumns.Split(", ").Select(c => "$" + c))})";
+        $"INSERT INTO records ({RecordColumns}) VALUES ({string.Join(", ", RecordColumns.Split(", ").Select((_, i) => $"?{i + 1}"))})";
+
+    internal const string SendersInWindowSql =
+        "SELECT Source, Kind, InstanceKey, Identity, ReceivedAt FROM records WHERE ReceivedAt >= $since ORDER BY ReceivedAt DESC LIMIT $max";
+
+    private const string CategoryCountSql = """
+        INSERT INTO category_counts (Category, Records, FailingInstances) VALUES (?1, ?2, ?3)
+        ON CONFLICT (Category) DO UPDATE SET Records = Records + excluded.Records, FailingInstances = FailingInstances + excluded.FailingInstances
+        """;
+
+    private const string FailureHourSql =
+        "INSERT INTO failure_hours (Hour, Failures) VALUES (?1, ?2) ON CONFLICT (Hour) DO UPDATE SET Failures = Failures + excluded.Failures";
+
+    private Writer? _writer;
 
     public Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
-        InWriteTransactionAsync<IReadOnlyList<StoredRecord>>((connection, transaction) =>
+        InWriteTransactionAsync<IReadOnlyList<StoredRecord>>((writer, transaction) =>
         {
             var results = new StoredRecord[records.Count];
-            using var insert = CreateInsert(connection, transaction, " ON CONFLICT (DedupeKey) DO NOTHING");
-            using var existing = Prepare(connection, transaction, "SELECT Id, OccurrenceCount FROM records WHERE DedupeKey = $key", "$key");
-
             var states = new Dictionary<string, InstanceStates.Delta>(StringComparer.Ordinal);
+            var counts = new Counts();
             for (var i = 0; i < records.Count; i++)
             {
                 var record = records[i];
-                BindRecord(insert, record);
+                BindRecord(writer.Insert, record);
                 // No RETURNING reader per row: the insert either added one row (its rowid is the id) or hit the dedupe key.
-                if (insert.ExecuteNonQuery() == 1)
+                if (writer.Insert.Execute() == 1)
                 {
-                    var id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
+                    var id = SQLitePCL.raw.sqlite3_last_insert_rowid(writer.Connection.Handle);
                     record.Id = id;
                     results[i] = new StoredRecord(id, Duplicate: false, Updated: false);
                     InstanceStates.Accumulate(states, InstanceStates.Candidate.Of(record));
+                    counts.Add(record.Category, record.IsFailure, record.ReceivedAt, 1);
                     continue;
                 }
 
-                existing.Parameters[0].Value = record.DedupeKey;
-                using var reader = existing.ExecuteReader();
-                reader.Read();
-                var existingId = reader.GetInt64(0);
-                var existingCount = reader.GetInt32(1);
-                reader.Close();
+                writer.Existing.Bind(1, record.DedupeKey);
+                writer.Existing.Read();
+                var existingId = writer.Existing.Long(0);
+                var existingCount = writer.Existing.Long(1);
+                writer.Existing.Reset();
                 record.Id = existingId;
                 // A repeated Kubernetes Event (or ACA row) with a higher count is the same fact seen more often.
-                var updated = record.OccurrenceCount > existingCount && UpdateOccurrence(connection, transaction, existingId, record);
+                var updated = record.OccurrenceCount > existingCount && UpdateOccurrence(writer.Connection, transaction, existingId, record);
                 results[i] = new StoredRecord(existingId, Duplicate: true, Updated: updated);
             }
 
-            InstanceStates.Write(connection, transaction, states.Values);
+            InstanceStates.Write(writer.States, states.Values, counts.AddFailing);
+            counts.Write(writer);
             return results;
         }, cancellationToken);
 
-    public Task UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
-        InWriteTransactionAsync((connection, transaction) =>
+    public async Task<IReadOnlySet<string>> UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
+    {
+        var changedInstances = new HashSet<string>(StringComparer.Ordinal);
+        var next = 0;
+        while (next < records.Count)
         {
-            using var update = Prepare(connection, transaction, """
-                UPDATE records SET Category = $category, Severity = $severity, RuleId = $rule, Evidence = $evidence,
-                                   RulesetVersion = $version, IsFailure = $failure, Hints = $hints
-                WHERE Id = $id
-                """, "$category", "$severity", "$rule", "$evidence", "$version", "$failure", "$hints", "$id");
-            foreach (var record in records)
+            // Slices like the rebuild's: each record's update touches several indexes, and ingestion queues behind the lock.
+            next = await InWriteTransactionAsync((writer, _) =>
             {
-                var p = update.Parameters;
-                p[0].Value = record.Category;
-                p[1].Value = record.Severity;
-                p[2].Value = record.RuleId;
-                p[3].Value = record.Evidence;
-                p[4].Value = record.RulesetVersion;
-                p[5].Value = record.IsFailure;
-                p[6].Value = (object?)record.Hints ?? DBNull.Value;
-                p[7].Value = record.Id;
-                update.ExecuteNonQuery();
-            }
-            return true;
-        }, cancellationToken);
+                var slice = Stopwatch.StartNew();
+                var counts = new Counts();
+                var i = next;
+                do Reclassify(writer, records[i++], counts, changedInstances);
+                while (i < records.Count && slice.Elapsed < RebuildSlice);
+                counts.Write(writer);
+                return i;
+            }, cancellationToken);
+        }
+        return changedInstances;
+    }
 
-    public Task RebuildInstanceStatesAsync(CancellationToken cancellationToken) =>
-        InWriteTransactionAsync((connection, transaction) =>
+    private static void Reclassify(Writer writer, EventRecord record, Counts counts, HashSet<string> changedInstances)
+    {
+        var before = writer.Classification;
+        before.Bind(1, record.Id);
+        if (!before.Read()) return;
+        var (category, severity, failure, received) = (before.Text(0)!, before.Text(1)!, before.Long(2) != 0, before.Long(3));
+        before.Reset();
+
+        var update = writer.Reclassify;
+        update.Bind(1, record.Category);
+        update.Bind(2, record.Severity);
+        update.Bind(3, record.RuleId);
+        update.Bind(4, record.Evidence);
+        update.Bind(5, record.RulesetVersion);
+        update.Bind(6, record.IsFailure);
+        update.Bind(7, record.Hints);
+        update.Bind(8, record.Id);
+        update.Execute();
+
+        if (category == record.Category && severity == record.Severity && failure == record.IsFailure) return;
+        changedInstances.Add(record.InstanceKey);
+        var receivedAt = DateTimeOffset.FromUnixTimeMilliseconds(received);
+        counts.Add(category, failure, receivedAt, -1);
+        counts.Add(record.Category, record.IsFailure, receivedAt, 1);
+    }
+
+    public async Task RebuildInstanceStatesAsync(IReadOnlyCollection<string> instanceKeys, CancellationToken cancellationToken)
+    {
+        var keys = instanceKeys.ToList();
+        var next = 0;
+        while (next < keys.Count)
         {
-            using (var clear = Prepare(connection, transaction, "DELETE FROM instance_states")) clear.ExecuteNonQuery();
-            InstanceStates.Rebuild(connection, transaction);
-            return true;
-        }, cancellationToken);
+            // Short transactions: an ingest request queued behind the write lock waits for one slice, not the whole rebuild.
+            next = await InWriteTransactionAsync((writer, _) =>
+            {
+                var slice = Stopwatch.StartNew();
+                var counts = new Counts();
+                var i = next;
+                do InstanceStates.Rebuild(writer.States, keys[i++], counts.AddFailing);
+                while (i < keys.Count && slice.Elapsed < RebuildSlice);
+                counts.Write(writer);
+                return i;
+            }, cancellationToken);
+        }
+    }
 
     public async Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT ReceivedAt / 3600000, COUNT(*) FROM records WHERE IsFailure = 1 AND ReceivedAt >= $since GROUP BY 1";
-        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        command.CommandText = "SELECT Hour, Failures FROM failure_hours WHERE Hour >= $since AND Failures > 0";
+        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds() / 3_600_000);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var perHour = new List<(long, int)>();
         while (await reader.ReadAsync(cancellationToken)) perHour.Add((reader.GetInt64(0), reader.GetInt32(1)));
@@ -110,12 +165,13 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         foreach (var (sql, counted) in new[]
                  {
                      ("SELECT Source, Kind, InstanceKey, Identity, LastSeenAt FROM instance_states", false),
-                     ("SELECT Source, Kind, InstanceKey, Identity, ReceivedAt FROM records WHERE ReceivedAt >= $since", true),
+                     (SendersInWindowSql, true),
                  })
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$max", MaxPrimedSightings);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 rows.Add(new SenderSighting(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
@@ -124,18 +180,33 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         return rows;
     }
 
-    /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction under the single-writer lock; commits when it returns.</summary>
-    private async Task<T> InWriteTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> in one IMMEDIATE transaction on the writer connection under the single-writer lock;
+    /// commits when it returns. After a failure the writer is reopened, so a full disk or a lost file does not stick.
+    /// </summary>
+    private async Task<T> InWriteTransactionAsync<T>(Func<Writer, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
         await WriteLock.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            var result = work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            storage?.ReportSuccess();
-            return result;
+            _writer ??= await Writer.OpenAsync(connections, cancellationToken);
+            try
+            {
+                T result;
+                using (var transaction = _writer.Connection.BeginTransaction())
+                {
+                    result = work(_writer, transaction);
+                    transaction.Commit();
+                }
+                storage?.ReportSuccess();
+                return result;
+            }
+            catch
+            {
+                _writer.Dispose();
+                _writer = null;
+                throw;
+            }
         }
         finally
         {
@@ -143,57 +214,153 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         }
     }
 
-    internal static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+    public void Dispose()
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var name in parameters) command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        command.Prepare();
-        return command;
+        WriteLock.Wait();
+        try
+        {
+            _writer?.Dispose();
+            _writer = null;
+        }
+        finally
+        {
+            WriteLock.Release();
+        }
     }
 
-    /// <summary>A prepared insert with one parameter per record column; shared with the raw-insert benchmark baseline.</summary>
-    internal static SqliteCommand CreateInsert(SqliteConnection connection, SqliteTransaction transaction, string suffix = "") =>
-        Prepare(connection, transaction, InsertSql + suffix, [.. RecordColumns.Split(", ").Select(c => "$" + c)]);
-
-    internal static void BindRecord(SqliteCommand command, EventRecord r)
+    /// <summary>The writer connection and its statements, prepared once.</summary>
+    private sealed class Writer : IDisposable
     {
-        var p = command.Parameters;
-        p[0].Value = r.Kind;
-        p[1].Value = r.Source;
-        p[2].Value = r.Format;
-        p[3].Value = r.Entry;
-        p[4].Value = r.InstanceKey;
-        p[5].Value = r.InstanceName;
-        p[6].Value = (object?)r.Location ?? DBNull.Value;
-        p[7].Value = (object?)r.RequestId ?? DBNull.Value;
-        p[8].Value = (object?)r.State ?? DBNull.Value;
-        p[9].Value = (object?)r.ExitCode ?? DBNull.Value;
-        p[10].Value = (object?)r.RestartCount ?? DBNull.Value;
-        p[11].Value = (object?)r.Signal ?? DBNull.Value;
-        p[12].Value = (object?)r.Reason ?? DBNull.Value;
-        p[13].Value = (object?)r.Message ?? DBNull.Value;
-        p[14].Value = (object?)r.ErrorCode ?? DBNull.Value;
-        p[15].Value = (object?)r.HttpCode ?? DBNull.Value;
-        p[16].Value = (object?)r.Stage ?? DBNull.Value;
-        p[17].Value = r.OccurredAt.ToUnixTimeMilliseconds();
-        p[18].Value = r.ReceivedAt.ToUnixTimeMilliseconds();
-        p[19].Value = r.LastSeenAt.ToUnixTimeMilliseconds();
-        p[20].Value = r.OccurrenceCount;
-        p[21].Value = r.Category;
-        p[22].Value = r.Severity;
-        p[23].Value = r.RuleId;
-        p[24].Value = r.Evidence;
-        p[25].Value = r.RulesetVersion;
-        p[26].Value = r.IsFailure;
-        p[27].Value = (object?)r.Hints ?? DBNull.Value;
-        p[28].Value = (object?)r.DerivedFrom ?? DBNull.Value;
-        p[29].Value = r.DedupeKey;
-        p[30].Value = (object?)r.Truncated ?? DBNull.Value;
-        p[31].Value = r.RawJson;
-        p[32].Value = (object?)r.Identity ?? DBNull.Value;
-        p[33].Value = (object?)r.SourceTimeUntrusted?.ToUnixTimeMilliseconds() ?? DBNull.Value;
+        private Writer(SqliteConnection connection)
+        {
+            Connection = connection;
+            Insert = new RawStatement(connection, InsertSql + " ON CONFLICT (DedupeKey) DO NOTHING");
+            Existing = new RawStatement(connection, "SELECT Id, OccurrenceCount FROM records WHERE DedupeKey = ?1");
+            Classification = new RawStatement(connection, "SELECT Category, Severity, IsFailure, ReceivedAt FROM records WHERE Id = ?1");
+            Reclassify = new RawStatement(connection, """
+                UPDATE records SET Category = ?1, Severity = ?2, RuleId = ?3, Evidence = ?4, RulesetVersion = ?5, IsFailure = ?6, Hints = ?7
+                WHERE Id = ?8
+                """);
+            CategoryCount = new RawStatement(connection, CategoryCountSql);
+            FailureHour = new RawStatement(connection, FailureHourSql);
+            States = new InstanceStates.Statements(connection);
+        }
+
+        public SqliteConnection Connection { get; }
+        public RawStatement Insert { get; }
+        public RawStatement Existing { get; }
+        public RawStatement Classification { get; }
+        public RawStatement Reclassify { get; }
+        public RawStatement CategoryCount { get; }
+        public RawStatement FailureHour { get; }
+        public InstanceStates.Statements States { get; }
+
+        public static async Task<Writer> OpenAsync(SqliteConnectionFactory connections, CancellationToken cancellationToken)
+        {
+            var connection = await connections.OpenAsync(cancellationToken);
+            try
+            {
+                return new Writer(connection);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            Insert.Dispose();
+            Existing.Dispose();
+            Classification.Dispose();
+            Reclassify.Dispose();
+            CategoryCount.Dispose();
+            FailureHour.Dispose();
+            States.Dispose();
+            Connection.Dispose();
+        }
+    }
+
+    /// <summary>Changes to the counter tables within one transaction, written once per category and hour.</summary>
+    private sealed class Counts
+    {
+        private readonly Dictionary<string, (long Records, long Failing)> _categories = new(StringComparer.Ordinal);
+        private readonly Dictionary<long, long> _failureHours = [];
+
+        /// <summary>An instance started (+1) or stopped (-1) failing in a category.</summary>
+        public void AddFailing(string category, int delta)
+        {
+            var (records, failing) = _categories.GetValueOrDefault(category);
+            _categories[category] = (records, failing + delta);
+        }
+
+        public void Add(string category, bool failure, DateTimeOffset receivedAt, int delta)
+        {
+            var (records, failing) = _categories.GetValueOrDefault(category);
+            _categories[category] = (records + delta, failing);
+            if (!failure) return;
+            var hour = receivedAt.ToUnixTimeMilliseconds() / 3_600_000;
+            _failureHours[hour] = _failureHours.GetValueOrDefault(hour) + delta;
+        }
+
+        public void Write(Writer writer)
+        {
+            foreach (var (category, (records, failing)) in _categories)
+            {
+                if (records == 0 && failing == 0) continue;
+                writer.CategoryCount.Bind(1, category);
+                writer.CategoryCount.Bind(2, records);
+                writer.CategoryCount.Bind(3, failing);
+                writer.CategoryCount.Execute();
+            }
+            foreach (var (hour, delta) in _failureHours)
+            {
+                if (delta == 0) continue;
+                writer.FailureHour.Bind(1, hour);
+                writer.FailureHour.Bind(2, delta);
+                writer.FailureHour.Execute();
+            }
+        }
+    }
+
+    /// <summary>Binds every record column by position (?1..?34, <see cref="RecordColumns"/> order); shared with the raw-insert benchmark baseline.</summary>
+    internal static void BindRecord(RawStatement command, EventRecord r)
+    {
+        command.Bind(1, r.Kind);
+        command.Bind(2, r.Source);
+        command.Bind(3, r.Format);
+        command.Bind(4, r.Entry);
+        command.Bind(5, r.InstanceKey);
+        command.Bind(6, r.InstanceName);
+        command.Bind(7, r.Location);
+        command.Bind(8, r.RequestId);
+        command.Bind(9, r.State);
+        command.Bind(10, r.ExitCode);
+        command.Bind(11, r.RestartCount);
+        command.Bind(12, r.Signal);
+        command.Bind(13, r.Reason);
+        command.Bind(14, r.Message);
+        command.Bind(15, r.ErrorCode);
+        command.Bind(16, r.HttpCode);
+        command.Bind(17, r.Stage);
+        command.Bind(18, r.OccurredAt.ToUnixTimeMilliseconds());
+        command.Bind(19, r.ReceivedAt.ToUnixTimeMilliseconds());
+        command.Bind(20, r.LastSeenAt.ToUnixTimeMilliseconds());
+        command.Bind(21, r.OccurrenceCount);
+        command.Bind(22, r.Category);
+        command.Bind(23, r.Severity);
+        command.Bind(24, r.RuleId);
+        command.Bind(25, r.Evidence);
+        command.Bind(26, r.RulesetVersion);
+        command.Bind(27, r.IsFailure);
+        command.Bind(28, r.Hints);
+        command.Bind(29, r.DerivedFrom);
+        command.Bind(30, r.DedupeKey);
+        command.Bind(31, r.Truncated);
+        command.Bind(32, r.RawJson);
+        command.Bind(33, r.Identity);
+        command.Bind(34, r.SourceTimeUntrusted?.ToUnixTimeMilliseconds());
     }
 
     private static bool UpdateOccurrence(SqliteConnection connection, SqliteTransaction transaction, long id, EventRecord record)

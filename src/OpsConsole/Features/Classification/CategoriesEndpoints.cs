@@ -45,9 +45,8 @@ public static class CategoriesEndpoints
         var baseUrl = origins.BaseUrl(request);
         var failing = await instances.FailingByCategoryAsync(cancellationToken);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var records = await db.Records.AsNoTracking().GroupBy(r => r.Category)
-            .Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        // Kept by every write, reclassification included: one row per category, whatever the history.
+        var records = await db.CategoryCounts.AsNoTracking().ToDictionaryAsync(c => c.Category, c => (int)Math.Min(c.Records, int.MaxValue), cancellationToken);
         var sections = runbooks.Sections; // one read: each checks the local runbook folder
         var upstream = classifier.Rules.Upstream;
         return TypedResults.Ok(Taxonomy.All.Select(c => new CategoryDto(c.Id, c.Family, c.Title,

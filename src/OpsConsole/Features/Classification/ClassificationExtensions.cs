@@ -10,6 +10,8 @@ public static class ClassificationExtensions
             .ValidateOnStart();
         services.AddSingleton<IncidentClassifier>();
         services.AddSingleton<RecordCorrelator>();
+        services.AddSingleton<CorrelationPriming>();
+        services.AddHostedService(sp => sp.GetRequiredService<CorrelationPriming>());
         services.AddSingleton<Patterns.PatternRecordWriter>();
         services.AddSingleton<Patterns.CrashLoopDetector>();
         services.AddSingleton<Patterns.CrashLoopWatcher>();

@@ -19,7 +19,8 @@ public sealed class Reclassifier(
     TimeProvider clock,
     ILogger<Reclassifier> logger) : BackgroundService
 {
-    public const int BatchSize = 2000;
+    /// <summary>Records per reclassification transaction: small enough that ingestion queued behind one waits briefly.</summary>
+    public const int BatchSize = 500;
 
     private readonly SemaphoreSlim _running = new(1, 1);
     private volatile ReclassifyProgress _progress = new("idle", "", 0, 0, 0, null, null, null);
@@ -44,7 +45,10 @@ public sealed class Reclassifier(
         return _progress;
     }
 
-    /// <summary>Reclassifies every record whose rule-set version is not the current one.</summary>
+    /// <summary>
+    /// Reclassifies every record whose rule-set version is not the current one. The versions in the store and the
+    /// records of each are found through the (RulesetVersion, Id) index: nothing pending costs a few seeks, not a count of history.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (!await _running.WaitAsync(0, cancellationToken)) return;
@@ -52,7 +56,13 @@ public sealed class Reclassifier(
         try
         {
             await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            var pending = await db.Records.LongCountAsync(r => r.RulesetVersion != rules.Version, cancellationToken);
+            var stale = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (var version = await NextVersionQuery(db, after: null).FirstOrDefaultAsync(cancellationToken); version is not null;
+                 version = await NextVersionQuery(db, version).FirstOrDefaultAsync(cancellationToken))
+            {
+                if (version != rules.Version) stale[version] = await db.Records.LongCountAsync(r => r.RulesetVersion == version, cancellationToken);
+            }
+            var pending = stale.Values.Sum();
             if (pending == 0)
             {
                 _progress = _progress with { State = "idle", RulesetVersion = rules.Version, Pending = 0 };
@@ -60,32 +70,39 @@ public sealed class Reclassifier(
             }
 
             var started = clock.GetUtcNow();
-            long done = 0, changed = 0, lastId = 0;
+            long done = 0, changed = 0;
+            var changedInstances = new HashSet<string>(StringComparer.Ordinal);
             _progress = new ReclassifyProgress("running", rules.Version, pending, 0, 0, started, null, null);
             logger.LogInformation("Reclassifying {Pending} records with rule set {Version}", pending, rules.Version);
-            while (true)
+            foreach (var version in stale.Keys)
             {
-                var batch = await db.Records.AsNoTracking()
-                    .Where(r => r.Id > lastId && r.RulesetVersion != rules.Version && r.Format != Patterns.DerivedRecord.Format)
-                    .OrderBy(r => r.Id).Take(BatchSize).ToListAsync(cancellationToken);
-                if (batch.Count == 0) break;
-                foreach (var record in batch)
+                long lastId = 0;
+                while (true)
                 {
-                    var before = record.Category;
-                    IncidentClassifier.Apply(rules, record);
-                    if (record.Category != before) changed++;
+                    var batch = await BatchQuery(db, version, lastId).ToListAsync(cancellationToken);
+                    if (batch.Count == 0) break;
+                    foreach (var record in batch)
+                    {
+                        // Pattern records keep their category; they only take the new version.
+                        if (record.Format == Patterns.DerivedRecord.Format)
+                        {
+                            record.RulesetVersion = rules.Version;
+                            continue;
+                        }
+                        var before = record.Category;
+                        IncidentClassifier.Apply(rules, record);
+                        if (record.Category != before) changed++;
+                    }
+                    changedInstances.UnionWith(await store.UpdateClassificationAsync(batch, cancellationToken));
+                    done += batch.Count;
+                    lastId = batch[^1].Id;
+                    _progress = _progress with { Done = done, Changed = changed };
                 }
-                await store.UpdateClassificationAsync(batch, cancellationToken);
-                done += batch.Count;
-                lastId = batch[^1].Id;
-                _progress = _progress with { Done = done, Changed = changed };
             }
-            // Pattern records keep their category; they only take the new version.
-            await db.Records.Where(r => r.Format == Patterns.DerivedRecord.Format && r.RulesetVersion != rules.Version)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.RulesetVersion, rules.Version), cancellationToken);
-            await store.RebuildInstanceStatesAsync(cancellationToken);
+            await store.RebuildInstanceStatesAsync(changedInstances, cancellationToken);
             _progress = _progress with { State = "done", Done = done, Changed = changed, FinishedAt = clock.GetUtcNow() };
-            logger.LogInformation("Reclassified {Done} records, {Changed} changed category", done, changed);
+            logger.LogInformation("Reclassified {Done} records, {Changed} changed category, {Instances} instance states rebuilt",
+                done, changed, changedInstances.Count);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -97,6 +114,18 @@ public sealed class Reclassifier(
             _running.Release();
         }
     }
+
+    /// <summary>The next rule-set version in the store after <paramref name="after"/>: one index seek (a loose scan of versions).</summary>
+    internal static IQueryable<string> NextVersionQuery(OpsDbContext db, string? after)
+    {
+        var versions = db.Records.AsNoTracking().Select(r => r.RulesetVersion);
+        if (after is not null) versions = versions.Where(v => string.Compare(v, after) > 0);
+        return versions.OrderBy(v => v).Take(1);
+    }
+
+    /// <summary>The next records of one old version, in id order, from the (RulesetVersion, Id) index.</summary>
+    internal static IQueryable<Records.EventRecord> BatchQuery(OpsDbContext db, string version, long afterId) =>
+        db.Records.AsNoTracking().Where(r => r.RulesetVersion == version && r.Id > afterId).OrderBy(r => r.Id).Take(BatchSize);
 
     /// <summary>Re-reads the rule files; an invalid edit is logged and the current rules stay in force.</summary>
     private bool ReloadRules()

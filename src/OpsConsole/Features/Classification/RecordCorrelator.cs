@@ -20,6 +20,10 @@ public sealed class RecordCorrelator(IDbContextFactory<OpsDbContext> databases, 
         foreach (var correlation in _correlations) await correlation.AnnotateAsync(records, cancellationToken);
     }
 
+    /// <summary>Loads what correlations remember from the store (a bounded window); run at start-up by <see cref="CorrelationPriming"/>.</summary>
+    public Task PrimeAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_correlations.Select(c => c.PrimeAsync(cancellationToken)));
+
     /// <summary>Lets correlations that remember recent records see a committed batch.</summary>
     public void Remember(IReadOnlyList<EventRecord> committed)
     {

@@ -37,10 +37,15 @@ public sealed class InstanceState
 
 internal sealed class InstanceStateConfiguration : IEntityTypeConfiguration<InstanceState>
 {
+    private const string FailingFilterSql = "\"IsFailing\"";
+
     public void Configure(EntityTypeBuilder<InstanceState> builder)
     {
         builder.ToTable("instance_states");
         builder.HasKey(s => s.InstanceKey);
-        builder.HasIndex(s => new { s.IsFailing, s.LastFailureAt });
+        // Partial indexes over failing rows only: the list and its counts read O(page), not O(instances). The filter is
+        // the bare column, exactly the predicate EF writes for `s.IsFailing`, so SQLite and PostgreSQL both match it.
+        builder.HasIndex(s => s.LastFailureAt).HasFilter(FailingFilterSql).HasDatabaseName("IX_instance_states_failing_LastFailureAt");
+        builder.HasIndex(s => new { s.Category, s.Severity }).HasFilter(FailingFilterSql).HasDatabaseName("IX_instance_states_failing_Category");
     }
 }

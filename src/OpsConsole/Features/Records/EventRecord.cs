@@ -93,7 +93,14 @@ internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventR
         builder.Ignore(r => r.Parts);
         builder.HasIndex(r => r.DedupeKey).IsUnique();
         builder.HasIndex(r => new { r.InstanceKey, r.OccurredAt });
+        // ?instance= pages by id; the timeline index above orders by the source's time.
+        builder.HasIndex(r => new { r.InstanceKey, r.Id });
         builder.HasIndex(r => new { r.Category, r.Id });
+        builder.HasIndex(r => new { r.Category, r.OccurredAt });
         builder.HasIndex(r => r.OccurredAt);
+        // Start-up priming reads the last hour or day by arrival; arrival order makes this index append-only.
+        builder.HasIndex(r => r.ReceivedAt);
+        // The reclassifier finds records of other rule versions by seeking, never by counting; new rows share one version, so appends.
+        builder.HasIndex(r => new { r.RulesetVersion, r.Id });
     }
 }

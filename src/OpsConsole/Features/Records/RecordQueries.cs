@@ -18,11 +18,19 @@ public sealed class RecordQueries(IDbContextFactory<OpsDbContext> databases)
     {
         limit = Math.Clamp(limit, 1, MaxPageSize);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var query = Filter(db.Records.AsNoTracking(), filter);
-        if (cursor is { } before) query = query.Where(r => r.Id < before);
-        var rows = await query.OrderByDescending(r => r.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        // Ids first, from the index alone; then only the page's rows are read whole (a wide range never loads every row to sort it).
+        var ids = await PageQuery(db, filter, cursor, limit).ToListAsync(cancellationToken);
+        var rows = await db.Records.AsNoTracking().Where(r => ids.Contains(r.Id)).OrderByDescending(r => r.Id).ToListAsync(cancellationToken);
         var next = rows.Count > limit ? rows[limit - 1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return new RecordPage(rows.Take(limit).Select(r => RecordDto.From(r, includeRaw: false)).ToList(), next);
+    }
+
+    /// <summary>The ids of one page and one beyond it (to know whether there is a next page); its plan is tested.</summary>
+    internal static IQueryable<long> PageQuery(OpsDbContext db, RecordFilter filter, long? cursor, int limit)
+    {
+        var query = Filter(db.Records.AsNoTracking(), filter);
+        if (cursor is { } before) query = query.Where(r => r.Id < before);
+        return query.OrderByDescending(r => r.Id).Select(r => r.Id).Take(limit + 1);
     }
 
     public async Task<RecordDto?> FindAsync(long id, CancellationToken cancellationToken)
@@ -43,13 +51,15 @@ public sealed class RecordQueries(IDbContextFactory<OpsDbContext> databases)
     public async Task<IReadOnlyList<RecordDto>> TimelineAsync(string instanceKey, int limit, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Records.AsNoTracking()
-            .Where(r => r.InstanceKey == instanceKey)
-            .OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id)
-            .Take(Math.Clamp(limit, 1, 5000))
-            .ToListAsync(cancellationToken);
+        var rows = await TimelineQuery(db, instanceKey, limit).ToListAsync(cancellationToken);
         return rows.Select(r => RecordDto.From(r, includeRaw: true)).ToList();
     }
+
+    internal static IQueryable<EventRecord> TimelineQuery(OpsDbContext db, string instanceKey, int limit) =>
+        db.Records.AsNoTracking()
+            .Where(r => r.InstanceKey == instanceKey)
+            .OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id)
+            .Take(Math.Clamp(limit, 1, 5000));
 
     private static IQueryable<EventRecord> Filter(IQueryable<EventRecord> query, RecordFilter f)
     {

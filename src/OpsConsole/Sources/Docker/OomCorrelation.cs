@@ -13,10 +13,10 @@ public sealed class OomCorrelation(IDbContextFactory<OpsDbContext> databases, Ti
 {
     public const string Hint = "oom-evidence";
 
-    /// <summary>Newest Docker OOM time per container, so a die 137 needs no query; primed from the store once.</summary>
+    /// <summary>Newest Docker OOM time per container, so a die 137 needs no query; primed from the store once, at start-up.</summary>
     private readonly ConcurrentDictionary<string, DateTimeOffset> _recentOoms = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _primeOnce = new(1, 1);
-    private volatile bool _primed;
+    private readonly Lock _gate = new();
+    private Task? _priming;
     private const int MaxTrackedOoms = 50_000;
     private static readonly TimeSpan OomLookBack = TimeSpan.FromSeconds(10);
 
@@ -24,7 +24,8 @@ public sealed class OomCorrelation(IDbContextFactory<OpsDbContext> databases, Ti
     {
         var kills = batch.Where(r => r.Source == DockerProfile.SourceName && r.Entry == "die" && r.ExitCode == 137).ToList();
         if (kills.Count == 0) return;
-        await PrimeAsync(cancellationToken);
+        // Started at start-up (CorrelationPriming); a request arriving before it finished waits for that one read.
+        await PrimeAsync(cancellationToken).WaitAsync(cancellationToken);
         var inBatch = batch.Where(IsOom).ToLookup(r => r.InstanceKey, r => r.OccurredAt, StringComparer.Ordinal);
         foreach (var die in kills)
         {
@@ -50,26 +51,32 @@ public sealed class OomCorrelation(IDbContextFactory<OpsDbContext> databases, Ti
 
     private static bool IsOom(EventRecord r) => r.Source == DockerProfile.SourceName && r.Entry == "oom";
 
-    private async Task PrimeAsync(CancellationToken cancellationToken)
+    /// <summary>The one priming read, shared by whoever asks first (the start-up priming, normally).</summary>
+    public Task PrimeAsync(CancellationToken cancellationToken)
     {
-        if (_primed) return;
-        await _primeOnce.WaitAsync(cancellationToken);
+        lock (_gate) return _priming ??= LoadAsync();
+    }
+
+    /// <summary>The OOMs received in the last hour, a range of the ReceivedAt index.</summary>
+    internal static IQueryable<EventRecord> PrimeQuery(OpsDbContext db, DateTimeOffset since) =>
+        db.Records.AsNoTracking().Where(r => r.ReceivedAt >= since && r.Source == DockerProfile.SourceName && r.Entry == "oom");
+
+    private async Task LoadAsync()
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        List<(string InstanceKey, DateTimeOffset OccurredAt)> stored;
         try
         {
-            if (_primed) return;
-            var since = clock.GetUtcNow() - TimeSpan.FromHours(1);
-            await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            var stored = await db.Records.AsNoTracking()
-                .Where(r => r.Source == DockerProfile.SourceName && r.Entry == "oom" && r.ReceivedAt >= since)
-                .Select(r => new { r.InstanceKey, r.OccurredAt })
-                .ToListAsync(cancellationToken);
-            foreach (var oom in stored)
-                _recentOoms.AddOrUpdate(oom.InstanceKey, oom.OccurredAt, (_, known) => known > oom.OccurredAt ? known : oom.OccurredAt);
-            _primed = true;
+            stored = (await PrimeQuery(db, clock.GetUtcNow() - TimeSpan.FromHours(1))
+                .Select(r => new { r.InstanceKey, r.OccurredAt }).ToListAsync()).Select(r => (r.InstanceKey, r.OccurredAt)).ToList();
         }
-        finally
+        catch
         {
-            _primeOnce.Release();
+            // A failed read (a busy or full store) is tried again by the next caller rather than remembered.
+            lock (_gate) _priming = null;
+            throw;
         }
+        foreach (var oom in stored)
+            _recentOoms.AddOrUpdate(oom.InstanceKey, oom.OccurredAt, (_, known) => known > oom.OccurredAt ? known : oom.OccurredAt);
     }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Features.Classification.Patterns;
 
 namespace OpsConsole.Tests.Features.Classification;
 
@@ -39,9 +41,25 @@ public sealed class PatternDetectorTests : ClockedConsole
         Assert.Empty(await Patterns("restart.crash-loop"));
     }
 
-    private static string DockerDie(int exitCode, DateTimeOffset at) => JsonSerializer.Serialize(new
+    [Fact]
+    public async Task A_container_quiet_for_longer_than_any_window_is_forgotten()
+    {
+        var api = Factory.CreateApiClient();
+        var detector = Factory.Services.GetRequiredService<CrashLoopDetector>();
+        var watcher = Factory.Services.GetRequiredService<CrashLoopWatcher>();
+        await api.PostOkAsync("/api/v1/container-exits", DockerDie(1, Clock.Now, name: "once"));
+        await watcher.WhenIdleAsync(CancellationToken.None);
+        Assert.Equal(1, detector.TrackedInstances);
+
+        Clock.Advance(TimeSpan.FromHours(3));
+        await api.PostOkAsync("/api/v1/container-exits", DockerDie(1, Clock.Now, name: "later"));
+        await watcher.WhenIdleAsync(CancellationToken.None);
+        Assert.Equal(1, detector.TrackedInstances);
+    }
+
+    private static string DockerDie(int exitCode, DateTimeOffset at, string name = "flaky") => JsonSerializer.Serialize(new
     {
         Type = "container", Action = "die", scope = "local", time = at.ToUnixTimeSeconds(), timeNano = at.ToUnixTimeMilliseconds() * 1_000_000,
-        Actor = new { ID = "f1a2", Attributes = new Dictionary<string, string> { ["exitCode"] = exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), ["name"] = "flaky" } },
+        Actor = new { ID = "f1a2" + name, Attributes = new Dictionary<string, string> { ["exitCode"] = exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), ["name"] = name } },
     });
 }

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
 using OpsConsole.Features.Records;
@@ -10,8 +11,9 @@ namespace OpsConsole.Features.Classification.Patterns;
 /// <summary>
 /// Crash loops no single record states: one container exiting again and again within a window, or the burst
 /// of failed starts a source defines for itself (its profile's <see cref="CrashLoopRule"/>). Keeps a sliding window of
-/// recent failures per instance in memory (primed from the store on first use, so a restart loses nothing
-/// recent) and returns a <c>restart.crash-loop</c> record linked to the failures, unless the loop is
+/// recent failures per instance in memory (primed in the background at start-up from the records received within
+/// the window, through the ReceivedAt index, so a restart loses nothing recent; instances quiet for longer than
+/// the longest window are forgotten) and returns a <c>restart.crash-loop</c> record linked to the failures, unless the loop is
 /// already on the timeline. Called by <see cref="CrashLoopWatcher"/> only, one batch at a time.
 /// </summary>
 public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases, IOptionsMonitor<ClassificationOptions> options, TimeProvider clock)
@@ -21,13 +23,21 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
 
     private const int MaxTrackedInstances = 100_000;
 
+    /// <summary>How often windows of quiet instances are swept out.</summary>
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
     private readonly Dictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
     private bool _primed;
+    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+
+    /// <summary>Instances with a window in memory.</summary>
+    internal int TrackedInstances => _windows.Count;
 
     public async Task<IReadOnlyList<EventRecord>> DetectAsync(IReadOnlyList<EventRecord> written, string rulesetVersion, CancellationToken cancellationToken)
     {
         if (!_primed) await PrimeAsync(cancellationToken);
         var settings = options.CurrentValue;
+        ExpireQuietInstances(settings.CrashLoopWindow);
         var touched = new Dictionary<string, EventRecord>(StringComparer.Ordinal);
         foreach (var record in written.OrderBy(r => r.OccurredAt))
         {
@@ -68,20 +78,32 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
     private FailureWindow Window(string key)
     {
         if (!_windows.TryGetValue(key, out var window)) _windows[key] = window = new FailureWindow();
+        window.TouchedAt = clock.GetUtcNow();
         return window;
     }
 
-    /// <summary>Loads the failures and loops received within the window before this process started.</summary>
-    private async Task PrimeAsync(CancellationToken cancellationToken)
+    /// <summary>Forgets instances nothing happened to for longer than the longest window (by the console's clock).</summary>
+    private void ExpireQuietInstances(TimeSpan configuredWindow)
     {
+        var now = clock.GetUtcNow();
+        if (now - _lastSweep < SweepInterval) return;
+        _lastSweep = now;
+        var longest = SourceProfiles.All.Select(p => p.CrashLoop.Window ?? configuredWindow).Append(configuredWindow).Max();
+        foreach (var key in _windows.Where(w => now - w.Value.TouchedAt > longest).Select(w => w.Key).ToList())
+            _windows.Remove(key);
+    }
+
+    /// <summary>
+    /// Loads the failures and loops received within the window before this process started; the watcher calls it at
+    /// start-up, so no ingested batch waits for it.
+    /// </summary>
+    public async Task PrimeAsync(CancellationToken cancellationToken)
+    {
+        if (_primed) return;
         var since = clock.GetUtcNow() - options.CurrentValue.CrashLoopWindow;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var received = db.Records.AsNoTracking().Where(r => r.ReceivedAt >= since);
-        // Each source's profile says what its failed restarts look like; the loops already shown are this detector's own.
-        var recent = await received.Where(r => r.Category == Category).Select(Remembered).ToListAsync(cancellationToken);
-        foreach (var failure in SourceProfiles.All.Select(p => p.CrashLoop.Failure).Distinct())
-            recent.AddRange(await received.Where(failure).Select(Remembered).ToListAsync(cancellationToken));
-        foreach (var r in recent.DistinctBy(r => r.Id).OrderBy(r => r.OccurredAt))
+        var recent = await PrimeQuery(db, since).Select(Remembered).ToListAsync(cancellationToken);
+        foreach (var r in recent.OrderBy(r => r.OccurredAt))
         {
             if (r.Category == Category) Window(r.InstanceKey).NoteLoop(r.OccurredAt);
             else if (IsRestartFailure(r)) Window(r.InstanceKey).Add(r.OccurredAt, r.Id);
@@ -95,6 +117,25 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
         Id = r.Id, InstanceKey = r.InstanceKey, OccurredAt = r.OccurredAt, Category = r.Category, Source = r.Source, Kind = r.Kind,
         Entry = r.Entry, State = r.State, ExitCode = r.ExitCode, Format = r.Format, InstanceName = "", DedupeKey = "", RawJson = "",
     };
+
+    /// <summary>
+    /// The records received within the window that a crash-loop window remembers: a range of the ReceivedAt index, in one
+    /// query whatever the number of sources. Each source's profile says what its failed restarts look like; the loops
+    /// already shown are this detector's own. Sorted by the source's time in memory, since an ORDER BY would let SQLite
+    /// walk the whole OccurredAt index instead.
+    /// </summary>
+    internal static IQueryable<EventRecord> PrimeQuery(OpsDbContext db, DateTimeOffset since) =>
+        db.Records.AsNoTracking().Where(r => r.ReceivedAt >= since)
+            .Where(AnyOf([r => r.Category == Category, .. SourceProfiles.All.Select(p => p.CrashLoop.Failure).Distinct()]));
+
+    /// <summary>One predicate true when any of <paramref name="predicates"/> is, over one shared parameter, for SQL translation.</summary>
+    private static Expression<Func<EventRecord, bool>> AnyOf(IReadOnlyList<Expression<Func<EventRecord, bool>>> predicates)
+    {
+        var record = predicates[0].Parameters[0];
+        var body = predicates.Skip(1).Aggregate(predicates[0].Body, (any, next) =>
+            Expression.OrElse(any, ReplacingExpressionVisitor.Replace(next.Parameters[0], record, next.Body)));
+        return Expression.Lambda<Func<EventRecord, bool>>(body, record);
+    }
 
     /// <summary>Forgets instances with nothing inside the window of the newest failure seen.</summary>
     private void Trim(TimeSpan window)
@@ -120,6 +161,9 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
         private const int MaxFailures = 64;
         private readonly List<(DateTimeOffset At, long Id)> _failures = [];
         private DateTimeOffset? _lastLoop;
+
+        /// <summary>When this instance last had a failure or loop noted, by the console's clock.</summary>
+        public DateTimeOffset TouchedAt { get; set; }
 
         public DateTimeOffset Newest => _failures.Count > 0 ? _failures[^1].At : _lastLoop ?? DateTimeOffset.MinValue;
 

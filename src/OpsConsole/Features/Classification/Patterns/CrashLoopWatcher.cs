@@ -39,6 +39,14 @@ public sealed class CrashLoopWatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await detector.PrimeAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Priming the crash-loop windows failed; the first batch tries again");
+        }
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(stoppingToken))
         {

@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Data;
+using OpsConsole.Data.Sqlite;
+using OpsConsole.Features.Classification;
+using OpsConsole.Features.Classification.Patterns;
+using OpsConsole.Features.Ingestion.Parsing;
+using OpsConsole.Sources.Docker;
+
+namespace OpsConsole.Benchmarks;
+
+/// <summary>
+/// One store of N records (built once through the console's own write path — parser, shipped rules, the SQLite
+/// record store — with arrivals spread over the last 30 days, then reused), and in one run: the start-up priming
+/// reads, every read API through HTTP (p50/p95), ingestion at that size against a fresh file, a reclassification
+/// of every record with ingestion going on, and the WAL after the console goes idle. Printed as one table.
+/// </summary>
+public static class RecordsBenchmark
+{
+    private const int BatchSize = 500;
+    private const int RecordsPerInstance = 5;
+    private static readonly TimeSpan History = TimeSpan.FromDays(30);
+
+    private sealed record Row(string What, string Figure, string Target);
+
+    public static async Task<int> RunAsync(int records)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "opsconsole-bench");
+        Directory.CreateDirectory(root);
+        var path = Path.Combine(root, $"records-{records}.db");
+        var table = new List<Row>();
+
+        if (!await IsCompleteAsync(path, records)) table.Add(await BuildAsync(path, records));
+        else table.Add(new Row("store", $"reused {path} ({new FileInfo(path).Length / 1_048_576} MB)", ""));
+        SqliteConnection.ClearAllPools();
+
+        table.AddRange(await PrimingAsync(path));
+        SqliteConnection.ClearAllPools();
+
+        var scratch = Path.Combine(root, Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(scratch);
+        try
+        {
+            await using (var console = await RunningConsole.StartAsync(path))
+            {
+                table.AddRange(await ReadApisAsync(console.Http, path));
+                table.AddRange(await IngestAsync(console.Http, Path.Combine(scratch, "fresh.db"), records));
+                table.Add(await WalAfterIdleAsync(path));
+            }
+            table.Add(await ReclassificationAsync(path, scratch));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(scratch, recursive: true);
+        }
+
+        var width = table.Max(r => r.What.Length);
+        var figureWidth = table.Max(r => r.Figure.Length);
+        Console.WriteLine();
+        Console.WriteLine($"{"what".PadRight(width)} | {"figure".PadRight(figureWidth)} | target");
+        Console.WriteLine($"{new string('-', width)}-|-{new string('-', figureWidth)}-|-------");
+        foreach (var row in table) Console.WriteLine($"{row.What.PadRight(width)} | {row.Figure.PadRight(figureWidth)} | {row.Target}");
+        return 0;
+    }
+
+    private static async Task<bool> IsCompleteAsync(string path, int records)
+    {
+        if (!File.Exists(path)) return false;
+        await using var connection = new SqliteConnection($"Data Source={path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MAX(Id) FROM records";
+        return await command.ExecuteScalarAsync() is long max && max >= records;
+    }
+
+    /// <summary>Parses, classifies with the shipped rules and writes through <see cref="SqliteRecordStore"/>, as ingestion does.</summary>
+    private static async Task<Row> BuildAsync(string path, int records)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file);
+        var connectionString = $"Data Source={path}";
+        await IngestBenchmark.MigrateAsync(connectionString);
+        var rules = RuleSet.Load(IncidentClassifier.ShippedRuleFiles());
+        // A multiple of three: each container name then keeps one source shape, RecordsPerInstance records per instance.
+        var containers = records / RecordsPerInstance / 3 * 3;
+        var now = DateTimeOffset.UtcNow;
+        var start = now - History;
+        var step = History / records;
+        using var store = new SqliteRecordStore(new SqliteConnectionFactory(connectionString, cacheSizeMb: 256));
+        var watch = Stopwatch.StartNew();
+        var sequence = 0;
+        foreach (var body in Workload.Batches(records, BatchSize, containers, start, step))
+        {
+            var context = new ParseContext(PayloadFormats.Container, start + step * (sequence + BatchSize), _ => null);
+            using (var items = PayloadReader.Split(Encoding.UTF8.GetBytes(body), false, 10_000))
+                PayloadFormats.Parse(PayloadFormats.Container, items, null, context);
+            foreach (var record in context.Records) IncidentClassifier.Apply(rules, record);
+            await store.WriteAsync(context.Records, CancellationToken.None);
+            sequence += context.Records.Count;
+            if (sequence % 100_000 == 0) Console.WriteLine($"built {sequence} records, {sequence / watch.Elapsed.TotalSeconds:F0}/s");
+        }
+        await using var db = Context(path);
+        var instances = await db.InstanceStates.CountAsync();
+        var failing = await db.InstanceStates.CountAsync(s => s.IsFailing);
+        return new Row("store", $"built {sequence} records in {watch.Elapsed.TotalSeconds:F0} s ({sequence / watch.Elapsed.TotalSeconds:F0}/s through SqliteRecordStore); " +
+                                $"{instances} instances, {failing} failing; {new FileInfo(path).Length / 1_048_576} MB", "");
+    }
+
+    /// <summary>The reads each start-up step makes, timed on their own (fresh connections, the OS cache as it is).</summary>
+    private static async Task<List<Row>> PrimingAsync(string path)
+    {
+        var connections = new SqliteConnectionFactory($"Data Source={path}");
+        var store = new SqliteRecordStore(connections);
+        var now = DateTimeOffset.UtcNow;
+        var rows = new List<Row>();
+        var total = Stopwatch.StartNew();
+        rows.Add(await TimedAsync("priming: SourceActivity (instances + last hour)", async () => (await store.SendersAsync(now.AddHours(-1), default)).Count));
+        rows.Add(await TimedAsync("priming: FailureTrend (24 h)", async () => (await store.FailuresPerHourAsync(now.AddHours(-24), default)).Count));
+        rows.Add(await TimedAsync("priming: CrashLoopDetector (10 min)", async () =>
+        {
+            await using var db = Context(path);
+            return await CrashLoopDetector.PrimeQuery(db, now.AddMinutes(-10)).CountAsync();
+        }));
+        rows.Add(await TimedAsync("priming: Docker OOM correlation (1 h)", async () =>
+        {
+            await using var db = Context(path);
+            return await OomCorrelation.PrimeQuery(db, now.AddHours(-1)).CountAsync();
+        }));
+        rows.Add(await TimedAsync("priming: reclassifier pending check", async () =>
+        {
+            await using var db = Context(path);
+            var versions = 0;
+            for (var v = await Reclassifier.NextVersionQuery(db, null).FirstOrDefaultAsync(); v is not null; v = await Reclassifier.NextVersionQuery(db, v).FirstOrDefaultAsync())
+                versions++;
+            return versions;
+        }));
+        rows.Add(new Row("priming: all of the above", $"{total.Elapsed.TotalMilliseconds:F0} ms", "≤ 1 s at 10 M"));
+        store.Dispose();
+        return rows;
+    }
+
+    private static async Task<Row> TimedAsync(string what, Func<Task<int>> read)
+    {
+        var watch = Stopwatch.StartNew();
+        var rows = await read();
+        return new Row(what, $"{watch.Elapsed.TotalMilliseconds:F0} ms ({rows} rows)", "");
+    }
+
+    private static async Task<List<Row>> ReadApisAsync(HttpClient http, string path)
+    {
+        string busiest;
+        long someId;
+        await using (var db = Context(path))
+        {
+            busiest = await db.InstanceStates.OrderByDescending(s => s.FailureCount).Select(s => s.InstanceKey).FirstAsync();
+            someId = await db.Records.OrderByDescending(r => r.Id).Select(r => r.Id).FirstAsync() / 2;
+        }
+        var now = DateTimeOffset.UtcNow;
+        string Time(DateTimeOffset t) => Uri.EscapeDataString(t.ToString("O", CultureInfo.InvariantCulture));
+        var key = Uri.EscapeDataString(busiest);
+        (string Name, string Url)[] apis =
+        [
+            ("GET /instances/failing (newest 50)", "/api/v1/instances/failing"),
+            ("GET /instances/failing?family=exit", "/api/v1/instances/failing?family=exit"),
+            ("GET /instances/failing?sort=failures", "/api/v1/instances/failing?sort=failures"),
+            ("GET /categories", "/api/v1/categories"),
+            ("GET /records (newest 100)", "/api/v1/records"),
+            ("GET /records?category&since (empty range)", $"/api/v1/records?category=exit.oom&since={Time(now)}"),
+            ("GET /records?category&since (last hour)", $"/api/v1/records?category=exit.app-error&since={Time(now.AddHours(-1))}"),
+            ("GET /records?category&since (30 days)", $"/api/v1/records?category=exit.app-error&since={Time(now.AddDays(-31))}"),
+            ("GET /records?instance", $"/api/v1/records?instance={key}"),
+            ("GET /records/{id}", $"/api/v1/records/{someId}"),
+            ("GET /instances/{key}/timeline", $"/api/v1/instances/{busiest}/timeline"),
+        ];
+        var rows = new List<Row>();
+        foreach (var (name, url) in apis)
+        {
+            for (var i = 0; i < 3; i++) (await http.GetAsync(url)).EnsureSuccessStatusCode();
+            var times = new List<double>();
+            for (var i = 0; i < 40; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                (await http.GetAsync(url)).EnsureSuccessStatusCode();
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            rows.Add(new Row(name, $"p50 {times[times.Count / 2]:F1} ms, p95 {times[(int)(times.Count * 0.95)]:F1} ms",
+                name.Contains("failing", StringComparison.Ordinal) && !name.Contains("sort", StringComparison.Ordinal) ? "p95 ≤ 20 ms" : "p95 ≤ 50 ms"));
+        }
+        return rows;
+    }
+
+    /// <summary>HTTP ingestion of the same new records into the big store and into a fresh file, in one run.</summary>
+    private static async Task<List<Row>> IngestAsync(HttpClient big, string freshPath, int records)
+    {
+        var count = Math.Min(50_000, Math.Max(5_000, records / 20));
+        // New facts (their own times) about instances the store already has, as a live fleet sends them.
+        var batches = Workload.Batches(count, BatchSize, containers: 2_001, start: DateTimeOffset.UtcNow.AddMinutes(-30), step: TimeSpan.FromMilliseconds(10)).ToList();
+        var atSize = await IngestBenchmark.PostRateAsync(big, batches);
+        IngestBenchmark.Rate fresh;
+        await using (var console = await RunningConsole.StartAsync(freshPath))
+            fresh = await IngestBenchmark.PostRateAsync(console.Http, batches);
+        return
+        [
+            new Row($"ingest into the big store ({count} records)", $"{atSize.RecordsPerSecond:F0} records/s", ""),
+            new Row("ingest into a fresh file (same records)", $"{fresh.RecordsPerSecond:F0} records/s", ""),
+            new Row("ingest at size / fresh", $"{atSize.RecordsPerSecond / fresh.RecordsPerSecond:F2}", "≥ 0.7"),
+        ];
+    }
+
+    private static async Task<Row> WalAfterIdleAsync(string path)
+    {
+        var wal = new FileInfo(path + "-wal");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline && wal.Exists && wal.Length > 0)
+        {
+            await Task.Delay(250);
+            wal.Refresh();
+        }
+        return new Row("WAL after ingest, then idle ≤ 10 s", $"{(wal.Exists ? wal.Length : 0) / 1024.0 / 1024.0:F1} MB", "≤ 64 MB");
+    }
+
+    /// <summary>
+    /// On a copy of the store: a rule for exit code 139 is added and every record is reclassified (the rule-set version
+    /// changes), while 50-record batches are posted back to back; the slowest of them is the figure.
+    /// </summary>
+    private static async Task<Row> ReclassificationAsync(string path, string scratch)
+    {
+        var copy = Path.Combine(scratch, "reclassify.db");
+        await using (var source = new SqliteConnection($"Data Source={path}"))
+        {
+            await source.OpenAsync();
+            await using var vacuum = source.CreateCommand();
+            vacuum.CommandText = $"VACUUM INTO '{copy.Replace("'", "''", StringComparison.Ordinal)}'";
+            await vacuum.ExecuteNonQueryAsync();
+        }
+        // The extra rule changes the rule-set version: the console reclassifies every record from its start.
+        var rulesPath = Path.Combine(scratch, "extra-rules.yaml");
+        await File.WriteAllTextAsync(rulesPath, """
+            rules:
+              - id: bench-segfault-is-app-error
+                category: exit.app-error
+                severity: error
+                when: { exitCode: [139] }
+            """);
+        await using var console = await RunningConsole.StartAsync(copy, new Dictionary<string, string> { ["Classification__ExtraRulesPath"] = rulesPath });
+        var run = Stopwatch.StartNew();
+        var latencies = new List<double>();
+        var n = 0;
+        string state;
+        do
+        {
+            var body = string.Join(",", Enumerable.Range(0, 50).Select(i =>
+                $$"""{"source":"bench","instance":"live-{{n}}-{{i}}","exitCode":1,"reason":"Error","finishedAt":"{{DateTimeOffset.UtcNow:O}}"}"""));
+            n++;
+            var watch = Stopwatch.StartNew();
+            await RunningConsole.PostContainerExitsAsync(console.Http, $"[{body}]");
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            using var progress = System.Text.Json.JsonDocument.Parse(await console.Http.GetStringAsync("/api/v1/reclassify"));
+            state = progress.RootElement.GetProperty("state").GetString()!;
+            // The first request of a fresh process pays for JIT compilation of the ingest path; it is shown on its own.
+            if (state == "done" && latencies.Count > 1)
+            {
+                var warm = latencies.Skip(1).ToList();
+                return new Row("reclassification with ingest going on",
+                    $"{progress.RootElement.GetProperty("done").GetInt64()} records in {run.Elapsed.TotalSeconds:F0} s; {latencies.Count} ingest requests: " +
+                    $"first (cold) {latencies[0]:F0} ms, then slowest {warm.Max():F0} ms, p95 {Percentile(warm, 0.95):F0} ms", "slowest ≤ 200 ms");
+            }
+        } while (run.Elapsed < TimeSpan.FromMinutes(30) && (state == "running" || run.Elapsed < TimeSpan.FromSeconds(60)));
+        return new Row("reclassification with ingest going on", $"ended '{state}' after {run.Elapsed.TotalSeconds:F0} s", "slowest ≤ 200 ms");
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * p))];
+    }
+
+    private static OpsDbContext Context(string path) =>
+        new(new DbContextOptionsBuilder<OpsDbContext>().UseSqlite($"Data Source={path}").Options);
+}

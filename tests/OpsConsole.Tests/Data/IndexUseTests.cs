@@ -1,0 +1,132 @@
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Features.Instances;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Tests.Data;
+
+/// <summary>
+/// Every read API's filter and order is served by an index (asserted on the query plan the database reports),
+/// so a request costs the page it returns, not the history stored.
+/// </summary>
+public sealed class IndexUseTests
+{
+    [Fact]
+    public async Task The_failing_list_reads_the_partial_index_of_failing_instances_newest_first_without_sorting()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await using var db = database.Context();
+        var failing = await InstanceQueries.FailingQueryAsync(db, new FailingFilter(), default);
+        var plan = await QueryPlan.OfAsync(InstanceQueries.Sort(failing, FailingSort.LastFailure, descending: true).Take(50));
+
+        Assert.True(plan.ReadsThrough("IX_instance_states_failing_LastFailureAt"), plan.ToString());
+        Assert.False(plan.ScansATable, plan.ToString());
+        Assert.False(plan.SortsAfterReading, plan.ToString());
+    }
+
+    [Fact]
+    public async Task The_failing_count_and_the_family_chips_read_only_the_failing_index()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await using var db = database.Context();
+        var failing = await InstanceQueries.FailingQueryAsync(db, new FailingFilter(), default);
+
+        var byCategory = await QueryPlan.OfAsync(failing.GroupBy(s => s.Category).Select(g => new { g.Key, Count = g.Count() }));
+        Assert.True(byCategory.ReadsThrough("IX_instance_states_failing_Category"), byCategory.ToString());
+        Assert.False(byCategory.ScansATable, byCategory.ToString());
+
+        var ofCategory = await QueryPlan.OfAsync(
+            (await InstanceQueries.FailingQueryAsync(db, new FailingFilter(Category: "exit.oom"), default)).Select(s => s.InstanceKey));
+        Assert.True(ofCategory.Searches("IX_instance_states_failing_Category"), ofCategory.ToString());
+    }
+
+    [Fact]
+    public async Task Records_of_a_category_since_a_time_are_a_range_search_on_category_and_time()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await using var db = database.Context();
+        var filter = new RecordFilter(Category: "exit.oom", Since: DateTimeOffset.Parse("2026-11-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var plan = await QueryPlan.OfAsync(RecordQueries.PageQuery(db, filter, cursor: null, limit: 100));
+
+        Assert.True(plan.Searches("IX_records_Category_OccurredAt"), plan.ToString());
+        Assert.False(plan.ScansATable, plan.ToString());
+    }
+
+    [Fact]
+    public async Task Records_of_one_instance_come_in_id_order_from_an_index_with_no_sort()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await using var db = database.Context();
+        var plan = await QueryPlan.OfAsync(RecordQueries.PageQuery(db, new RecordFilter(Instance: "docker/h1/web"), cursor: 9000, limit: 100));
+
+        Assert.True(plan.Searches("IX_records_InstanceKey_Id"), plan.ToString());
+        Assert.False(plan.SortsAfterReading, plan.ToString());
+    }
+
+    [Fact]
+    public async Task An_instance_timeline_is_read_newest_first_through_the_timeline_index()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await using var db = database.Context();
+        var plan = await QueryPlan.OfAsync(RecordQueries.TimelineQuery(db, "docker/h1/web", 500));
+
+        Assert.True(plan.Searches("IX_records_InstanceKey_OccurredAt"), plan.ToString());
+        Assert.False(plan.ScansATable, plan.ToString());
+    }
+
+    [Fact]
+    public async Task The_unfiltered_record_list_walks_ids_backwards_and_stops_at_the_page()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await using var db = database.Context();
+        var plan = await QueryPlan.OfAsync(RecordQueries.PageQuery(db, new RecordFilter(Category: "exit.oom"), cursor: null, limit: 100));
+
+        Assert.True(plan.Searches("IX_records_Category_Id"), plan.ToString());
+        Assert.False(plan.SortsAfterReading, plan.ToString());
+    }
+}
+
+/// <summary>Start-up and background reads go through indexes over a bounded window, never over history.</summary>
+public sealed class BoundedReadTests
+{
+    private static readonly DateTimeOffset HourAgo = DateTimeOffset.Parse("2026-11-27T04:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Sender_priming_reads_the_last_hour_newest_first_through_the_received_index()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await using var db = database.Context();
+        var connection = db.Database.GetDbConnection();
+        var plan = await QueryPlan.OfAsync(connection, OpsConsole.Data.Sqlite.SqliteRecordStore.SendersInWindowSql,
+            ("$since", HourAgo.ToUnixTimeMilliseconds()), ("$max", 100));
+
+        Assert.True(plan.Searches("IX_records_ReceivedAt"), plan.ToString());
+        Assert.False(plan.SortsAfterReading, plan.ToString());
+    }
+
+    [Fact]
+    public async Task Crash_loop_and_oom_priming_search_the_received_index()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await using var db = database.Context();
+        var crashLoops = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Patterns.CrashLoopDetector.PrimeQuery(db, HourAgo));
+        var ooms = await QueryPlan.OfAsync(OpsConsole.Sources.Docker.OomCorrelation.PrimeQuery(db, HourAgo));
+
+        Assert.True(crashLoops.Searches("IX_records_ReceivedAt"), crashLoops.ToString());
+        Assert.True(ooms.Searches("IX_records_ReceivedAt"), ooms.ToString());
+    }
+
+    [Fact]
+    public async Task The_reclassifier_finds_versions_and_their_records_by_seeking_the_version_index()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await using var db = database.Context();
+        var first = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Reclassifier.NextVersionQuery(db, after: null));
+        var next = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Reclassifier.NextVersionQuery(db, after: "v1"));
+        var batch = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Reclassifier.BatchQuery(db, "v1", 500));
+
+        // The first version is the index's first entry: a walk the LIMIT 1 stops at once, never the table.
+        Assert.True(first.ReadsThrough("IX_records_RulesetVersion_Id") && !first.ScansATable && !first.SortsAfterReading, first.ToString());
+        Assert.True(next.Searches("IX_records_RulesetVersion_Id") && !next.SortsAfterReading, next.ToString());
+        Assert.True(batch.Searches("IX_records_RulesetVersion_Id") && !batch.SortsAfterReading, batch.ToString());
+    }
+}
