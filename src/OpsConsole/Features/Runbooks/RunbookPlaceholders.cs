@@ -15,6 +15,10 @@ public static class RunbookPlaceholders
     /// <summary>Every placeholder the shipped runbooks use, with what fills it: the common ones, then each source's.</summary>
     public static IReadOnlyDictionary<string, string> Known { get; } = KnownPlaceholders();
 
+    /// <summary>What a missing placeholder's tooltip says to substitute (HTML-encoded): its meaning when known.</summary>
+    public static string FillIn(string name) =>
+        System.Net.WebUtility.HtmlEncode($"fill in {(Known.TryGetValue(name, out var meaning) ? meaning : name)}");
+
     public static IReadOnlyDictionary<string, string> For(EventRecord record)
     {
         var values = new PlaceholderValues
