@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using OpsConsole.Features.Records;
 using OpsConsole.Sources;
 
@@ -32,7 +31,7 @@ public static class RunbookPlaceholders
         values.Set("node", record.Location);
         values.Set("requestId", record.RequestId);
 
-        using var raw = TryParse(record.RawJson);
+        using var raw = record.ParseRaw();
         SourceProfiles.For(record.Source, record.Kind).FillPlaceholders(values, record, InstanceIdentity.PartsOf(record), raw?.RootElement);
         return values;
     }
@@ -53,17 +52,5 @@ public static class RunbookPlaceholders
             foreach (var (name, meaning) in profile.Placeholders)
                 known.TryAdd(name, meaning);
         return known;
-    }
-
-    private static JsonDocument? TryParse(string json)
-    {
-        try
-        {
-            return JsonDocument.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }
