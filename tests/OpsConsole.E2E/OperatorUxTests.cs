@@ -215,7 +215,7 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
         var page = await NewPageAsync(1920, 1080);
         await page.GotoAsync("/?group=location");
         await ConsoleServer.WaitForInteractiveAsync(page);
-        var cluster = page.Locator($".failing-group[data-group='k8s/{Cluster}']");
+        var cluster = page.Locator($".failing-group[data-group='kubernetes/{Cluster}']");
         await cluster.WaitForAsync();
         // 40 seeded pods, and one more once the "N new" test has posted its late arrival.
         Assert.Matches(@"\b4[01] failing\b", await cluster.Locator(".group-row").TextContentAsync());
