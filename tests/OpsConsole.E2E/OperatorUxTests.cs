@@ -317,6 +317,30 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
     }
 
     [Fact]
+    public async Task An_absolute_time_range_is_picked_in_utc_and_kept_in_the_url()
+    {
+        await _server.SeedFleetAsync();
+        var page = await NewPageAsync(1366, 768);
+        await page.GotoAsync("/?q=density");
+        await ConsoleServer.WaitForInteractiveAsync(page);
+        await page.Locator(".failing-list tbody tr").First.WaitForAsync();
+        Assert.Equal(0, await page.Locator(".filter-from").CountAsync());
+
+        // The seeded pods last failed on 2025-06-23: a window around that day keeps them, a later one empties the list.
+        await page.GotoAsync("/?q=density&from=2025-06-22T00:00&to=2025-06-24T00:00");
+        await ConsoleServer.WaitForInteractiveAsync(page);
+        await page.Locator(".failing-list tbody tr").First.WaitForAsync();
+        Assert.Equal("2025-06-22T00:00", await page.Locator(".filter-from input").InputValueAsync());
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"));
+        await ConsoleServer.ScreenshotAsync(page, "40-absolute-range");
+
+        await page.Locator(".filter-to input").FillAsync("2025-06-22T12:00");
+        await page.Locator(".filter-to input").DispatchEventAsync("change");
+        await page.WaitForFunctionAsync("() => location.search.includes('to=2025-06-22T12%3A00') || location.search.includes('to=2025-06-22T12:00')");
+        await page.Locator(".failing-list tbody tr.failing-row").First.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+    }
+
+    [Fact]
     public async Task Copy_never_copies_unfilled_braces()
     {
         var page = await NewPageAsync(1366, 768);
