@@ -93,6 +93,29 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
     }
 
     [Fact]
+    public async Task A_docker_records_runbook_shows_only_docker_commands()
+    {
+        await IngestAsync("container-exits", "docker/event-die-exit1-app-error-api152.json", "?host=runbook-host");
+        var page = await _server.NewPageAsync();
+
+        await page.GotoAsync("/?source=docker&q=runbook-host");
+        await ConsoleServer.WaitForInteractiveAsync(page);
+        await page.Locator(".failing-list .instance-link").First.ClickAsync();
+        var failure = page.Locator(".timeline-entry.failure[data-category='exit.app-error']").First;
+        await failure.Locator(".open-runbook").ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/runbooks/exit\.app-error\?record=\d+"), Committed);
+        await page.Locator(".runbook pre code").First.WaitForAsync();
+
+        var commands = await page.Locator(".runbook pre code").AllTextContentsAsync();
+        Assert.Contains(commands, c => c.StartsWith("docker logs --tail 200 ", StringComparison.Ordinal));
+        Assert.DoesNotContain(commands, c => c.Contains("kubectl", StringComparison.Ordinal) || c.Contains("az containerapp", StringComparison.Ordinal) || c.Contains("journalctl", StringComparison.Ordinal));
+        Assert.DoesNotContain(await page.Locator(".runbook-step").AllTextContentsAsync(), s => s.Contains("Kubernetes", StringComparison.Ordinal));
+        Assert.Equal(0, await page.Locator(".runbook .placeholder.missing").CountAsync());
+        Assert.Contains("Commands for docker only", await page.Locator(".runbook-runtime").TextContentAsync());
+        await ConsoleServer.ScreenshotAsync(page, "11-runbook-docker-only");
+    }
+
+    [Fact]
     public async Task New_records_appear_on_the_open_list_within_two_seconds()
     {
         var page = await _server.SignedInPageAsync(ConsoleRoles.Operator);

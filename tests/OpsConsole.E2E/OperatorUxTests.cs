@@ -224,7 +224,7 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
         var page = await NewPageAsync(1920, 1080);
         await page.GotoAsync("/?group=location");
         await ConsoleServer.WaitForInteractiveAsync(page);
-        var cluster = page.Locator($".failing-group[data-group='k8s/{Cluster}']");
+        var cluster = page.Locator($".failing-group[data-group='kubernetes/{Cluster}']");
         await cluster.WaitForAsync();
         // 40 seeded pods, and one more once the "N new" test has posted its late arrival.
         Assert.Matches(@"\b4[01] failing\b", await cluster.Locator(".group-row").TextContentAsync());
@@ -323,6 +323,30 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
         await page.Locator(".panel-failing tbody tr").First.WaitForAsync();
         await page.Locator(".panel-instance .panel-state").WaitForAsync(new() { Timeout = 9_000 });
         Assert.Contains("restart.crash-loop", await page.Locator(".panel-instance .panel-state").TextContentAsync());
+    }
+
+    [Fact]
+    public async Task An_absolute_time_range_is_picked_in_utc_and_kept_in_the_url()
+    {
+        await _server.SeedFleetAsync();
+        var page = await NewPageAsync(1366, 768);
+        await page.GotoAsync("/?q=density");
+        await ConsoleServer.WaitForInteractiveAsync(page);
+        await page.Locator(".failing-list tbody tr").First.WaitForAsync();
+        Assert.Equal(0, await page.Locator(".filter-from").CountAsync());
+
+        // The seeded pods last failed on 2025-06-23: a window around that day keeps them, a later one empties the list.
+        await page.GotoAsync("/?q=density&from=2025-06-22T00:00&to=2025-06-24T00:00");
+        await ConsoleServer.WaitForInteractiveAsync(page);
+        await page.Locator(".failing-list tbody tr").First.WaitForAsync();
+        Assert.Equal("2025-06-22T00:00", await page.Locator(".filter-from input").InputValueAsync());
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"));
+        await ConsoleServer.ScreenshotAsync(page, "40-absolute-range");
+
+        await page.Locator(".filter-to input").FillAsync("2025-06-22T12:00");
+        await page.Locator(".filter-to input").DispatchEventAsync("change");
+        await page.WaitForFunctionAsync("() => location.search.includes('to=2025-06-22T12%3A00') || location.search.includes('to=2025-06-22T12:00')");
+        await page.Locator(".failing-list tbody tr.failing-row").First.WaitForAsync(new() { State = WaitForSelectorState.Detached });
     }
 
     [Fact]

@@ -46,6 +46,7 @@ public static class OpsConsoleExtensions
         services.AddSingleton<RecordQueries>();
         services.AddSingleton<InstanceQueries>();
         services.AddSingleton<FailingGroups>();
+        services.AddOptions<OpsConsole.Sources.SourceLinkOptions>().BindConfiguration(OpsConsole.Sources.SourceLinkOptions.SectionName);
         services.AddSingleton<InstanceAcknowledgements>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

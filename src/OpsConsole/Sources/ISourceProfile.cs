@@ -59,6 +59,12 @@ public interface ISourceProfile
     /// <summary>Fills this source's runbook placeholders for one record from its identity, its fields and its original item.</summary>
     void FillPlaceholders(PlaceholderValues values, EventRecord record, IReadOnlyList<IdentityPart> parts, JsonElement? item) { }
 
+    /// <summary>
+    /// Where to look at the instance in the system itself (its console page, a command), from its parts and, where
+    /// they do not carry enough, its newest original item; empty where there is nothing to link to.
+    /// </summary>
+    IReadOnlyList<SourceLink> LinksTo(IReadOnlyList<IdentityPart> parts, SourceLinkOptions options, JsonElement? item) => [];
+
     /// <summary>The component showing where this instance failed (it takes the instance's records as <c>Records</c>), or null for none.</summary>
     Type? InstanceView(IReadOnlyList<IdentityPart> parts) => null;
 

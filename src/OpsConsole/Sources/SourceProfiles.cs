@@ -54,6 +54,9 @@ public static class SourceProfiles
     public static bool MarkedAsError(EventRecord record) =>
         BySource.TryGetValue(record.Source, out var profile) && profile.MarkedAsError(record);
 
+    /// <summary>Whether a record's <c>source</c> is one of the systems listed here (not a sender of a simple shape).</summary>
+    public static bool IsKnownSource(string source) => BySource.ContainsKey(source);
+
     private static readonly FrozenDictionary<string, ISourceProfile> BySource =
         All.Where(p => p.Source.Length > 0).ToFrozenDictionary(p => p.Source, StringComparer.Ordinal);
 

@@ -3,6 +3,7 @@ using OpsConsole.Features.Classification;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
+using OpsConsole.Sources;
 
 namespace OpsConsole.Features.Instances;
 
@@ -21,31 +22,41 @@ public sealed class FailingGroups(IDbContextFactory<OpsDbContext> databases, Tim
 {
     public const int Hours = 24;
 
-    /// <summary>Where an instance runs: its source and first key part (cluster, host, cloud, region, app, unit).</summary>
-    public static string LocationOf(string instanceKey) => instanceKey.Split('/') is { Length: > 2 } p ? $"{p[0]}/{p[1]}" : instanceKey.Split('/')[0];
+    /// <summary>
+    /// Where an instance runs, as its source's profile reads it from the stored identity parts (cluster, host,
+    /// cloud, region, app, unit): the group key (<c>kubernetes/prod</c>; the sender alone for the simple shapes)
+    /// and its label (<c>cluster prod (kubernetes)</c>).
+    /// </summary>
+    public static (string Key, string Label) LocationOf(string source, string kind, IReadOnlyList<IdentityPart> parts)
+    {
+        var origin = SourceProfiles.For(source, kind).OriginOf(parts, source);
+        if (origin == source) return (source, source);
+        var named = parts.FirstOrDefault(p => p.Value == origin);
+        return ($"{source}/{origin}", named.Label is { Length: > 0 } label ? $"{label} {origin} ({source})" : $"{origin} ({source})");
+    }
 
-    public static string KeyOf(FailingGrouping grouping, string instanceKey, string category) =>
-        grouping == FailingGrouping.Category ? category : LocationOf(instanceKey);
+    public static string KeyOf(FailingGrouping grouping, FailingInstance row) =>
+        grouping == FailingGrouping.Category ? row.Category : LocationOf(row.Source, row.Kind, row.Parts).Key;
 
     public async Task<IReadOnlyList<FailingGroup>> ListAsync(FailingFilter filter, FailingGrouping grouping, CancellationToken cancellationToken)
     {
         if (grouping == FailingGrouping.None) return [];
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var states = await (await InstanceQueries.FailingQueryAsync(db, filter, cancellationToken))
-            .Select(s => new { s.InstanceKey, s.Category, s.Severity }).ToListAsync(cancellationToken);
-        var groupOf = states.ToDictionary(s => s.InstanceKey, s => KeyOf(grouping, s.InstanceKey, s.Category), StringComparer.Ordinal);
+            .Select(s => new { s.InstanceKey, s.Category, s.Severity, s.Source, s.Kind, s.Identity }).ToListAsync(cancellationToken);
+        var locations = grouping == FailingGrouping.Location
+            ? states.ToDictionary(s => s.InstanceKey, s => LocationOf(s.Source, s.Kind, InstanceIdentity.Read(s.Identity, s.InstanceKey)), StringComparer.Ordinal)
+            : [];
+        var groupOf = states.ToDictionary(s => s.InstanceKey, s => grouping == FailingGrouping.Category ? s.Category : locations[s.InstanceKey].Key,
+            StringComparer.Ordinal);
         var hourly = await FailuresPerHourAsync(db, groupOf, cancellationToken);
         return states.GroupBy(s => groupOf[s.InstanceKey])
-            .Select(g => new FailingGroup(g.Key, Label(grouping, g.Key, g.First().InstanceKey), g.Count(),
+            .Select(g => new FailingGroup(g.Key, grouping == FailingGrouping.Category ? g.Key : locations[g.First().InstanceKey].Label, g.Count(),
                 g.MinBy(s => Taxonomy.SeverityRank(s.Severity))!.Severity,
                 hourly.TryGetValue(g.Key, out var perHour) ? perHour : new int[Hours], g.Select(s => s.InstanceKey).ToList()))
             .OrderBy(g => Taxonomy.SeverityRank(g.WorstSeverity)).ThenByDescending(g => g.Count).ThenBy(g => g.Key, StringComparer.Ordinal)
             .ToList();
     }
-
-    private static string Label(FailingGrouping grouping, string key, string anyInstance) =>
-        grouping == FailingGrouping.Category ? key
-        : InstanceIdentity.Read(stored: null, anyInstance) is [var (label, value), ..] && anyInstance.Split('/').Length > 2 ? $"{label} {value} ({key.Split('/')[0]})" : key;
 
     /// <summary>Failures per group and hour, from the records table's OccurredAt index (one row per instance and hour).</summary>
     private async Task<Dictionary<string, int[]>> FailuresPerHourAsync(OpsDbContext db, Dictionary<string, string> groupOf, CancellationToken cancellationToken)

@@ -42,6 +42,8 @@ public partial class FailingList
     [SupplyParameterFromQuery] public string? Severity { get; set; }
     [SupplyParameterFromQuery] public string? Source { get; set; }
     [SupplyParameterFromQuery(Name = "range")] public string? Range { get; set; }
+    [SupplyParameterFromQuery(Name = "from")] public string? From { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] public string? To { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
     [SupplyParameterFromQuery] public string? Muted { get; set; }
     [SupplyParameterFromQuery] public string? Sort { get; set; }
@@ -64,7 +66,7 @@ public partial class FailingList
 
     protected override async Task OnParametersSetAsync()
     {
-        _view = FailingView.From(Kind, Family, Category, Severity, Source, Range, Search, QueryValue.Flag(Muted));
+        _view = FailingView.From(Kind, Family, Category, Severity, Source, Range, Search, QueryValue.Flag(Muted), From, To);
         // A new filter or sort starts at the first page; a density change keeps the rows where they are.
         if (_loaded != (_view, SortBy, Descending, Grouping)) _offset = 0;
         _loaded = (_view, SortBy, Descending, Grouping);

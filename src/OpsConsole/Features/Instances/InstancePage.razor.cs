@@ -21,6 +21,9 @@ public partial class InstancePage
     /// <summary>The source's own view of where it failed (deployment pipeline, request trace, boot sequence, exits), if it has one.</summary>
     private Type? _view;
 
+    /// <summary>Where to look at it in the source system itself (console pages, commands).</summary>
+    private IReadOnlyList<SourceLink> _links = [];
+
     [Inject] private InstanceQueries Instances { get; set; } = default!;
     [Inject] private RecordQueries Records { get; set; } = default!;
     [Inject] private RunbookProgress Progress { get; set; } = default!;
@@ -29,6 +32,7 @@ public partial class InstancePage
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private ConsoleAccess Access { get; set; } = default!;
+    [Inject] private Microsoft.Extensions.Options.IOptions<SourceLinkOptions> LinkOptions { get; set; } = default!;
 
     [Parameter] public string? Key { get; set; }
 
@@ -48,7 +52,11 @@ public partial class InstancePage
         _state = await Instances.FindAsync(key, CancellationToken.None);
         if (_state is null) return;
         _identity = _state.ToIdentity();
-        _view = SourceProfiles.For(_state.Source, _state.Kind).InstanceView(_identity.Parts);
+        var profile = SourceProfiles.For(_state.Source, _state.Kind);
+        _view = profile.InstanceView(_identity.Parts);
+        var newest = await Records.FindRecordAsync(_state.LastRecordId, CancellationToken.None);
+        using (var item = newest?.ParseRaw())
+            _links = profile.LinksTo(_identity.Parts, LinkOptions.Value, item?.RootElement);
         _ack = await Instances.AcknowledgementAsync(key, CancellationToken.None);
         _records = await Records.TimelineAsync(key, 500, CancellationToken.None);
         _groups = TimelineGroups.For(_records, await Progress.ForInstanceAsync(key, CancellationToken.None));

@@ -29,7 +29,7 @@ public sealed record FailingInstance(
 /// <summary>Filters of the failing list; <see cref="IncludeMuted"/> shows muted instances too.</summary>
 public sealed record FailingFilter(
     string? Kind = null, string? Source = null, string? Family = null, string? Category = null, string? Severity = null,
-    string? Search = null, DateTimeOffset? Since = null, bool IncludeMuted = false);
+    string? Search = null, DateTimeOffset? Since = null, bool IncludeMuted = false, DateTimeOffset? Until = null);
 
 public sealed record FailingPage(IReadOnlyList<FailingInstance> Items, int Total, int Offset, int Limit);
 
@@ -151,6 +151,7 @@ public sealed class InstanceQueries(IDbContextFactory<OpsDbContext> databases)
         }
         if (f.Severity is { Length: > 0 } severity) query = query.Where(s => s.Severity == severity);
         if (f.Since is { } since) query = query.Where(s => s.LastFailureAt >= since);
+        if (f.Until is { } until) query = query.Where(s => s.LastFailureAt <= until);
         if (f.Search is { Length: > 0 } search)
         {
             var pattern = $"%{search.Replace("%", "").Replace("_", "")}%";

@@ -29,14 +29,16 @@ public static class InstancesEndpoints
 
     private static async Task<Results<Ok<FailingPage>, ProblemHttpResult>> FailingAsync(
         InstanceQueries queries, string? kind, string? source, string? family, string? category, string? severity, string? search,
-        string? since, string? sort, string? order, int? offset, int? limit, bool? includeMuted, CancellationToken cancellationToken)
+        string? since, string? until, string? sort, string? order, int? offset, int? limit, bool? includeMuted, CancellationToken cancellationToken)
     {
         if (!RecordsEndpoints.TryTime(since, out var sinceTime))
             return Problems.BadRequest("'since' must be an ISO 8601 timestamp.", field: "since", title: "Bad query");
+        if (!RecordsEndpoints.TryTime(until, out var untilTime))
+            return Problems.BadRequest("'until' must be an ISO 8601 timestamp.", field: "until", title: "Bad query");
         var sortBy = FailingSort.LastFailure;
         if (sort is { Length: > 0 } && !Enum.TryParse(sort, ignoreCase: true, out sortBy))
             return Problems.BadRequest($"'sort' must be one of {string.Join(", ", Enum.GetNames<FailingSort>())}.", field: "sort", title: "Bad query");
-        var filter = new FailingFilter(kind, source, family, category, severity, search, sinceTime, includeMuted ?? false);
+        var filter = new FailingFilter(kind, source, family, category, severity, search, sinceTime, includeMuted ?? false, untilTime);
         var descending = !string.Equals(order, "asc", StringComparison.OrdinalIgnoreCase);
         return TypedResults.Ok(await queries.FailingAsync(filter, sortBy, descending, offset ?? 0, limit ?? 50, cancellationToken));
     }

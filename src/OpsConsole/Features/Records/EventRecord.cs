@@ -82,6 +82,19 @@ public sealed class EventRecord
     public string? Truncated { get; set; }
 
     public required string RawJson { get; set; }
+
+    /// <summary>The original item, or null when the stored copy is not JSON (cut beyond repair); the caller disposes it.</summary>
+    public System.Text.Json.JsonDocument? ParseRaw()
+    {
+        try
+        {
+            return System.Text.Json.JsonDocument.Parse(RawJson);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
 }
 
 internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventRecord>

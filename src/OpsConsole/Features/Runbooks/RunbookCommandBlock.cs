@@ -15,8 +15,11 @@ public static partial class RunbookCommandBlock
 {
     private const string CopyButton = "<button type=\"button\" class=\"copy-code\" title=\"Copy to clipboard\">Copy</button>";
 
-    /// <summary>Renders one <c>&lt;pre&gt;&lt;code&gt;</c> block; <paramref name="encodedCode"/> is Markdig's HTML-encoded text.</summary>
-    public static string Render(string language, string encodedCode, IReadOnlyDictionary<string, string>? values)
+    /// <summary>
+    /// Renders one <c>&lt;pre&gt;&lt;code&gt;</c> block; <paramref name="encodedCode"/> is Markdig's HTML-encoded text,
+    /// <paramref name="runtimes"/> the runtimes its fence declares (comma-separated, empty for all), shown as a label.
+    /// </summary>
+    public static string Render(string language, string encodedCode, IReadOnlyDictionary<string, string>? values, string runtimes = "")
     {
         var powerShell = language is "powershell" or "pwsh" or "ps1" or "ps";
         var code = WebUtility.HtmlDecode(encodedCode);
@@ -31,7 +34,7 @@ public static partial class RunbookCommandBlock
             body.Append(WebUtility.HtmlEncode(before));
             var name = match.Groups["name"].Value;
             if (values is null || !values.TryGetValue(name, out var value))
-                body.Append($"<span class=\"placeholder missing\" data-placeholder=\"{name}\" title=\"fill in: {name}\">{WebUtility.HtmlEncode(match.Value)}</span>");
+                body.Append($"<span class=\"placeholder missing\" data-placeholder=\"{name}\" title=\"{RunbookPlaceholders.FillIn(name)}\">{WebUtility.HtmlEncode(match.Value)}</span>");
             else if (!IsPlausibleIdentifier(value))
             {
                 refused.Add(name);
@@ -47,10 +50,13 @@ public static partial class RunbookCommandBlock
         body.Append(WebUtility.HtmlEncode(code[position..]));
 
         var languageClass = language.Length > 0 ? $" class=\"language-{WebUtility.HtmlEncode(language)}\"" : "";
-        var pre = $"<pre><code{languageClass}>{body}</code></pre>";
-        if (refused.Count == 0) return $"<div class=\"code-block\">{CopyButton}{pre}</div>";
+        var label = runtimes.Length > 0
+            ? $"<div class=\"code-for\">for {WebUtility.HtmlEncode(runtimes.Replace(",", ", ", StringComparison.Ordinal))}</div>" : "";
+        var forAttribute = runtimes.Length > 0 ? $" data-for=\"{WebUtility.HtmlEncode(runtimes)}\"" : "";
+        var pre = $"{label}<pre><code{languageClass}>{body}</code></pre>";
+        if (refused.Count == 0) return $"<div class=\"code-block\"{forAttribute}>{CopyButton}{pre}</div>";
         var names = string.Join(", ", refused.Distinct().Select(n => $"<code>{n}</code>"));
-        return $"<div class=\"code-block unsafe\"><div class=\"code-warning\" role=\"alert\">Not copyable: the record's {names} "
+        return $"<div class=\"code-block unsafe\"{forAttribute}><div class=\"code-warning\" role=\"alert\">Not copyable: the record's {names} "
              + $"contains shell syntax and cannot be a real name. Check the record before running anything from it.</div>{pre}</div>";
     }
 

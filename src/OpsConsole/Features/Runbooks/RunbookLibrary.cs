@@ -117,6 +117,10 @@ public sealed class RunbookLibrary(IOptions<RunbookOptions> options, ILogger<Run
                 text[(headings[i].Span.End + 1)..end].Trim(), owner));
         }
 
+        foreach (var code in document.Descendants<FencedCodeBlock>())
+            foreach (var runtime in RunbookRuntimes.Of(code).Except(RunbookRuntimes.Known))
+                problems.Add($"{path}: a command block is for '{runtime}', which is not a source the console knows ({string.Join(", ", RunbookRuntimes.Known)}).");
+
         var declared = meta.Categories.ToHashSet(StringComparer.Ordinal);
         var present = result.Select(s => s.CategoryId).ToHashSet(StringComparer.Ordinal);
         foreach (var missing in declared.Except(present))

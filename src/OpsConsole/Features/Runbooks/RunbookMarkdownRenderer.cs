@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Markdig;
 using Markdig.Extensions.TaskLists;
 using Markdig.Renderers;
+using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
@@ -35,11 +36,16 @@ public static partial class RunbookMarkdownRenderer
 
     private static readonly string[] AllowedSchemes = ["http", "https", "mailto"];
 
-    /// <summary>Renders Markdown into blocks; task-list items at the top level become checklist steps.</summary>
-    public static IReadOnlyList<RunbookBlock> Render(string markdown, IReadOnlyDictionary<string, string>? values)
+    /// <summary>
+    /// Renders Markdown into blocks; task-list items at the top level become checklist steps. Given a
+    /// <paramref name="runtime"/>, command blocks for other runtimes are left out (see <see cref="RunbookRuntimes"/>),
+    /// and so is a step that had only such blocks.
+    /// </summary>
+    public static IReadOnlyList<RunbookBlock> Render(string markdown, IReadOnlyDictionary<string, string>? values, string? runtime = null)
     {
         var document = Markdown.Parse(markdown, Pipeline);
         NeutraliseUnsafeLinks(document);
+        var emptied = KeepRuntime(document, runtime);
         var blocks = new List<RunbookBlock>();
         foreach (var block in document)
         {
@@ -47,12 +53,13 @@ public static partial class RunbookMarkdownRenderer
             {
                 foreach (ListItemBlock item in list.Cast<ListItemBlock>())
                 {
+                    if (emptied.Contains(item)) continue;
                     var source = markdown[item.Span.Start..Math.Min(markdown.Length, item.Span.End + 1)];
                     foreach (var box in item.Descendants<TaskList>().ToList()) box.Remove();
                     blocks.Add(new RunbookStep(StepIdOf(source), PlainText(item), Finish(RenderBlocks(item), values)));
                 }
             }
-            else
+            else if (block is not FencedCodeBlock code || RunbookRuntimes.AppliesTo(code, runtime))
             {
                 blocks.Add(new RunbookHtml(Finish(RenderBlocks([block]), values)));
             }
@@ -61,8 +68,27 @@ public static partial class RunbookMarkdownRenderer
     }
 
     /// <summary>Renders Markdown as one HTML string (task lists stay static check boxes).</summary>
-    public static string RenderHtml(string markdown, IReadOnlyDictionary<string, string>? values) =>
-        string.Concat(Render(markdown, values).Select(b => b is RunbookStep step ? $"<div class=\"runbook-step\">{step.Html}</div>" : b.Html));
+    public static string RenderHtml(string markdown, IReadOnlyDictionary<string, string>? values, string? runtime = null) =>
+        string.Concat(Render(markdown, values, runtime).Select(b => b is RunbookStep step ? $"<div class=\"runbook-step\">{step.Html}</div>" : b.Html));
+
+    /// <summary>
+    /// Removes nested command blocks for other runtimes and labels the rest with theirs; returns the steps left
+    /// with no command at all because each was for another runtime. Top-level blocks are skipped by the caller.
+    /// </summary>
+    private static HashSet<ListItemBlock> KeepRuntime(MarkdownDocument document, string? runtime)
+    {
+        var emptied = new HashSet<ListItemBlock>();
+        foreach (var code in document.Descendants<FencedCodeBlock>().ToList())
+        {
+            if (RunbookRuntimes.Of(code) is { Count: > 0 } runtimes)
+                code.GetAttributes().AddProperty("data-for", string.Join(',', runtimes));
+            if (RunbookRuntimes.AppliesTo(code, runtime) || code.Parent is MarkdownDocument) continue;
+            var step = code.Parent as ListItemBlock;
+            code.Parent!.Remove(code);
+            if (step is not null && !step.Descendants<FencedCodeBlock>().Any()) emptied.Add(step);
+        }
+        return emptied;
+    }
 
     /// <summary>True for a URL whose scheme is http, https or mailto, or that has no scheme (relative).</summary>
     public static bool IsSafeUrl(string? url)
@@ -113,7 +139,7 @@ public static partial class RunbookMarkdownRenderer
         foreach (Match block in CodeBlock().Matches(html))
         {
             result.Append(FillProse(html[position..block.Index], values));
-            result.Append(RunbookCommandBlock.Render(block.Groups["language"].Value, block.Groups["code"].Value, values));
+            result.Append(RunbookCommandBlock.Render(block.Groups["language"].Value, block.Groups["code"].Value, values, block.Groups["for"].Value));
             position = block.Index + block.Length;
         }
         result.Append(FillProse(html[position..], values));
@@ -141,7 +167,7 @@ public static partial class RunbookMarkdownRenderer
             var name = match.Groups["name"].Value;
             return values is not null && values.TryGetValue(name, out var value)
                 ? $"<span class=\"placeholder filled\" data-placeholder=\"{name}\">{WebUtility.HtmlEncode(value)}</span>"
-                : $"<span class=\"placeholder missing\" data-placeholder=\"{name}\" title=\"fill in: {name}\">{match.Value}</span>";
+                : $"<span class=\"placeholder missing\" data-placeholder=\"{name}\" title=\"{RunbookPlaceholders.FillIn(name)}\">{match.Value}</span>";
         });
 
     private static string PlainText(ContainerBlock item) =>
@@ -159,7 +185,7 @@ public static partial class RunbookMarkdownRenderer
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source.Trim())))[..12];
 
     // Markdig HTML-encodes text, so '<' only ever starts one of its own tags here (raw HTML is disabled).
-    [GeneratedRegex("<pre><code(?: class=\"language-(?<language>[^\"]*)\")?>(?<code>[^<]*)</code></pre>")]
+    [GeneratedRegex("<pre><code(?: class=\"language-(?<language>[^\"]*)\")?(?: data-for=\"(?<for>[^\"]*)\")?>(?<code>[^<]*)</code></pre>")]
     private static partial Regex CodeBlock();
 
     [GeneratedRegex("<[^>]*>")]

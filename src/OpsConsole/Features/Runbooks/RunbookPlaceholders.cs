@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using OpsConsole.Features.Records;
 using OpsConsole.Sources;
 
@@ -15,6 +14,10 @@ public static class RunbookPlaceholders
     /// <summary>Every placeholder the shipped runbooks use, with what fills it: the common ones, then each source's.</summary>
     public static IReadOnlyDictionary<string, string> Known { get; } = KnownPlaceholders();
 
+    /// <summary>What a missing placeholder's tooltip says to substitute (HTML-encoded): its meaning when known.</summary>
+    public static string FillIn(string name) =>
+        System.Net.WebUtility.HtmlEncode($"fill in {(Known.TryGetValue(name, out var meaning) ? meaning : name)}");
+
     public static IReadOnlyDictionary<string, string> For(EventRecord record)
     {
         var values = new PlaceholderValues
@@ -28,7 +31,7 @@ public static class RunbookPlaceholders
         values.Set("node", record.Location);
         values.Set("requestId", record.RequestId);
 
-        using var raw = TryParse(record.RawJson);
+        using var raw = record.ParseRaw();
         SourceProfiles.For(record.Source, record.Kind).FillPlaceholders(values, record, InstanceIdentity.PartsOf(record), raw?.RootElement);
         return values;
     }
@@ -49,17 +52,5 @@ public static class RunbookPlaceholders
             foreach (var (name, meaning) in profile.Placeholders)
                 known.TryAdd(name, meaning);
         return known;
-    }
-
-    private static JsonDocument? TryParse(string json)
-    {
-        try
-        {
-            return JsonDocument.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

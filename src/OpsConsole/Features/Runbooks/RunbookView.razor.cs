@@ -12,6 +12,15 @@ public partial class RunbookView
     /// <summary>The record the runbook was opened from; null shows the runbook alone, placeholders unfilled.</summary>
     [Parameter] public EventRecord? Record { get; set; }
 
+    /// <summary>
+    /// The runtime whose commands to show when no record says (a record's own source always wins); null shows
+    /// every runtime's, each labelled.
+    /// </summary>
+    [Parameter] public string? Runtime { get; set; }
+
+    /// <summary>The runtime the commands are filtered to, or null for all.</summary>
+    private string? ShownRuntime { get; set; }
+
     /// <summary>The saved state of each step for this failure (by step id).</summary>
     [Parameter] public IReadOnlyDictionary<string, RunbookStepMark>? Marks { get; set; }
 
@@ -25,7 +34,8 @@ public partial class RunbookView
     protected override void OnParametersSet()
     {
         Values = Record is null ? null : RunbookPlaceholders.For(Record);
-        _blocks = RunbookMarkdownRenderer.Render(Section.Markdown, Values);
+        ShownRuntime = Record is null ? Runtime : RunbookRuntimes.Of(Record);
+        _blocks = RunbookMarkdownRenderer.Render(Section.Markdown, Values, ShownRuntime);
     }
 
     private Task ToggleAsync(RunbookStep step, bool done) =>

@@ -42,6 +42,25 @@ public sealed class ContainerAppsProfile : ISourceProfile
 
     public Type InstanceView(IReadOnlyList<IdentityPart> parts) => typeof(ExitHistoryView);
 
+    /// <summary>
+    /// The app's resource in the Azure portal. Log rows carry a resource id (the app's, or its environment's, which
+    /// gives the subscription and group); without one, the portal's list of Container Apps is the best there is.
+    /// </summary>
+    public IReadOnlyList<SourceLink> LinksTo(IReadOnlyList<IdentityPart> parts, SourceLinkOptions options, JsonElement? item)
+    {
+        if (parts is not [{ Label: App } app, ..] || !SourceLinkOptions.Usable(options.AzurePortal)) return [];
+        var portal = options.AzurePortal!.TrimEnd('/');
+        var resourceId = PlaceholderValues.Text(item, "_ResourceId") ?? PlaceholderValues.Text(item, "ResourceId");
+        var segments = resourceId?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        if (segments.Length >= 4 && segments[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase)
+            && segments[2].Equals("resourceGroups", StringComparison.OrdinalIgnoreCase))
+        {
+            var path = SourceLink.Under("", "subscriptions", segments[1], "resourceGroups", segments[3], "providers", "Microsoft.App", "containerApps", app.Value);
+            return [SourceLink.Page("Azure portal", $"{portal}/#@/resource{path}/overview")];
+        }
+        return [SourceLink.Page("Azure portal (Container Apps list)", $"{portal}/#browse/Microsoft.App%2FcontainerApps")];
+    }
+
     private static string? ResourceGroup(string? resourceId)
     {
         if (resourceId is null) return null;

@@ -62,6 +62,18 @@ public sealed class KubernetesProfile : ISourceProfile
 
     public Type InstanceView(IReadOnlyList<IdentityPart> parts) => typeof(ExitHistoryView);
 
+    /// <summary>The <c>kubectl get</c> for the pod, node or object, in the instance's cluster as a kubeconfig context.</summary>
+    public IReadOnlyList<SourceLink> LinksTo(IReadOnlyList<IdentityPart> parts, SourceLinkOptions options, JsonElement? item) => parts switch
+    {
+        [{ Label: Cluster } cluster, { Label: Namespace } ns, { Label: Pod } pod, ..] =>
+            [SourceLink.Run("kubectl", "kubectl", "--context", cluster.Value, "-n", ns.Value, "get", Pod, pod.Value)],
+        [{ Label: Cluster } cluster, { Label: Node } node] =>
+            [SourceLink.Run("kubectl", "kubectl", "--context", cluster.Value, "get", Node, node.Value)],
+        [{ Label: Cluster } cluster, { Label: Namespace } ns, var other] when IsObjectKind(other.Label) =>
+            [SourceLink.Run("kubectl", "kubectl", "--context", cluster.Value, "-n", ns.Value, "get", other.Label, other.Value)],
+        _ => [],
+    };
+
     private static bool IsObjectKind(string segment) => segment is "deployment" or "replicaset" or "statefulset" or "daemonset" or "job"
         or "cronjob" or "service" or "persistentvolumeclaim" or "horizontalpodautoscaler" or "ingress" or "endpoints";
 }

@@ -46,6 +46,12 @@ public sealed class MaasProfile : ISourceProfile
 
     public Type InstanceView(IReadOnlyList<IdentityPart> parts) => typeof(BootSequenceView);
 
+    /// <summary>The machine's page in the MAAS UI, when its root is configured.</summary>
+    public IReadOnlyList<SourceLink> LinksTo(IReadOnlyList<IdentityPart> parts, SourceLinkOptions options, JsonElement? item) =>
+        parts is [_, { Label: Machine } machine] && SourceLinkOptions.Usable(options.Maas)
+            ? [SourceLink.Page("MAAS", SourceLink.Under(options.Maas!, "r", Machine, machine.Value, "summary"))]
+            : [];
+
     /// <summary>Each commissioning or deployment is one operation on the timeline.</summary>
     public TimelineAttempts Attempts { get; } = new(
         r => r.Reason is "Commissioning" or "Deploying" or "Installing OS" || r.Message?.Contains("to 'Commissioning'", StringComparison.Ordinal) == true,

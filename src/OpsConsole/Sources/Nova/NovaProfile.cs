@@ -75,6 +75,16 @@ public sealed class NovaProfile : ISourceProfile
         values.Set("host", record.Location);
     }
 
+    /// <summary>A server's page in Horizon when configured, and always the <c>openstack server show</c> for its cloud.</summary>
+    public IReadOnlyList<SourceLink> LinksTo(IReadOnlyList<IdentityPart> parts, SourceLinkOptions options, JsonElement? item)
+    {
+        if (parts is not [{ Label: Cloud } cloud, { Label: Server } server]) return [];
+        var show = SourceLink.Run("OpenStack CLI", "openstack", "--os-cloud", cloud.Value, "server", "show", server.Value);
+        return SourceLinkOptions.Usable(options.Horizon)
+            ? [SourceLink.Page("Horizon", SourceLink.Under(options.Horizon!, "project", "instances", server.Value) + "/"), show]
+            : [show];
+    }
+
     /// <summary>A server's requests traced across the services; a compute host has no requests to trace.</summary>
     public Type? InstanceView(IReadOnlyList<IdentityPart> parts) => parts is [_, { Label: Server }] ? typeof(RequestTraceView) : null;
 

@@ -118,6 +118,25 @@ public sealed class ComponentTests : BunitTest
     }
 
     [Fact]
+    public void An_absolute_range_shows_its_inputs_and_a_new_bound_replaces_the_relative_range()
+    {
+        FailingView? changed = null;
+        var plain = Render<FailingFilters>(p => p.Add(f => f.View, new FailingView(Range: "1h")));
+        Assert.Empty(plain.FindAll(".filter-from input"));
+
+        var from = FailingView.Time("2026-11-20T08:00");
+        var filters = Render<FailingFilters>(p => p.Add(f => f.View, new FailingView(Range: "1h", RangeFrom: from))
+            .Add(f => f.ViewChanged, (FailingView v) => changed = v));
+        Assert.Equal("2026-11-20T08:00", filters.Find(".filter-from input").GetAttribute("value"));
+
+        filters.Find(".filter-to input").Change("2026-11-20T12:00");
+        Assert.Equal(new FailingView(RangeFrom: from, RangeTo: FailingView.Time("2026-11-20T12:00")), changed);
+
+        filters.Find(".filter-to input").Change("2026-11-19T12:00");
+        Assert.Equal(new FailingView(Range: "1h"), changed);
+    }
+
+    [Fact]
     public void The_timeline_shows_failures_with_evidence_runbook_links_raw_payload_and_ticked_steps()
     {
         var failure = Dto("exit.oom-killed", 5, source: "kubernetes", kind: "container", message: "OOMKilled", exitCode: 137);

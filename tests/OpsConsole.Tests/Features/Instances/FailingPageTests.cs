@@ -48,4 +48,37 @@ public sealed class FailingPageTests
         Assert.NotNull(asOperator.QuerySelector(".failing-row .acknowledge"));
         Assert.Contains("acknowledge or mute it", asOperator.QuerySelector(".shortcut-help")!.TextContent);
     }
+
+    [Fact]
+    public async Task An_absolute_range_in_the_url_lists_only_instances_last_failing_inside_it_and_a_bad_one_is_ignored()
+    {
+        using var factory = new OpsConsoleFactory();
+        var api = factory.CreateApiClient();
+        await api.PostOkAsync("/api/v1/container-exits",
+            """
+            [{"source": "batch", "instance": "range-early", "exitCode": 1, "message": "failed", "finishedAt": "2026-11-01T10:00:00Z"},
+             {"source": "batch", "instance": "range-late", "exitCode": 1, "message": "failed", "finishedAt": "2026-11-10T10:00:00Z"}]
+            """);
+
+        var inside = Runbooks.HtmlSafety.Parse(await (await factory.SignedInClientAsync("Viewer")).GetStringAsync("/?from=2026-11-05T00:00&to=2026-11-15T00:00"));
+        var names = inside.QuerySelectorAll(".failing-list .instance-link").Select(a => a.TextContent).ToList();
+        Assert.Contains(names, n => n.Contains("range-late", StringComparison.Ordinal));
+        Assert.DoesNotContain(names, n => n.Contains("range-early", StringComparison.Ordinal));
+        Assert.Equal("2026-11-05T00:00", inside.QuerySelector(".filter-from input")!.GetAttribute("value"));
+
+        foreach (var bad in new[] { "/?from=not-a-time&to=2026-99-99", "/?from=2026-11-15T00:00&to=2026-11-05T00:00", "/?from=%00&range=forever" })
+        {
+            var response = await (await factory.SignedInClientAsync("Viewer")).GetAsync(bad);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            var page = Runbooks.HtmlSafety.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal(2, page.QuerySelectorAll(".failing-list .instance-link").Count(a => a.TextContent.Contains("range-", StringComparison.Ordinal)));
+        }
+
+        var problem = await api.GetAsync("/api/v1/instances/failing?until=soon");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, problem.StatusCode);
+        Assert.Equal("application/problem+json", problem.Content.Headers.ContentType?.MediaType);
+        var failing = await (await api.GetAsync("/api/v1/instances/failing?since=2026-11-05T00:00:00Z&until=2026-11-15T00:00:00Z")).Content.ReadAsStringAsync();
+        Assert.Contains("range-late", failing);
+        Assert.DoesNotContain("range-early", failing);
+    }
 }

@@ -30,6 +30,35 @@ public sealed class FailingViewTests
         Assert.True(new FailingView(IncludeMuted: true).IsFiltered);
     }
 
+    [Fact]
+    public void An_absolute_range_round_trips_in_utc_and_replaces_the_relative_one()
+    {
+        var now = DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        var view = FailingView.From(null, null, null, null, null, "1h", null, false, "2026-11-20T08:00", "2026-11-20T12:30+01:00");
+
+        Assert.Null(view.Range);
+        Assert.Equal("2026-11-20T08:00", view.ToQuery()["from"]);
+        Assert.Equal("2026-11-20T11:30", view.ToQuery()["to"]);
+        var filter = view.ToFilter(now);
+        Assert.Equal(DateTimeOffset.Parse("2026-11-20T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture), filter.Since);
+        Assert.Equal(DateTimeOffset.Parse("2026-11-20T11:30:00Z", System.Globalization.CultureInfo.InvariantCulture), filter.Until);
+        Assert.Equal(view, FailingView.From(null, null, null, null, null, null, null, false, (string?)view.ToQuery()["from"], (string?)view.ToQuery()["to"]));
+        Assert.True(view.IsFiltered);
+    }
+
+    [Theory]
+    [InlineData("yesterday", null, null)]
+    [InlineData("2026-13-45T99:00", "2026-11-20T08:00", "2026-11-20T08:00")]
+    [InlineData("2026-11-21T00:00", "2026-11-20T00:00", null)]
+    public void A_bad_bound_is_dropped_and_a_backwards_range_falls_back_to_the_relative_one(string from, string? to, string? keptTo)
+    {
+        var view = FailingView.From(null, null, null, null, null, "6h", null, false, from, to);
+
+        var expected = keptTo is null ? new FailingView(Range: "6h") : new FailingView(RangeTo: FailingView.Time(keptTo));
+        Assert.Equal(expected, view);
+    }
+
     [Theory]
     [InlineData("k8s/prod/shop/api-7d9/api", "cluster prod · namespace shop · pod api-7d9 · container api")]
     [InlineData("nova/east/9e2c", "cloud east · server 9e2c")]
