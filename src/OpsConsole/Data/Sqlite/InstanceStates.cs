@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using OpsConsole.Features.Classification;
 using OpsConsole.Features.Records;
 
 namespace OpsConsole.Data.Sqlite;
@@ -10,11 +11,17 @@ namespace OpsConsole.Data.Sqlite;
 internal static class InstanceStates
 {
     /// <summary>
-    /// The newest fact (by the source's own time) is current; a non-failure at the same instant as a failure
-    /// (MAAS "Node changed status" beside "Marking node failed") does not clear it.
+    /// An instance's state is its worst active condition. A newer non-failure (the container runs again, the VM is
+    /// ACTIVE) ends it; a newer failure replaces it only when at least as severe, so a crash loop is not hidden by a
+    /// later, milder probe warning. Time is the source's own; a non-failure at the same instant as a failure (MAAS
+    /// "Node changed status" beside "Marking node failed") does not clear it.
     /// </summary>
-    public static bool Supersedes(DateTimeOffset at, bool isFailure, DateTimeOffset currentAt, bool currentIsFailure) =>
-        at > currentAt || (at == currentAt && isFailure);
+    public static bool Supersedes(DateTimeOffset at, bool isFailure, string severity, DateTimeOffset currentAt, bool currentIsFailure, string currentSeverity)
+    {
+        if (at < currentAt || (at == currentAt && !isFailure)) return false;
+        if (!isFailure || !currentIsFailure) return true;
+        return Taxonomy.SeverityRank(severity) <= Taxonomy.SeverityRank(currentSeverity);
+    }
 
     /// <summary>What a record says about its instance's state.</summary>
     public sealed record Candidate(long Id, string InstanceKey, string Kind, string Source, string DisplayName, string? Location, string Category,
@@ -37,7 +44,7 @@ internal static class InstanceStates
     {
         if (!states.TryGetValue(record.InstanceKey, out var state))
             states[record.InstanceKey] = state = new Delta(record);
-        else if (Supersedes(record.At, record.IsFailure, state.Current.At, state.Current.IsFailure))
+        else if (Supersedes(record.At, record.IsFailure, record.Severity, state.Current.At, state.Current.IsFailure, state.Current.Severity))
             state.Current = record;
 
         if (!record.IsFailure) return;
@@ -54,7 +61,7 @@ internal static class InstanceStates
     public const string InsertSql =
         $"INSERT INTO instance_states ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
-    public const string StoredSql = "SELECT LastSeenAt, IsFailing, Category FROM instance_states WHERE InstanceKey = ?1";
+    public const string StoredSql = "SELECT LastSeenAt, IsFailing, Category, Severity FROM instance_states WHERE InstanceKey = ?1";
 
     // ?16 is decided in C# by Supersedes; the statement only applies it.
     public const string MergeSql = """
@@ -109,7 +116,7 @@ internal static class InstanceStates
         foreach (var delta in deltas)
         {
             var before = ReadStored(statements, delta.Current.InstanceKey);
-            bool? current = before is { } row ? Supersedes(delta.Current.At, delta.Current.IsFailure, row.At, row.Failing) : null;
+            bool? current = before is { } row ? Supersedes(delta.Current.At, delta.Current.IsFailure, delta.Current.Severity, row.At, row.Failing, row.Severity) : null;
             var command = current is null ? statements.Insert : statements.Merge;
             Bind(command, delta);
             if (current is { } isCurrent) command.Bind(16, isCurrent);
@@ -118,17 +125,17 @@ internal static class InstanceStates
         }
     }
 
-    private static (DateTimeOffset At, bool Failing, string Category)? ReadStored(Statements statements, string instanceKey)
+    private static (DateTimeOffset At, bool Failing, string Category, string Severity)? ReadStored(Statements statements, string instanceKey)
     {
         var stored = statements.Stored;
         stored.Bind(1, instanceKey);
         if (!stored.Read()) return null;
-        var row = (DateTimeOffset.FromUnixTimeMilliseconds(stored.Long(0)), stored.Long(1) != 0, stored.Text(2)!);
+        var row = (DateTimeOffset.FromUnixTimeMilliseconds(stored.Long(0)), stored.Long(1) != 0, stored.Text(2)!, stored.Text(3)!);
         stored.Reset();
         return row;
     }
 
-    private static void CountFailing((DateTimeOffset At, bool Failing, string Category)? before, Candidate? after, Action<string, int> failingChanged)
+    private static void CountFailing((DateTimeOffset At, bool Failing, string Category, string Severity)? before, Candidate? after, Action<string, int> failingChanged)
     {
         if (before is { Failing: true } was) failingChanged(was.Category, -1);
         if (after is { IsFailure: true } now) failingChanged(now.Category, 1);

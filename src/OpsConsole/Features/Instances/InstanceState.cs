@@ -19,7 +19,7 @@ public sealed class InstanceState
     /// <summary>The named parts of the key as stored at parse time (see <see cref="InstanceIdentity"/>); null on rows from older versions.</summary>
     public string? Identity { get; set; }
 
-    /// <summary>Category of the newest record (by the source's own time).</summary>
+    /// <summary>Category of the instance's worst active condition: the newest record unless a milder failure followed a worse one.</summary>
     public required string Category { get; set; }
     public required string Severity { get; set; }
     public bool IsFailing { get; set; }
