@@ -46,6 +46,8 @@ public sealed class FailingPageTests
         Assert.DoesNotContain("acknowledge or mute it", asViewer.QuerySelector(".shortcut-help")!.TextContent);
         Assert.NotNull(asOperator.QuerySelector(".failing-group .group-acknowledge"));
         Assert.NotNull(asOperator.QuerySelector(".failing-row .acknowledge"));
+        // The two icons fill their cell exactly; a space between them pushed the second out of sight.
+        Assert.DoesNotMatch(@"</a>\s+<button", asOperator.QuerySelector(".failing-row .col-actions")!.InnerHtml);
         Assert.Contains("acknowledge or mute it", asOperator.QuerySelector(".shortcut-help")!.TextContent);
     }
 
