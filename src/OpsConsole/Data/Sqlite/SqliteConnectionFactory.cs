@@ -20,9 +20,10 @@ public sealed class SqliteConnectionFactory(string connectionString, long maxPag
         await using var pragma = connection.CreateCommand();
         // WAL is persistent in the file (set at migration); synchronous=NORMAL in WAL mode survives a process
         // crash (only power loss can drop the last commits) and avoids an fsync per request. Checkpoints run in
-        // WalCheckpointer; 20000 pages (~80 MB) is only the safety net, and journal_size_limit truncates the WAL
-        // back after each checkpoint that resets it.
-        pragma.CommandText = $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = 20000; " +
+        // WalCheckpointer, off the request path: an automatic one runs inside the commit that crosses the threshold
+        // and, on a large file, stalled an ingest request for seconds; 250000 pages (~1 GB) is only the safety net
+        // should that loop stop. journal_size_limit truncates the WAL back after each checkpoint that resets it.
+        pragma.CommandText = $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = 250000; " +
                              $"PRAGMA journal_size_limit = {JournalSizeLimitBytes}; {CachePragma}";
         if (maxPageCount > 0) pragma.CommandText += $" PRAGMA max_page_count = {maxPageCount};";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
