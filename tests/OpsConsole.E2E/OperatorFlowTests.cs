@@ -96,7 +96,7 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
     public async Task A_docker_records_runbook_shows_only_docker_commands()
     {
         await IngestAsync("container-exits", "docker/event-die-exit1-app-error-api152.json", "?host=runbook-host");
-        var page = await _server.NewPageAsync();
+        var page = await _server.SignedInPageAsync(ConsoleRoles.Viewer);
 
         await page.GotoAsync("/?source=docker&q=runbook-host");
         await ConsoleServer.WaitForInteractiveAsync(page);
