@@ -43,7 +43,7 @@ public sealed class ReadOnlyDatabaseTests : IDisposable
 
             await using var second = Infrastructure.ConsoleProcess.Start(database, Key);
             Assert.Equal(1, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-            Assert.Contains("cannot be written", second.Output);
+            Assert.True(second.Output.Contains("cannot be written", StringComparison.Ordinal), second.Output);
             Assert.Contains(database, second.Output);
             Assert.DoesNotContain("Unhandled exception", second.Output);
         }

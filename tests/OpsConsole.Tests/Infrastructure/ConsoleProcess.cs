@@ -87,6 +87,7 @@ public sealed class ConsoleProcess : IAsyncDisposable
     {
         using var cancel = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cancel.Token);
+        _process.WaitForExit(); // the parameterless wait also drains redirected output, so Output holds the last lines
         return _process.ExitCode;
     }
 
