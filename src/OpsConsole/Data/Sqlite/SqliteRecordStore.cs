@@ -82,21 +82,8 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     public async Task<IReadOnlySet<string>> UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
     {
         var changedInstances = new HashSet<string>(StringComparer.Ordinal);
-        var next = 0;
-        while (next < records.Count)
-        {
-            // Slices like the rebuild's: each record's update touches several indexes, and ingestion queues behind the lock.
-            next = await InWriteTransactionAsync((writer, _) =>
-            {
-                var slice = Stopwatch.StartNew();
-                var counts = new Counts();
-                var i = next;
-                do Reclassify(writer, records[i++], counts, changedInstances);
-                while (i < records.Count && slice.Elapsed < RebuildSlice);
-                counts.Write(writer);
-                return i;
-            }, cancellationToken);
-        }
+        // Sliced like the rebuild: each record's update touches several indexes, and ingestion queues behind the lock.
+        await InSlicesAsync(records.Count, (writer, i, counts) => Reclassify(writer, records[i], counts, changedInstances), cancellationToken);
         return changedInstances;
     }
 
@@ -129,17 +116,26 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     public async Task RebuildInstanceStatesAsync(IReadOnlyCollection<string> instanceKeys, CancellationToken cancellationToken)
     {
         var keys = instanceKeys.ToList();
+        await InSlicesAsync(keys.Count, (writer, i, counts) => InstanceStates.Rebuild(writer.States, keys[i], counts.AddFailing), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="step"/> for 0 … <paramref name="count"/> − 1 in write transactions of at most
+    /// <see cref="RebuildSlice"/> each, with the counters of each slice written in it: an ingest request queued behind the
+    /// write lock waits for one slice, not the whole run.
+    /// </summary>
+    private async Task InSlicesAsync(int count, Action<Writer, int, Counts> step, CancellationToken cancellationToken)
+    {
         var next = 0;
-        while (next < keys.Count)
+        while (next < count)
         {
-            // Short transactions: an ingest request queued behind the write lock waits for one slice, not the whole rebuild.
             next = await InWriteTransactionAsync((writer, _) =>
             {
                 var slice = Stopwatch.StartNew();
                 var counts = new Counts();
                 var i = next;
-                do InstanceStates.Rebuild(writer.States, keys[i++], counts.AddFailing);
-                while (i < keys.Count && slice.Elapsed < RebuildSlice);
+                do step(writer, i++, counts);
+                while (i < count && slice.Elapsed < RebuildSlice);
                 counts.Write(writer);
                 return i;
             }, cancellationToken);
