@@ -242,17 +242,19 @@ public sealed partial class NovaFormat : IPayloadFormat
 
     private static IdentityPart[] ServerParts(string cloud, string id) => [new(NovaProfile.Cloud, cloud), new(NovaProfile.Server, id)];
 
-    /// <summary>API rejections without a server: <c>nova/{cloud}/project/{project}</c> or <c>nova/{cloud}/rejected/{kind}</c>.</summary>
+    /// <summary>
+    /// Instances beside the servers, one segment naming what they are: compute hosts (<c>nova/{cloud}/host/{host}</c>) and
+    /// API rejections without a server (<c>nova/{cloud}/project/{project}</c>, <c>nova/{cloud}/rejected/{kind}</c>).
+    /// </summary>
     private static string GroupKey(string cloud, string segment, string value) => $"{NovaProfile.KeyPrefix}/{cloud}/{segment}/{value}";
 
     private static IdentityPart[] GroupParts(string cloud, string label, string value) => [new(NovaProfile.Cloud, cloud), new(label, value)];
 
-    /// <summary>A compute host is an instance beside the servers: <c>nova/{cloud}/host/{host}</c>.</summary>
-    private static string HostKey(string cloud, string host) => $"{NovaProfile.KeyPrefix}/{cloud}/{NovaProfile.HostSegment}/{host}";
+    private static string HostKey(string cloud, string host) => GroupKey(cloud, NovaProfile.HostSegment, host);
 
     private static string HostDisplay(string host, string? binary) => binary is null ? $"host {host}" : $"{binary} on {host}";
 
-    private static IdentityPart[] HostParts(string cloud, string host) => [new(NovaProfile.Cloud, cloud), new(NovaProfile.Host, host)];
+    private static IdentityPart[] HostParts(string cloud, string host) => GroupParts(cloud, NovaProfile.Host, host);
 
     private static string? StageOfEvent(string name) => name switch
     {
