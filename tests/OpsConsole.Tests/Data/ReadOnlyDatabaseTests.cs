@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OpsConsole.Tests.Data;
 
 /// <summary>
@@ -19,7 +17,7 @@ public sealed class ReadOnlyDatabaseTests : IDisposable
     public async Task A_file_on_a_read_only_mount_ends_start_up_with_a_clear_message()
     {
         var database = Path.Combine(_directory, "ops.db");
-        if (!Run("mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", _directory))
+        if (!Infrastructure.HostCommand.Run("mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", _directory))
         {
             await A_read_only_connection_ends_start_up_with_a_clear_message();
             return;
@@ -36,7 +34,7 @@ public sealed class ReadOnlyDatabaseTests : IDisposable
             var readOnly = false;
             for (var attempt = 0; attempt < 50 && !readOnly; attempt++)
             {
-                readOnly = Run("mount", "-o", "remount,ro", _directory);
+                readOnly = Infrastructure.HostCommand.Run("mount", "-o", "remount,ro", _directory);
                 if (!readOnly) await Task.Delay(200);
             }
             Assert.True(readOnly, "remount read-only");
@@ -49,7 +47,7 @@ public sealed class ReadOnlyDatabaseTests : IDisposable
         }
         finally
         {
-            Run("umount", "-l", _directory);
+            Infrastructure.HostCommand.Run("umount", "-l", _directory);
         }
     }
 
@@ -69,22 +67,6 @@ public sealed class ReadOnlyDatabaseTests : IDisposable
         Assert.Contains("cannot be written", second.Output);
         Assert.Contains("readonly database", second.Output);
         Assert.DoesNotContain("Unhandled exception", second.Output);
-    }
-
-    private static bool Run(string command, params string[] args)
-    {
-        try
-        {
-            var info = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var arg in args) info.ArgumentList.Add(arg);
-            using var process = Process.Start(info)!;
-            process.WaitForExit(10_000);
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 
 namespace OpsConsole.Tests.Data;
@@ -48,7 +47,7 @@ public sealed class StorageFaultTests
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             factory.Dispose();
-            Run("umount", "-l", factory.Directory);
+            Infrastructure.HostCommand.Run("umount", "-l", factory.Directory);
         }
     }
 
@@ -90,21 +89,5 @@ public sealed class StorageFaultTests
     }
 
     private static bool Mount(string directory, string size) =>
-        Environment.OSVersion.Platform == PlatformID.Unix && Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", directory);
-
-    private static bool Run(string command, params string[] args)
-    {
-        try
-        {
-            var info = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var arg in args) info.ArgumentList.Add(arg);
-            using var process = Process.Start(info)!;
-            process.WaitForExit(10_000);
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
+        Environment.OSVersion.Platform == PlatformID.Unix && Infrastructure.HostCommand.Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", directory);
 }
