@@ -21,7 +21,15 @@ public static class Axe
 
     public static async Task<IReadOnlyList<string>> RunAsync(IFrame frame)
     {
-        await frame.AddScriptTagAsync(new() { Content = Script.Value });
+        // Injected as the page's own inline scripts are, with the response's nonce: the content security policy blocks any other.
+        await frame.EvaluateAsync("""
+            source => {
+              const script = document.createElement('script');
+              script.nonce = document.querySelector('script[nonce]')?.nonce ?? '';
+              script.textContent = source;
+              document.head.appendChild(script);
+            }
+            """, Script.Value);
         var json = await frame.EvaluateAsync<string>("""
             async () => {
               const result = await axe.run(document, { resultTypes: ['violations'] });

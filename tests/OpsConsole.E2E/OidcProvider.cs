@@ -31,6 +31,7 @@ public sealed class OidcProvider : IAsyncDisposable
         ["oncall@example.test"] = ["/everyone", "/sre"],
         ["lead@example.test"] = ["/everyone", "/platform-leads"],
         ["visitor@example.test"] = ["/everyone"],
+        ["contractor@example.test"] = ["/everyone", "/sre"],
     };
 
     private readonly WebApplication _app;

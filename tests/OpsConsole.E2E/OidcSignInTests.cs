@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using OpsConsole.Features.Auth;
 using OpsConsole.Tests;
 
 namespace OpsConsole.E2E;
@@ -117,5 +118,35 @@ public sealed class OidcSignInTests : IClassFixture<OidcSignInTests.Server>
 
         var api = await page.APIRequest.GetAsync("/api/v1/records");
         Assert.Equal(403, api.Status);
+    }
+
+    [Fact]
+    public async Task A_single_sign_on_user_an_admin_blocks_loses_the_open_page_and_cannot_sign_in_again()
+    {
+        var page = await SignInThroughProviderAsync("contractor@example.test");
+        await page.GotoAsync("/sources");
+        await ConsoleServer.WaitForInteractiveAsync(page);
+
+        // The first sign-in left a record an admin can see and block.
+        var admin = await _server.SignedInPageAsync(ConsoleRoles.Admin);
+        await admin.GotoAsync("/admin/users");
+        await ConsoleServer.WaitForInteractiveAsync(admin);
+        var row = admin.Locator(".users tr", new() { HasText = "contractor@example.test" });
+        Assert.Contains("single sign-on", await row.TextContentAsync());
+        Assert.Contains("Operator", await row.TextContentAsync());
+        await ConsoleServer.ScreenshotAsync(admin, "41-users-with-sso");
+        await row.Locator(".user-block").ClickAsync();
+        await row.Locator(".user-unblock").WaitForAsync();
+
+        // The open page notices at its next revalidation; a new sign-in at the provider is turned away.
+        await page.WaitForURLAsync(new Regex("/account/(signin|denied)"), new() { Timeout = 15_000 });
+        await page.Context.ClearCookiesAsync();
+        await page.GotoAsync("/account/signin");
+        await page.Locator(".account-sso").ClickAsync();
+        await page.SelectOptionAsync(".provider-signin select", "contractor@example.test");
+        await page.ClickAsync(".provider-signin button");
+        await page.WaitForURLAsync(new Regex("/account/denied"));
+        Assert.Contains("blocked", await page.Locator(".access-denied").TextContentAsync());
+        Assert.Equal(1, _server.Scalar("SELECT COUNT(*) FROM audit_log WHERE Action = 'user.block' AND Target = 'contractor@example.test'"));
     }
 }

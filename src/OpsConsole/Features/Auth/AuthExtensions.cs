@@ -93,6 +93,8 @@ public static class AuthExtensions
         services.AddSingleton<ClientThrottle>();
         services.AddSingleton<AccountSetup>();
         services.AddSingleton<AccessKeyStore>();
+        services.AddMemoryCache();
+        services.AddSingleton<ExternalUsers>();
         services.AddSingleton<AuditLog>();
         return services;
     }
@@ -161,8 +163,18 @@ public static class AuthExtensions
                 var principal = context.Principal!;
                 var identity = (ClaimsIdentity)principal.Identity!;
                 // Read the provider's claims before adding to them (Map enumerates the same identity lazily).
-                foreach (var role in OidcRoles.Map(principal, oidc).ToList()) identity.AddClaim(new Claim(ClaimTypes.Role, role));
-                if (identity.Name is null && principal.FindFirst("sub") is { } sub) identity.AddClaim(new Claim("email", sub.Value));
+                var roles = OidcRoles.Map(principal, oidc).ToList();
+                foreach (var role in roles) identity.AddClaim(new Claim(ClaimTypes.Role, role));
+                var subject = principal.FindFirst("sub")?.Value ?? identity.Name ?? "";
+                if (identity.Name is null) identity.AddClaim(new Claim("email", subject));
+                var externalUsers = context.HttpContext.RequestServices.GetRequiredService<ExternalUsers>();
+                if (await externalUsers.SignInAsync(ExternalUsers.SingleSignOn, subject, identity.Name!, roles.MaxBy(ConsoleRoles.Rank)) is not { } login)
+                {
+                    context.Response.Redirect(DeniedPage.BlockedPath);
+                    context.HandleResponse();
+                    return;
+                }
+                identity.AddClaim(login);
                 await context.HttpContext.RequestServices.GetRequiredService<AuditLog>().WriteAsync(
                     Actor.Of(principal, context.HttpContext.Connection.RemoteIpAddress?.ToString()), AuditActions.SignIn, identity.Name, "single sign-on");
             };

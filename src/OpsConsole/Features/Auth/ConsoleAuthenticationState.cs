@@ -8,7 +8,8 @@ namespace OpsConsole.Features.Auth;
 
 /// <summary>
 /// The sign-in state of an open page, re-checked every <c>Auth:RevalidationInterval</c>: a local user who was
-/// deleted, or whose role changed (the security stamp moves), loses the page without reloading it.
+/// deleted, or whose role changed (the security stamp moves), loses the page without reloading it; so does a single
+/// sign-on or proxy user an admin blocked, or whose role the provider or proxy has since changed (<see cref="ExternalUsers"/>).
 /// </summary>
 internal sealed class ConsoleAuthenticationState(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<AuthOptions> options)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
@@ -18,9 +19,9 @@ internal sealed class ConsoleAuthenticationState(ILoggerFactory loggerFactory, I
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
         var user = authenticationState.User;
-        // Proxy and single sign-on users are vouched for by the proxy or the provider on each sign-in; only local accounts live here.
-        if (user.Identity?.AuthenticationType != IdentityConstants.ApplicationScheme) return true;
         await using var scope = scopes.CreateAsyncScope();
+        if (user.Identity?.AuthenticationType != IdentityConstants.ApplicationScheme)
+            return await scope.ServiceProvider.GetRequiredService<ExternalUsers>().StillValidAsync(user, cancellationToken);
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         var stored = await users.GetUserAsync(user);
         if (stored is null) return false;

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace OpsConsole.Features.Auth;
 
 /// <summary>
@@ -7,9 +9,24 @@ namespace OpsConsole.Features.Auth;
 /// </summary>
 public static class SecurityHeaders
 {
-    // MudBlazor sets inline styles; Blazor's import map is an inline script. Nothing is loaded from other origins.
-    public const string Policy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
-                                 "img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; form-action 'self'";
+    private static readonly object NonceKey = new();
+
+    /// <summary>
+    /// The policy for one response. Scripts run only from this origin or with this response's nonce (Blazor's import map is
+    /// the one inline script), so an injected inline script does not run. MudBlazor sets inline styles, which stay allowed.
+    /// </summary>
+    public static string Policy(string nonce) =>
+        $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; " +
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; form-action 'self'";
+
+    /// <summary>This request's script nonce, for the page's own inline scripts.</summary>
+    public static string Nonce(HttpContext context)
+    {
+        if (context.Items[NonceKey] is string nonce) return nonce;
+        nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        context.Items[NonceKey] = nonce;
+        return nonce;
+    }
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
@@ -19,7 +36,8 @@ public static class SecurityHeaders
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
             var framing = headers.ContentSecurityPolicy.ToString();
-            headers.ContentSecurityPolicy = framing.Length == 0 ? Policy : $"{Policy}; {framing}";
+            var policy = Policy(Nonce(context));
+            headers.ContentSecurityPolicy = framing.Length == 0 ? policy : $"{policy}; {framing}";
             return Task.CompletedTask;
         });
         return next(context);

@@ -4,23 +4,40 @@ using OpsConsole.Features.Audit;
 
 namespace OpsConsole.Features.Auth;
 
-public sealed record ConsoleUser(string Id, string Email, string? Role, DateTimeOffset? LockedUntil);
+/// <summary>A user as the Users page shows it; <c>SignsInWith</c> is null for a local account, else the provider or proxy.</summary>
+public sealed record ConsoleUser(string Id, string Email, string? Role, DateTimeOffset? LockedUntil, string? SignsInWith, bool Blocked)
+{
+    public bool Local => SignsInWith is null;
+}
 
 /// <summary>
 /// Admins' changes to local accounts, each audited. A role change or removal moves the user's security stamp, so
-/// their open pages lose access at the next revalidation and their cookie at the next stamp check.
+/// their open pages lose access at the next revalidation and their cookie at the next stamp check. Single sign-on and
+/// proxy users (<see cref="ExternalUsers"/>) take their role from the provider or proxy; an admin can block them.
 /// </summary>
-public sealed class UserAdministration(UserManager<IdentityUser> users, AuditLog audit)
+public sealed class UserAdministration(UserManager<IdentityUser> users, AuditLog audit, ExternalUsers externalUsers)
 {
     public async Task<IReadOnlyList<ConsoleUser>> ListAsync()
     {
         var list = new List<ConsoleUser>();
-        foreach (var user in await users.Users.OrderBy(u => u.Email).ToListAsync())
+        // Not tracked: blocks are written by another context, and a page's long-lived one would keep showing the old row.
+        foreach (var user in await users.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync())
         {
             var role = (await users.GetRolesAsync(user)).MaxBy(ConsoleRoles.Rank);
-            list.Add(new ConsoleUser(user.Id, user.Email ?? user.UserName ?? user.Id, role, user.LockoutEnd));
+            var login = (await users.GetLoginsAsync(user)).FirstOrDefault()?.LoginProvider;
+            list.Add(new ConsoleUser(user.Id, user.Email ?? user.UserName ?? user.Id, role, user.LockoutEnd, login,
+                login is not null && externalUsers.Blocked(user)));
         }
         return list;
+    }
+
+    /// <summary>Blocks a single sign-on or proxy user (removing them would only last until their next sign-in) or lifts the block.</summary>
+    public async Task<IReadOnlyList<string>> SetBlockedAsync(Actor by, string userId, bool blocked)
+    {
+        if (await users.FindByIdAsync(userId) is not { } user) return ["No such user."];
+        if (!await externalUsers.SetBlockedAsync(userId, blocked)) return ["Local accounts are removed, not blocked."];
+        await audit.WriteAsync(by, blocked ? AuditActions.UserBlock : AuditActions.UserUnblock, user.Email, null);
+        return [];
     }
 
     public async Task<IReadOnlyList<string>> CreateAsync(Actor by, string email, string password, string role)

@@ -1,7 +1,9 @@
 using System.Net;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Features.Auth;
 
 namespace OpsConsole.Tests.Features.Auth;
 
@@ -65,4 +67,50 @@ public sealed class ProxySignInTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await forged.PostAsync("/api/v1/reclassify", null)).StatusCode);
         Assert.Equal(0, console.Scalar("SELECT COUNT(*) FROM audit_log WHERE Actor = 'mallory'"));
     }
+
+    [Fact]
+    public async Task A_proxied_user_is_recorded_and_once_blocked_is_refused_and_fails_revalidation()
+    {
+        using var console = new ProxiedConsole("127.0.0.0/8");
+        var carol = console.Proxied("carol", "Operator");
+        Assert.Equal(HttpStatusCode.OK, (await carol.GetAsync("/api/v1/instances/failing")).StatusCode);
+        Assert.Equal(1, console.Scalar(
+            "SELECT COUNT(*) FROM AspNetUserLogins l JOIN AspNetUserRoles ur ON ur.UserId = l.UserId JOIN AspNetRoles r ON r.Id = ur.RoleId " +
+            "WHERE l.LoginProvider = 'proxy' AND l.ProviderKey = 'carol' AND r.Name = 'Operator'"));
+
+        var external = console.Services.GetRequiredService<ExternalUsers>();
+        var asOperator = Principal("carol", "Operator");
+        Assert.True(await external.StillValidAsync(asOperator, CancellationToken.None));
+
+        // The proxy now says Viewer (a request from another tab): the page opened as Operator must not keep acting as one.
+        Assert.Equal(HttpStatusCode.OK, (await console.Proxied("carol", "Viewer").GetAsync("/api/v1/instances/failing")).StatusCode);
+        Assert.False(await external.StillValidAsync(asOperator, CancellationToken.None));
+        Assert.True(await external.StillValidAsync(Principal("carol", "Viewer"), CancellationToken.None));
+
+        using (var scope = console.Services.CreateScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            var user = (await admin.ListAsync()).Single(u => u.Email == "carol");
+            Assert.Equal(ExternalUsers.Proxy, user.SignsInWith);
+            Assert.Empty(await admin.SetBlockedAsync(new Actor("root", null), user.Id, blocked: true));
+        }
+        Assert.False(await external.StillValidAsync(Principal("carol", "Viewer"), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await carol.GetAsync("/api/v1/instances/failing")).StatusCode);
+        var page = await carol.GetAsync("/");
+        Assert.Equal("/account/denied", page.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("blocked", await page.Content.ReadAsStringAsync());
+        Assert.Equal(1, console.Scalar("SELECT COUNT(*) FROM audit_log WHERE Action = 'user.block' AND Target = 'carol' AND Actor = 'root'"));
+
+        using (var scope = console.Services.CreateScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            var user = (await admin.ListAsync()).Single(u => u.Email == "carol");
+            Assert.Empty(await admin.SetBlockedAsync(new Actor("root", null), user.Id, blocked: false));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await carol.GetAsync("/api/v1/instances/failing")).StatusCode);
+    }
+
+    private static ClaimsPrincipal Principal(string user, string role) => new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, user), new Claim(ClaimTypes.Role, role), new Claim(ExternalUsers.LoginClaim, $"{ExternalUsers.Proxy}|{user}")],
+        ProxyAuthenticationHandler.SchemeName));
 }
