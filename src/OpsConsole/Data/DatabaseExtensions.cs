@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using OpsConsole.Data.Notices;
 using OpsConsole.Data.Sqlite;
 
 namespace OpsConsole.Data;
@@ -24,6 +25,7 @@ public static class DatabaseExtensions
             configuration.GetValue($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.CacheSizeMb)}", DatabaseOptions.DefaultCacheSizeMb));
         services.AddDbContextFactory<OpsDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new CacheSizeInterceptor(connections)));
         services.AddSingleton(connections);
+        services.AddSingleton<ICommitFeed, InProcessCommitFeed>();
         services.AddSingleton<IRecordStore, SqliteRecordStore>();
         services.AddSingleton<StorageHealth>();
         services.AddHostedService<WalCheckpointer>();

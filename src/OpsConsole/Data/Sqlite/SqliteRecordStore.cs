@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
+using OpsConsole.Data.Notices;
 using OpsConsole.Features.Records;
 
 namespace OpsConsole.Data.Sqlite;
@@ -9,8 +10,10 @@ namespace OpsConsole.Data.Sqlite;
 /// SQLite write path: one IMMEDIATE transaction per request on one long-lived writer connection whose statements are
 /// prepared once and bound by position; one instance-state upsert per instance and the counter tables
 /// (<see cref="CategoryCount"/>, <see cref="FailureHour"/>) in the same transaction. EF Core owns the schema; this class only writes rows.
+/// After each commit it announces what changed on <paramref name="notices"/>.
 /// </summary>
-public sealed class SqliteRecordStore(SqliteConnectionFactory connections, StorageHealth? storage = null) : IRecordStore, IDisposable
+public sealed class SqliteRecordStore(SqliteConnectionFactory connections, StorageHealth? storage = null, ICommitFeed? notices = null)
+    : IRecordStore, IDisposable
 {
     // SQLite has one writer; queueing here is cheaper than SQLITE_BUSY retries.
     private static readonly SemaphoreSlim WriteLock = new(1, 1);
@@ -42,7 +45,14 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
 
     private Writer? _writer;
 
-    public Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
+    {
+        var stored = await InsertAsync(records, cancellationToken);
+        if (notices is not null && RecordNotices.Written(records, stored) is { } notice) notices.Publish(notice);
+        return stored;
+    }
+
+    private Task<IReadOnlyList<StoredRecord>> InsertAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
         InWriteTransactionAsync<IReadOnlyList<StoredRecord>>((writer, transaction) =>
         {
             var results = new StoredRecord[records.Count];
@@ -84,6 +94,8 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         var changedInstances = new HashSet<string>(StringComparer.Ordinal);
         // Sliced like the rebuild: each record's update touches several indexes, and ingestion queues behind the lock.
         await InSlicesAsync(records.Count, (writer, i, counts) => Reclassify(writer, records[i], counts, changedInstances), cancellationToken);
+        // Evidence and rule ids change too, not only categories: every instance of the batch may show something new.
+        notices?.Publish(CommitNotice.Of(CommitKinds.Classification, records.Select(r => r.InstanceKey)));
         return changedInstances;
     }
 
@@ -117,6 +129,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     {
         var keys = instanceKeys.ToList();
         await InSlicesAsync(keys.Count, (writer, i, counts) => InstanceStates.Rebuild(writer.States, keys[i], counts.AddFailing), cancellationToken);
+        if (keys.Count > 0) notices?.Publish(CommitNotice.Of(CommitKinds.Classification, keys));
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
+using OpsConsole.Data.Notices;
 using OpsConsole.Features.Audit;
 using OpsConsole.Features.Auth;
 using OpsConsole.Features.Instances;
@@ -10,7 +11,7 @@ namespace OpsConsole.Features.Silences;
 /// Ends silences and single-instance mutes by themselves: when their end time has passed, or (until-recovered ones) when
 /// nothing they match is failing any more. Each ending is audited as the console's own doing.
 /// </summary>
-public sealed class SilenceSweeper(IDbContextFactory<OpsDbContext> databases, TimeProvider clock, AuditLog audit,
+public sealed class SilenceSweeper(IDbContextFactory<OpsDbContext> databases, TimeProvider clock, AuditLog audit, ICommitFeed notices,
     IConfiguration configuration, ILogger<SilenceSweeper> logger) : BackgroundService
 {
     private static readonly Actor ConsoleItself = new("console", null);
@@ -65,6 +66,7 @@ public sealed class SilenceSweeper(IDbContextFactory<OpsDbContext> databases, Ti
             ended++;
         }
         await db.SaveChangesAsync(cancellationToken);
+        if (ended > 0) notices.Publish(CommitNotice.Of(CommitKinds.Acknowledgement, null));
         return ended;
     }
 }

@@ -9,7 +9,7 @@ namespace OpsConsole.Features.Classification.Patterns;
 /// Batches that arrive while one is being examined are examined together.
 /// </summary>
 public sealed class CrashLoopWatcher(
-    IRecordChangeFeed changes,
+    CommittedRecords committed,
     CrashLoopDetector detector,
     PatternRecordWriter patterns,
     IncidentClassifier classifier,
@@ -28,7 +28,7 @@ public sealed class CrashLoopWatcher(
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = changes.Subscribe(records =>
+        _subscription = committed.Subscribe(records =>
         {
             if (!records.Any(r => r.Format != DerivedRecord.Format)) return;
             Interlocked.Increment(ref _pending);
