@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data.Notices;
 using OpsConsole.Data.Sqlite;
+using OpsConsole.Features.Cluster;
 
 namespace OpsConsole.Data;
 
@@ -25,7 +26,9 @@ public static class DatabaseExtensions
             configuration.GetValue($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.CacheSizeMb)}", DatabaseOptions.DefaultCacheSizeMb));
         services.AddDbContextFactory<OpsDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new CacheSizeInterceptor(connections)));
         services.AddSingleton(connections);
+        // One node: the notices stay in the process and every once-per-cluster job is this node's.
         services.AddSingleton<ICommitFeed, InProcessCommitFeed>();
+        services.AddSingleton<IClusterLease, SingleNodeLease>();
         services.AddSingleton<IRecordStore, SqliteRecordStore>();
         services.AddSingleton<StorageHealth>();
         services.AddHostedService<WalCheckpointer>();
