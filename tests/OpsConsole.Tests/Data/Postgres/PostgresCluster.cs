@@ -101,6 +101,20 @@ public sealed class PostgresCluster : IAsyncDisposable
         TryDelete(_directory);
     }
 
+    /// <summary>
+    /// Fast shutdown without waiting, for a process that is about to end: a detached shell removes the folder once the
+    /// postmaster has removed its pid file (the next run's <see cref="StopAbandoned"/> catches anything left).
+    /// </summary>
+    public void StopOnExit()
+    {
+        if (_postmaster <= 0 || !Alive(_postmaster)) return;
+        Run("kill", "-INT", _postmaster.ToString(CultureInfo.InvariantCulture));
+        _postmaster = 0;
+        var pidFile = Path.Combine(_directory, "data", "postmaster.pid");
+        using var _ = Process.Start(new ProcessStartInfo("setsid",
+            ["sh", "-c", $"for i in $(seq 300); do [ -e '{pidFile}' ] || break; sleep 0.1; done; rm -rf '{_directory}'"]) { UseShellExecute = false });
+    }
+
     /// <summary>Fast shutdown of our postmaster by its pid (SIGINT: it ends its backends and exits), waiting for it to go.</summary>
     private static async Task StopAsync(int pid)
     {
@@ -132,7 +146,19 @@ public sealed class PostgresCluster : IAsyncDisposable
         return int.TryParse(File.ReadLines(file).FirstOrDefault(), out var pid) ? pid : null;
     }
 
-    private static bool Alive(int pid) => Directory.Exists($"/proc/{pid}");
+    /// <summary>Running, not a zombie: an exited postmaster is reparented away from us and may wait a while to be reaped.</summary>
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static bool IsPostmaster(int pid)
     {

@@ -21,7 +21,8 @@ public sealed class PostgresDatabase : IAsyncLifetime
     private static async Task<PostgresCluster> StartSharedAsync()
     {
         var cluster = await PostgresCluster.StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // The test host is ended soon after its last test, so the exit handler only signals and hands the wait to a shell.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.StopOnExit();
         return cluster;
     }
 }
