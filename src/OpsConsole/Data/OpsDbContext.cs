@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -9,8 +10,13 @@ using OpsConsole.Features.Runbooks;
 
 namespace OpsConsole.Data;
 
-/// <summary>The console's one database: records and states, operator actions, and (through Identity) users and roles.</summary>
-public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbContext<IdentityUser>(options)
+/// <summary>
+/// The console's one database: records and states, operator actions, and (through Identity) users and roles. This type
+/// is the SQLite store (its migrations are in migrations/Sqlite); <see cref="Postgres.PostgresDbContext"/> is the same
+/// model on PostgreSQL with its own migrations, as EF Core keeps one migration set per context type. It also keeps the
+/// Data Protection keys, so a sign-in cookie made by one node opens every node.
+/// </summary>
+public class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbContext<IdentityUser>(options), IDataProtectionKeyContext
 {
     public DbSet<EventRecord> Records => Set<EventRecord>();
     public DbSet<InstanceState> InstanceStates => Set<InstanceState>();
@@ -23,6 +29,7 @@ public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : Ident
     public DbSet<Features.Silences.Silence> Silences => Set<Features.Silences.Silence>();
     public DbSet<CategoryCount> CategoryCounts => Set<CategoryCount>();
     public DbSet<FailureHour> FailureHours => Set<FailureHour>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

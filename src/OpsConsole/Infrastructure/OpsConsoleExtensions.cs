@@ -36,6 +36,8 @@ public static class OpsConsoleExtensions
         services.AddOpsDatabase(configuration);
         services.AddHealth();
         services.AddIngestion();
+        services.AddSingleton<CommittedRecords>();
+        services.AddHostedService(sp => sp.GetRequiredService<CommittedRecords>());
         services.AddConsoleAuth(configuration);
         services.AddSilences();
         services.AddClassification();
@@ -88,6 +90,7 @@ public static class OpsConsoleExtensions
         app.MapAccount();
         app.MapAudit();
         app.MapSilences();
+        app.MapEmbedTokens();
         // The embed feature owns frame-ancestors (its routes may be framed by Embed:FrameAncestors), so Blazor adds none.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;

@@ -34,10 +34,46 @@ public sealed class ContainerFilesTests
     [Fact]
     public void Compose_variables_are_configuration_keys_the_app_reads()
     {
-        var environment = (YamlMappingNode)Service["environment"];
-        var names = environment.Children.Keys.Select(k => k.ToString()).ToList();
+        var names = ((YamlMappingNode)Service["environment"]).Children.Keys.Select(k => k.ToString()).ToList();
         Assert.Contains("ConnectionStrings__OpsConsole", names);
         Assert.Contains("Ingestion__ApiKeys__0", names);
+        AssertBindsToSettings(names);
+    }
+
+    [Fact]
+    public void The_multi_node_file_runs_two_consoles_on_its_postgres_behind_a_sticky_proxy()
+    {
+        var services = LoadServices(Path.Combine(Repository.Root, "deploy", "compose.multinode.yml"));
+        var consoles = services.Where(s => ((YamlMappingNode)s.Value).Children.TryGetValue("image", out var image) && image.ToString() == "opsconsole:latest")
+            .ToDictionary(s => s.Key.ToString(), s => (YamlMappingNode)s.Value);
+        Assert.Equal(2, consoles.Count);
+        var appPort = new Uri(AppSettings["Urls"]!).Port;
+        foreach (var (_, console) in consoles)
+        {
+            var environment = (YamlMappingNode)console["environment"];
+            Assert.Equal("Postgres", environment["Database__Provider"].ToString());
+            var database = new Npgsql.NpgsqlConnectionStringBuilder(environment["ConnectionStrings__OpsConsole"].ToString());
+            Assert.Equal("postgres:15", ((YamlMappingNode)services[database.Host!])["image"].ToString());
+            Assert.Equal("opsconsole", database.Database);
+            Assert.Contains("Ingestion__ApiKeys__0", environment.Children.Keys.Select(k => k.ToString()));
+            AssertBindsToSettings(environment.Children.Keys.Select(k => k.ToString()));
+            // Browsers reach the nodes only through the proxy, which keeps each on one node.
+            Assert.False(console.Children.ContainsKey("ports"));
+        }
+
+        var proxy = (YamlMappingNode)services["proxy"];
+        Assert.Equal(["8080:8080"], ((YamlSequenceNode)proxy["ports"]).Select(p => p.ToString()));
+        var mount = ((YamlSequenceNode)proxy["volumes"]).Single().ToString().Split(':');
+        var caddyfile = File.ReadAllText(Path.Combine(Repository.Root, "deploy", mount[0]));
+        Assert.Equal("/etc/caddy/Caddyfile", mount[1]);
+        var upstreams = System.Text.RegularExpressions.Regex.Match(caddyfile, @"reverse_proxy ([^{]+)\{").Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(consoles.Keys.Select(name => $"{name}:{appPort}").Order(), upstreams.Order());
+        Assert.Contains("lb_policy cookie", caddyfile);
+        Assert.Contains("health_uri /healthz", caddyfile);
+    }
+
+    private static void AssertBindsToSettings(IEnumerable<string> names)
+    {
         foreach (var name in names)
         {
             var section = string.Join(':', name.Split("__").SkipLast(name.EndsWith("__0", StringComparison.Ordinal) ? 1 : 0));
@@ -69,12 +105,14 @@ public sealed class ContainerFilesTests
         Assert.Contains(Dockerfile, l => l.StartsWith("ENTRYPOINT", StringComparison.Ordinal) && l.Contains("OpsConsole.dll", StringComparison.Ordinal));
     }
 
-    private static YamlMappingNode LoadService()
+    private static YamlMappingNode LoadService() =>
+        (YamlMappingNode)LoadServices(Path.Combine(Repository.Root, "docker-compose.yml"))["opsconsole"];
+
+    private static YamlMappingNode LoadServices(string path)
     {
         var yaml = new YamlStream();
-        using var reader = new StreamReader(Path.Combine(Repository.Root, "docker-compose.yml"));
+        using var reader = new StreamReader(path);
         yaml.Load(reader);
-        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
-        return (YamlMappingNode)((YamlMappingNode)root["services"])["opsconsole"];
+        return (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["services"];
     }
 }

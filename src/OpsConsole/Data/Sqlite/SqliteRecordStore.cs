@@ -18,9 +18,6 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     /// <summary>A reclassification or rebuild transaction stops taking records after this long, so an ingest request waits at most about this.</summary>
     internal static readonly TimeSpan RebuildSlice = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Sender sightings read at start-up at most: the newest of the last hour (the figure is a display, the start-up must stay bounded).</summary>
-    internal const int MaxPrimedSightings = 50_000;
-
     internal const string RecordColumns =
         "Kind, Source, Format, Entry, InstanceKey, InstanceName, Location, RequestId, State, ExitCode, RestartCount, Signal, Reason, " +
         "Message, ErrorCode, HttpCode, Stage, OccurredAt, ReceivedAt, LastSeenAt, OccurrenceCount, Category, Severity, RuleId, Evidence, " +
@@ -28,9 +25,6 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
 
     internal static readonly string InsertSql =
         $"INSERT INTO records ({RecordColumns}) VALUES ({string.Join(", ", RecordColumns.Split(", ").Select((_, i) => $"?{i + 1}"))})";
-
-    internal const string SendersInWindowSql =
-        "SELECT Source, Kind, InstanceKey, Identity, ReceivedAt FROM records WHERE ReceivedAt >= $since ORDER BY ReceivedAt DESC LIMIT $max";
 
     private const string CategoryCountSql = """
         INSERT INTO category_counts (Category, Records, FailingInstances) VALUES (?1, ?2, ?3)
@@ -46,8 +40,8 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         InWriteTransactionAsync<IReadOnlyList<StoredRecord>>((writer, transaction) =>
         {
             var results = new StoredRecord[records.Count];
-            var states = new Dictionary<string, InstanceStates.Delta>(StringComparer.Ordinal);
-            var counts = new Counts();
+            var states = new Dictionary<string, InstanceStateRules.Delta>(StringComparer.Ordinal);
+            var counts = new CounterChanges();
             for (var i = 0; i < records.Count; i++)
             {
                 var record = records[i];
@@ -58,7 +52,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                     var id = SQLitePCL.raw.sqlite3_last_insert_rowid(writer.Connection.Handle);
                     record.Id = id;
                     results[i] = new StoredRecord(id, Duplicate: false, Updated: false);
-                    InstanceStates.Accumulate(states, InstanceStates.Candidate.Of(record));
+                    InstanceStateRules.Accumulate(states, InstanceStateRules.Candidate.Of(record));
                     counts.Add(record.Category, record.IsFailure, record.ReceivedAt, 1);
                     continue;
                 }
@@ -75,7 +69,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             }
 
             InstanceStates.Write(writer.States, states.Values, counts.AddFailing);
-            counts.Write(writer);
+            WriteCounts(writer, counts);
             return results;
         }, cancellationToken);
 
@@ -87,7 +81,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         return changedInstances;
     }
 
-    private static void Reclassify(Writer writer, EventRecord record, Counts counts, HashSet<string> changedInstances)
+    private static void Reclassify(Writer writer, EventRecord record, CounterChanges counts, HashSet<string> changedInstances)
     {
         var before = writer.Classification;
         before.Bind(1, record.Id);
@@ -106,11 +100,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         update.Bind(8, record.Id);
         update.Execute();
 
-        if (category == record.Category && severity == record.Severity && failure == record.IsFailure) return;
-        changedInstances.Add(record.InstanceKey);
-        var receivedAt = DateTimeOffset.FromUnixTimeMilliseconds(received);
-        counts.Add(category, failure, receivedAt, -1);
-        counts.Add(record.Category, record.IsFailure, receivedAt, 1);
+        if (counts.Reclassified(category, severity, failure, DateTimeOffset.FromUnixTimeMilliseconds(received), record)) changedInstances.Add(record.InstanceKey);
     }
 
     public async Task RebuildInstanceStatesAsync(IReadOnlyCollection<string> instanceKeys, CancellationToken cancellationToken)
@@ -124,7 +114,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     /// <see cref="RebuildSlice"/> each, with the counters of each slice written in it: an ingest request queued behind the
     /// write lock waits for one slice, not the whole run.
     /// </summary>
-    private async Task InSlicesAsync(int count, Action<Writer, int, Counts> step, CancellationToken cancellationToken)
+    private async Task InSlicesAsync(int count, Action<Writer, int, CounterChanges> step, CancellationToken cancellationToken)
     {
         var next = 0;
         while (next < count)
@@ -132,11 +122,11 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             next = await InWriteTransactionAsync((writer, _) =>
             {
                 var slice = Stopwatch.StartNew();
-                var counts = new Counts();
+                var counts = new CounterChanges();
                 var i = next;
                 do step(writer, i++, counts);
                 while (i < count && slice.Elapsed < RebuildSlice);
-                counts.Write(writer);
+                WriteCounts(writer, counts);
                 return i;
             }, cancellationToken);
         }
@@ -145,35 +135,13 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     public async Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Hour, Failures FROM failure_hours WHERE Hour >= $since AND Failures > 0";
-        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds() / 3_600_000);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var perHour = new List<(long, int)>();
-        while (await reader.ReadAsync(cancellationToken)) perHour.Add((reader.GetInt64(0), reader.GetInt32(1)));
-        return perHour;
+        return await RecordStoreReads.FailuresPerHourAsync(connection, since, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SenderSighting>> SendersAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = new List<SenderSighting>();
-        foreach (var (sql, counted) in new[]
-                 {
-                     ("SELECT Source, Kind, InstanceKey, Identity, LastSeenAt FROM instance_states", false),
-                     (SendersInWindowSql, true),
-                 })
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$max", MaxPrimedSightings);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                rows.Add(new SenderSighting(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), counted));
-        }
-        return rows;
+        return await RecordStoreReads.SendersAsync(connection, since, cancellationToken);
     }
 
     /// <summary>
@@ -278,45 +246,20 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         }
     }
 
-    /// <summary>Changes to the counter tables within one transaction, written once per category and hour.</summary>
-    private sealed class Counts
+    private static void WriteCounts(Writer writer, CounterChanges counts)
     {
-        private readonly Dictionary<string, (long Records, long Failing)> _categories = new(StringComparer.Ordinal);
-        private readonly Dictionary<long, long> _failureHours = [];
-
-        /// <summary>An instance started (+1) or stopped (-1) failing in a category.</summary>
-        public void AddFailing(string category, int delta)
+        foreach (var (category, records, failing) in counts.Categories)
         {
-            var (records, failing) = _categories.GetValueOrDefault(category);
-            _categories[category] = (records, failing + delta);
+            writer.CategoryCount.Bind(1, category);
+            writer.CategoryCount.Bind(2, records);
+            writer.CategoryCount.Bind(3, failing);
+            writer.CategoryCount.Execute();
         }
-
-        public void Add(string category, bool failure, DateTimeOffset receivedAt, int delta)
+        foreach (var (hour, delta) in counts.FailureHours)
         {
-            var (records, failing) = _categories.GetValueOrDefault(category);
-            _categories[category] = (records + delta, failing);
-            if (!failure) return;
-            var hour = receivedAt.ToUnixTimeMilliseconds() / 3_600_000;
-            _failureHours[hour] = _failureHours.GetValueOrDefault(hour) + delta;
-        }
-
-        public void Write(Writer writer)
-        {
-            foreach (var (category, (records, failing)) in _categories)
-            {
-                if (records == 0 && failing == 0) continue;
-                writer.CategoryCount.Bind(1, category);
-                writer.CategoryCount.Bind(2, records);
-                writer.CategoryCount.Bind(3, failing);
-                writer.CategoryCount.Execute();
-            }
-            foreach (var (hour, delta) in _failureHours)
-            {
-                if (delta == 0) continue;
-                writer.FailureHour.Bind(1, hour);
-                writer.FailureHour.Bind(2, delta);
-                writer.FailureHour.Execute();
-            }
+            writer.FailureHour.Bind(1, hour);
+            writer.FailureHour.Bind(2, delta);
+            writer.FailureHour.Execute();
         }
     }
 
