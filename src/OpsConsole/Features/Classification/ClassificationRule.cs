@@ -25,10 +25,10 @@ public sealed class ClassificationRule
     private readonly (string Name, Func<EventRecord, int?> Field, (int From, int To)[] Ranges)[] _numberConditions;
     private readonly bool? _hasExitCode;
     private readonly string[]? _hints;
-    private readonly Regex? _message;
-    private readonly MessagePrefilter? _messagePrefilter;
-    private readonly Regex? _messageAlso;
-    private readonly Regex? _messageNot;
+    private readonly (string Name, Func<EventRecord, string?> Field, ValueMatcher Matcher)[] _unindexedText;
+    private readonly MessagePattern? _message;
+    private readonly MessagePattern? _messageAlso;
+    private readonly MessagePattern? _messageNot;
 
     public string Id { get; }
     public string Category { get; }
@@ -41,6 +41,12 @@ public sealed class ClassificationRule
 
     /// <summary>True when the rule needs a phrase in the message: a healthy rule that does is a specific "this is fine".</summary>
     public bool KeysOnMessage { get; }
+
+    /// <summary>
+    /// Whether the rule may take a record its source marks as an error: a failure rule, or a specific "this is fine"
+    /// on a message phrase; a none rule on states passes such a record by.
+    /// </summary>
+    public bool AppliesToMarked => Category != Taxonomy.None || KeysOnMessage;
 
     internal ClassificationRule(RuleDefinition definition, string origin, TimeSpan regexTimeout)
     {
@@ -68,6 +74,7 @@ public sealed class ClassificationRule
         AddText("stage", when.Stage);
         AddText("signal", when.Signal);
         _textConditions = [.. text];
+        _unindexedText = [.. text.Where(c => c.Item3.Exact is null)];
 
         var numbers = new List<(string, Func<EventRecord, int?>, (int, int)[])>();
         if (when.ExitCode is { Count: > 0 }) numbers.Add(("exitCode", r => r.ExitCode, ParseRanges(when.ExitCode, "exitCode")));
@@ -77,7 +84,6 @@ public sealed class ClassificationRule
         _hasExitCode = when.HasExitCode;
         _hints = when.Hint is { Count: > 0 } ? [.. when.Hint] : null;
         _message = Compile(when.Message, "message", regexTimeout);
-        _messagePrefilter = _message is null ? null : MessagePrefilter.For(when.Message!);
         _messageAlso = Compile(when.MessageAlso, "messageAlso", regexTimeout);
         _messageNot = Compile(when.MessageNot, "messageNot", regexTimeout);
 
@@ -85,25 +91,32 @@ public sealed class ClassificationRule
             throw new RuleValidationException("has no conditions in 'when'; a rule must say what it matches");
     }
 
-    public bool TryMatch(EventRecord record, out Classification result)
+    /// <summary>The text conditions that list exact values only, by field name: what a <see cref="RuleIndex"/> can look up.</summary>
+    internal IEnumerable<(string Field, IReadOnlyList<string> Values)> ExactConditions =>
+        _textConditions.Where(c => c.Matcher.Exact is not null).Select(c => (c.Name, c.Matcher.Exact!));
+
+    internal bool HasMessage => _message is not null;
+
+    public bool TryMatch(EventRecord record, out Classification result) => TryMatch(record, indexed: false, out result);
+
+    /// <summary>
+    /// As <see cref="TryMatch(EventRecord, out Classification)"/>; <paramref name="indexed"/>: a <see cref="RuleIndex"/>
+    /// already found the record's values among those of every <see cref="ExactConditions"/>, so they are not compared again.
+    /// </summary>
+    internal bool TryMatch(EventRecord record, bool indexed, out Classification result)
     {
         result = default;
-        foreach (var (_, field, matcher) in _textConditions)
+        foreach (var (_, field, matcher) in indexed ? _unindexedText : _textConditions)
             if (!matcher.Matches(field(record))) return false;
         foreach (var (_, field, ranges) in _numberConditions)
             if (!InRanges(field(record), ranges)) return false;
         if (_hasExitCode is { } has && has != record.ExitCode.HasValue) return false;
         if (_hints is not null && !HasAnyHint(record.Hints, _hints)) return false;
 
-        Match? messageMatch = null;
+        string? matched = null;
         try
         {
-            if (_message is not null)
-            {
-                if (record.Message is null || _messagePrefilter?.MayMatch(record.Message) == false) return false;
-                messageMatch = _message.Match(record.Message);
-                if (!messageMatch.Success) return false;
-            }
+            if (_message is not null && (record.Message is null || !_message.Find(record.Message, out matched))) return false;
             if (_messageAlso is not null && (record.Message is null || !_messageAlso.IsMatch(record.Message))) return false;
             if (_messageNot is not null && record.Message is not null && _messageNot.IsMatch(record.Message)) return false;
         }
@@ -114,7 +127,7 @@ public sealed class ClassificationRule
             return false;
         }
 
-        result = new Classification(Category, Severity, Id, Evidence(record, messageMatch));
+        result = new Classification(Category, Severity, Id, Evidence(record, matched));
         return true;
     }
 
@@ -122,7 +135,7 @@ public sealed class ClassificationRule
     private static System.Text.StringBuilder? _evidenceBuilder;
 
     /// <summary>What the rule looked at, with the record's values: "reason=OOMKilled; exitCode=137".</summary>
-    private string Evidence(EventRecord record, Match? messageMatch)
+    private string Evidence(EventRecord record, string? matched)
     {
         var text = _evidenceBuilder ??= new System.Text.StringBuilder(128);
         text.Clear();
@@ -137,10 +150,10 @@ public sealed class ClassificationRule
             Part(name, field(record)?.ToString(CultureInfo.InvariantCulture));
         if (_hasExitCode == true && _numberConditions.Length == 0) Part("exitCode", record.ExitCode?.ToString(CultureInfo.InvariantCulture));
         if (_hints is not null) Part("hint", record.Hints);
-        if (messageMatch is not null)
+        if (matched is not null)
         {
             if (text.Length > 0) text.Append("; ");
-            text.Append("message~\"").Append(messageMatch.Value).Append('"');
+            text.Append("message~\"").Append(matched).Append('"');
         }
         return text.Length == 0 ? $"source={record.Source}" : text.ToString();
     }
@@ -172,18 +185,42 @@ public sealed class ClassificationRule
         throw new RuleValidationException($"'{field}' value '{v}' is not a number or a range like 500-599");
     }).ToArray();
 
-    private static Regex? Compile(string? pattern, string field, TimeSpan timeout)
+    private static MessagePattern? Compile(string? pattern, string field, TimeSpan timeout)
     {
         if (string.IsNullOrEmpty(pattern)) return null;
         try
         {
             // Compiled: these run on every record of every batch. The timeout bounds a pathological operator pattern.
-            return new Regex(pattern, RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, timeout);
+            return new MessagePattern(new Regex(pattern, RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, timeout), pattern);
         }
         catch (ArgumentException ex)
         {
             throw new RuleValidationException($"'{field}' is not a valid regular expression: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// One message condition: its regex, and what lets a message skip the regex — plain alternatives found by a
+    /// literal search instead (<see cref="LiteralPattern"/>), or a required literal that is not there (<see cref="MessagePrefilter"/>).
+    /// Either may throw <see cref="RegexMatchTimeoutException"/> from the regex.
+    /// </summary>
+    private sealed class MessagePattern(Regex regex, string pattern)
+    {
+        private readonly LiteralPattern? _literal = LiteralPattern.For(pattern);
+        private readonly MessagePrefilter? _prefilter = MessagePrefilter.For(pattern);
+
+        public bool Find(string message, out string matched)
+        {
+            if (_literal?.TryMatch(message, out matched) is { } known) return known;
+            matched = "";
+            if (_prefilter?.MayMatch(message) == false) return false;
+            var match = regex.Match(message);
+            matched = match.Value;
+            return match.Success;
+        }
+
+        public bool IsMatch(string message) =>
+            _literal?.TryMatch(message, out _) ?? (_prefilter?.MayMatch(message) != false && regex.IsMatch(message));
     }
 
     /// <summary>Exact values compared ignoring case; "Failed*" matches a prefix, "*.error" a suffix.</summary>
@@ -192,6 +229,9 @@ public sealed class ClassificationRule
         private readonly string[] _exact = [.. values.Where(v => !v.StartsWith('*') && !v.EndsWith('*'))];
         private readonly string[] _prefixes = [.. values.Where(v => v.Length > 1 && v.EndsWith('*')).Select(v => v[..^1])];
         private readonly string[] _suffixes = [.. values.Where(v => v.Length > 1 && v.StartsWith('*') && !v.EndsWith('*')).Select(v => v[1..])];
+
+        /// <summary>The values when all are exact (no prefix or suffix pattern), else null.</summary>
+        public IReadOnlyList<string>? Exact { get; } = values.All(v => !v.StartsWith('*') && !v.EndsWith('*')) ? values : null;
 
         public bool Matches(string? value)
         {

@@ -22,7 +22,7 @@ public sealed class RuleSet
         .Build();
 
     /// <summary>The rules one kind of record can match, split by tier, each in load order.</summary>
-    private sealed record Tiers(ClassificationRule[] Operator, ClassificationRule[] Source, ClassificationRule[] Fallback, ClassificationRule[] Healthy);
+    private sealed record Tiers(RuleIndex Operator, RuleIndex Source, RuleIndex Fallback, RuleIndex Healthy);
 
     private readonly Dictionary<string, Tiers> _byKind;
     private readonly Tiers _anyKind;
@@ -77,10 +77,10 @@ public sealed class RuleSet
         static bool Fallback(ClassificationRule r) => r.Origin.EndsWith("fallback.rules.yaml", StringComparison.Ordinal);
         static bool Healthy(ClassificationRule r) => r.Origin == HealthyRulesFile;
         return new Tiers(
-            [.. list.Where(Operator)],
-            [.. list.Where(r => !Operator(r) && !Fallback(r) && !Healthy(r))],
-            [.. list.Where(r => !Operator(r) && Fallback(r))],
-            [.. list.Where(r => !Operator(r) && Healthy(r))]);
+            new RuleIndex(list.Where(Operator)),
+            new RuleIndex(list.Where(r => !Operator(r) && !Fallback(r) && !Healthy(r))),
+            new RuleIndex(list.Where(r => !Operator(r) && Fallback(r))),
+            new RuleIndex(list.Where(r => !Operator(r) && Healthy(r))));
     }
 
     /// <summary>The healthy states of any source: tried last of all rules.</summary>
@@ -96,31 +96,23 @@ public sealed class RuleSet
         // states pass it by; only a specific "this is fine" may say otherwise (a none rule on a message phrase such
         // as "no zTOC for layer", or an identifier such as the ProbeWarning reason).
         var marked = Sources.SourceProfiles.MarkedAsError(record);
-        if (First(tiers.Operator, record, marked: false, out var result)
-            || First(tiers.Source, record, marked, out result)
+        if (tiers.Operator.TryMatch(record, marked: false, out var result)
+            || tiers.Source.TryMatch(record, marked, out result)
             || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Specific, out result)
             || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.Specific, out result)
-            || First(tiers.Fallback, record, marked, out result)
+            || tiers.Fallback.TryMatch(record, marked, out result)
             || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Generic, out result)
             || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.Generic, out result))
             return result;
         if (marked)
             return Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Healthy, out result) ? result : Classification.UnmatchedError(record);
-        if (First(tiers.Healthy, record, marked, out result)
+        if (tiers.Healthy.TryMatch(record, marked, out result)
             || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Healthy, out result)
             || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.Healthy, out result)
             || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.HealthyState, out result)
             || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.HealthyState, out result))
             return result;
         return Classification.Unmatched(record);
-    }
-
-    private static bool First(ClassificationRule[] rules, EventRecord record, bool marked, out Classification result)
-    {
-        foreach (var rule in rules)
-            if ((!marked || rule.Category != Taxonomy.None || rule.KeysOnMessage) && rule.TryMatch(record, out result)) return true;
-        result = default!;
-        return false;
     }
 
     /// <summary>The first table (the source's own, then the kind's shared ones, in file order) whose match in the record belongs to <paramref name="pass"/>.</summary>
