@@ -31,7 +31,7 @@ public static class DatabaseExtensions
     }
 
     /// <summary>
-    /// Applies pending migrations and switches the file to WAL (a persistent setting). A file the console cannot
+    /// Applies pending migrations and switches the file to WAL (a persistent setting), a new file to incremental vacuum. A file the console cannot
     /// write (read-only, full disk, unreadable) ends start-up with a <see cref="DatabaseUnwritableException"/>
     /// naming the file, rather than a console that looks up but refuses every write.
     /// </summary>
@@ -41,6 +41,10 @@ public static class DatabaseExtensions
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         try
         {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            // Takes effect only on a file without tables yet (a new one): retention's deletes can then shrink it in
+            // small steps. An existing file keeps its setting; see README, "Retention".
+            await db.Database.ExecuteSqlRawAsync("PRAGMA auto_vacuum = INCREMENTAL;", cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 using OpsConsole.Features.Records;
@@ -176,6 +177,81 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         return rows;
     }
 
+    public Task<RetentionBatch> DeleteExpiredAsync(RetentionCut cut, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync((writer, _) =>
+        {
+            var slice = Stopwatch.StartNew();
+            var counts = new Counts();
+            var touched = new HashSet<string>(StringComparer.Ordinal);
+            var (deleted, kept) = (0, 0);
+            var candidates = RecordRetention.Oldest(writer.Retention, cut);
+            var done = candidates.Count < RecordRetention.BatchSize;
+            foreach (var record in candidates)
+            {
+                if (record.ReceivedAt >= cut.Cutoff.ToUnixTimeMilliseconds() && cut.Excess <= 0)
+                {
+                    done = true;
+                    break;
+                }
+                if (slice.Elapsed >= RebuildSlice)
+                {
+                    done = false;
+                    break;
+                }
+                cut = cut with { AfterReceivedAt = record.ReceivedAt, AfterId = record.Id };
+                if (RecordRetention.Keeps(writer.Retention, record))
+                {
+                    kept++;
+                    continue;
+                }
+                writer.Retention.Delete.Bind(1, record.Id);
+                writer.Retention.Delete.Execute();
+                counts.Add(record.Category, record.IsFailure, DateTimeOffset.FromUnixTimeMilliseconds(record.ReceivedAt), -1);
+                touched.Add(record.InstanceKey);
+                deleted++;
+                cut = cut with { Excess = cut.Excess - 1 };
+            }
+            counts.Write(writer);
+            writer.Retention.EmptyHours.Bind(1, cut.AfterReceivedAt / 3_600_000 + 1);
+            writer.Retention.EmptyHours.Execute();
+            return new RetentionBatch(deleted, kept, touched, done ? null : cut);
+        }, cancellationToken);
+
+    /// <summary>Free pages given back per transaction: moving pages to the file's end takes the write lock, so in small steps.</summary>
+    internal const int VacuumPagesPerStep = 256;
+
+    public async Task ReleaseFreeSpaceAsync(CancellationToken cancellationToken)
+    {
+        // Only a file created with auto_vacuum = INCREMENTAL can shrink this way; others reuse their free pages for new records.
+        while (await InWriteTransactionAsync((writer, transaction) =>
+               {
+                   using var pragma = writer.Connection.CreateCommand();
+                   pragma.Transaction = transaction;
+                   pragma.CommandText = "PRAGMA auto_vacuum";
+                   if (Convert.ToInt64(pragma.ExecuteScalar(), CultureInfo.InvariantCulture) != 2) return false;
+                   pragma.CommandText = "PRAGMA freelist_count";
+                   if (Convert.ToInt64(pragma.ExecuteScalar(), CultureInfo.InvariantCulture) == 0) return false;
+                   // Each step of this pragma frees one page; ExecuteNonQuery steps it to the end.
+                   pragma.CommandText = $"PRAGMA incremental_vacuum({VacuumPagesPerStep})";
+                   pragma.ExecuteNonQuery();
+                   return true;
+               }, cancellationToken))
+        {
+        }
+    }
+
+    public async Task<StorageFigures> StorageFiguresAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // The counter table has a row per category; MIN over the ReceivedAt index reads one index end.
+        command.CommandText = "SELECT (SELECT COALESCE(SUM(Records), 0) FROM category_counts), (SELECT MIN(ReceivedAt) FROM records)";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var oldest = reader.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
+        return new StorageFigures(reader.GetInt64(0), oldest, connections.BytesOnDisk());
+    }
+
     /// <summary>
     /// Runs <paramref name="work"/> in one IMMEDIATE transaction on the writer connection under the single-writer lock;
     /// commits when it returns. After a failure the writer is reopened, so a full disk or a lost file does not stick.
@@ -240,6 +316,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             CategoryCount = new RawStatement(connection, CategoryCountSql);
             FailureHour = new RawStatement(connection, FailureHourSql);
             States = new InstanceStates.Statements(connection);
+            Retention = new RecordRetention.Statements(connection);
         }
 
         public SqliteConnection Connection { get; }
@@ -250,6 +327,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         public RawStatement CategoryCount { get; }
         public RawStatement FailureHour { get; }
         public InstanceStates.Statements States { get; }
+        public RecordRetention.Statements Retention { get; }
 
         public static async Task<Writer> OpenAsync(SqliteConnectionFactory connections, CancellationToken cancellationToken)
         {
@@ -274,6 +352,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             CategoryCount.Dispose();
             FailureHour.Dispose();
             States.Dispose();
+            Retention.Dispose();
             Connection.Dispose();
         }
     }

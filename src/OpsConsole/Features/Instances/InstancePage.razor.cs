@@ -42,7 +42,8 @@ public partial class InstancePage
     {
         _live?.Dispose();
         var key = InstanceKey;
-        _live = new LiveRefresh(Changes, records => records.Any(r => r.InstanceKey == key), () => InvokeAsync(ReloadAsync));
+        _live = new LiveRefresh(Changes, records => records.Any(r => r.InstanceKey == key), () => InvokeAsync(ReloadAsync),
+            removedMatters: keys => keys.Contains(key));
         await LoadAsync();
     }
 

@@ -11,20 +11,33 @@ public sealed class LiveRefresh : IDisposable
     private readonly Func<Task> _refresh;
     private readonly TimeSpan _delay;
     private readonly IDisposable _subscription;
+    private readonly IDisposable? _removedSubscription;
     private int _scheduled;
     private volatile bool _disposed;
 
-    public LiveRefresh(IRecordChangeFeed feed, Func<IReadOnlyList<EventRecord>, bool> matters, Func<Task> refresh, TimeSpan? delay = null)
+    /// <summary><paramref name="removedMatters"/>: when deleted records of these instances (retention) matter to the page; null when they never do.</summary>
+    public LiveRefresh(IRecordChangeFeed feed, Func<IReadOnlyList<EventRecord>, bool> matters, Func<Task> refresh, TimeSpan? delay = null,
+        Func<IReadOnlySet<string>, bool>? removedMatters = null)
     {
         _matters = matters;
         _refresh = refresh;
         _delay = delay ?? TimeSpan.FromMilliseconds(400);
         _subscription = feed.Subscribe(OnRecords);
+        if (removedMatters is not null)
+            _removedSubscription = feed.SubscribeRemoved(keys =>
+            {
+                if (!_disposed && removedMatters(keys)) Schedule();
+            });
     }
 
     private void OnRecords(IReadOnlyList<EventRecord> records)
     {
         if (_disposed || !_matters(records)) return;
+        Schedule();
+    }
+
+    private void Schedule()
+    {
         if (Interlocked.Exchange(ref _scheduled, 1) == 1) return;
         _ = RefreshSoonAsync();
     }
@@ -48,5 +61,6 @@ public sealed class LiveRefresh : IDisposable
     {
         _disposed = true;
         _subscription.Dispose();
+        _removedSubscription?.Dispose();
     }
 }
