@@ -5,13 +5,15 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Identity;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace OpsConsole.Tests;
 
 /// <summary>
-/// The real app on the real pipeline, with its own SQLite file in a temp folder, migrated at start as in
+/// The real app on the real pipeline, with its own SQLite file in a temp folder (or, as
+/// <see cref="Data.Postgres.PostgresConsoleFactory"/>, its own PostgreSQL database), migrated at start as in
 /// production. Extra settings (rules files, options) can be given per fixture. The initial admin is configured, and
 /// <see cref="ApiKey"/> is a scoped key with every scope; <see cref="IngestionKey"/> is an ingestion-only key.
 /// </summary>
@@ -96,14 +98,20 @@ public class OpsConsoleFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>A direct connection to the fixture's SQLite file, to check what really was written.</summary>
-    public SqliteConnection OpenDatabase()
+    /// <summary>A direct connection to the fixture's database, to check what really was written.</summary>
+    public DbConnection OpenDatabase()
     {
-        _ = Services; // starts the host, which creates and migrates the file
-        var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        _ = Services; // starts the host, which creates and migrates the database
+        var connection = NewConnection();
         connection.Open();
         return connection;
     }
+
+    /// <summary>The connection <see cref="OpenDatabase"/> opens: the SQLite file, unpooled so the folder can be deleted.</summary>
+    protected virtual DbConnection NewConnection() => new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+
+    /// <summary>Sets (or replaces) a setting before the host starts.</summary>
+    protected void Configure(string key, string? value) => _settings[key] = value;
 
     public long Scalar(string sql)
     {

@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using OpsConsole.Data.Postgres;
 using OpsConsole.Data.Sqlite;
 
 namespace OpsConsole.Data;
@@ -13,11 +15,11 @@ public static class DatabaseExtensions
     public static IServiceCollection AddOpsDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        var provider = configuration[$"{DatabaseOptions.SectionName}:Provider"] ?? "Sqlite";
-        if (!string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; this build ships 'Sqlite'.");
+        var provider = DatabaseOptions.ParseProvider(configuration[$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.Provider)}"]);
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (provider == DatabaseProvider.Postgres) return services.AddPostgres(connectionString);
 
-        var connectionString = configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString;
+        connectionString ??= DefaultConnectionString;
         EnsureDirectory(connectionString);
         var connections = new SqliteConnectionFactory(connectionString,
             configuration.GetValue<long>($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.MaxPageCount)}"),
@@ -25,20 +27,44 @@ public static class DatabaseExtensions
         services.AddDbContextFactory<OpsDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new CacheSizeInterceptor(connections)));
         services.AddSingleton(connections);
         services.AddSingleton<IRecordStore, SqliteRecordStore>();
-        services.AddSingleton<StorageHealth>();
+        services.AddSingleton(sp => new StorageHealth(connections.ProbeWriteAsync, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<WalCheckpointer>();
         return services;
     }
 
+    private static IServiceCollection AddPostgres(this IServiceCollection services, string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException(
+                $"Database:Provider is Postgres but ConnectionStrings:{ConnectionStringName} is not set. Give the server, database and user, " +
+                $"e.g. ConnectionStrings__{ConnectionStringName}=\"Host=db;Database=opsconsole;Username=opsconsole;Password=…\".");
+        // The write path's statements keep their text whatever the batch size (rows travel as arrays), so each is
+        // prepared once per pooled connection.
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        var dataSource = builder.Build();
+        services.AddSingleton(dataSource);
+        services.AddDbContextFactory<OpsDbContext, PostgresDbContextFactory>(options => options.UseNpgsql(dataSource));
+        services.AddSingleton<IRecordStore, PostgresRecordStore>();
+        services.AddSingleton(sp => new StorageHealth(token => PostgresRecordStore.ProbeWriteAsync(dataSource, token), sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
     /// <summary>
-    /// Applies pending migrations and switches the file to WAL (a persistent setting), a new file to incremental vacuum. A file the console cannot
-    /// write (read-only, full disk, unreadable) ends start-up with a <see cref="DatabaseUnwritableException"/>
-    /// naming the file, rather than a console that looks up but refuses every write.
+    /// Applies pending migrations (the set of the configured provider's context). On SQLite the file is also switched to
+    /// WAL (a persistent setting), a new file to incremental vacuum, and a file the console cannot write (read-only, full disk, unreadable) ends start-up
+    /// with a <see cref="DatabaseUnwritableException"/> naming the file, rather than a console that looks up but refuses
+    /// every write.
     /// </summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var factory = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (!db.Database.IsSqlite())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            return;
+        }
         try
         {
             await db.Database.OpenConnectionAsync(cancellationToken);

@@ -2,13 +2,31 @@ using System.ComponentModel.DataAnnotations;
 
 namespace OpsConsole.Data;
 
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
 public sealed class DatabaseOptions
 {
     public const string SectionName = "Database";
 
-    /// <summary>The store behind OpsDbContext and the write path. Only "Sqlite" ships today; the seam is here for a server database.</summary>
-    [Required, AllowedValues("Sqlite")]
-    public string Provider { get; set; } = "Sqlite";
+    /// <summary>
+    /// The store behind OpsDbContext and the write path: "Sqlite" (the default, a file beside the console) or "Postgres"
+    /// (a server several console nodes share; ConnectionStrings:OpsConsole is then required).
+    /// </summary>
+    [Required]
+    public string Provider { get; set; } = nameof(DatabaseProvider.Sqlite);
+
+    /// <summary>The provider a setting names (case ignored); a clear start-up error for any other.</summary>
+    public static DatabaseProvider ParseProvider(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return DatabaseProvider.Sqlite;
+        if (Enum.TryParse<DatabaseProvider>(value.Trim(), ignoreCase: true, out var provider) && Enum.IsDefined(provider) && !int.TryParse(value, out _))
+            return provider;
+        throw new InvalidOperationException($"Database:Provider '{value}' is not supported; use 'Sqlite' (the default) or 'Postgres'.");
+    }
 
     /// <summary>
     /// A cap on the database file for the ingestion write path, in SQLite pages (4 kB); 0 is no cap. Writes

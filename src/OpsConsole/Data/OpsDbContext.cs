@@ -9,8 +9,12 @@ using OpsConsole.Features.Runbooks;
 
 namespace OpsConsole.Data;
 
-/// <summary>The console's one database: records and states, operator actions, and (through Identity) users and roles.</summary>
-public sealed class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbContext<IdentityUser>(options)
+/// <summary>
+/// The console's one database: records and states, operator actions, and (through Identity) users and roles. This type
+/// is the SQLite store (its migrations are in migrations/Sqlite); <see cref="Postgres.PostgresDbContext"/> is the same
+/// model on PostgreSQL with its own migrations, as EF Core keeps one migration set per context type.
+/// </summary>
+public class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbContext<IdentityUser>(options)
 {
     public DbSet<EventRecord> Records => Set<EventRecord>();
     public DbSet<InstanceState> InstanceStates => Set<InstanceState>();

@@ -96,8 +96,8 @@ public sealed class BoundedReadTests
         await using var database = await MigratedDatabase.CreateAsync();
         await using var db = database.Context();
         var connection = db.Database.GetDbConnection();
-        var plan = await QueryPlan.OfAsync(connection, OpsConsole.Data.Sqlite.SqliteRecordStore.SendersInWindowSql,
-            ("$since", HourAgo.ToUnixTimeMilliseconds()), ("$max", 100));
+        var plan = await QueryPlan.OfAsync(connection, OpsConsole.Data.RecordStoreReads.SendersInWindowSql,
+            ("@since", HourAgo.ToUnixTimeMilliseconds()), ("@max", 100));
 
         Assert.True(plan.Searches("IX_records_ReceivedAt"), plan.ToString());
         Assert.False(plan.SortsAfterReading, plan.ToString());

@@ -1,11 +1,11 @@
 namespace OpsConsole.Tests.Data;
 
 /// <summary>An instance's state is its worst active condition: a milder failure after a worse one does not hide it; running again ends it.</summary>
-public sealed class InstanceStateTests : IClassFixture<OpsConsoleFactory>
+public abstract class InstanceStateTests<TFactory> : IClassFixture<TFactory> where TFactory : OpsConsoleFactory
 {
-    private readonly OpsConsoleFactory _factory;
+    private readonly TFactory _factory;
 
-    public InstanceStateTests(OpsConsoleFactory factory) => _factory = factory;
+    protected InstanceStateTests(TFactory factory) => _factory = factory;
 
     private static string Event(string action, long time, string? exitCode = null)
     {
@@ -42,3 +42,7 @@ public sealed class InstanceStateTests : IClassFixture<OpsConsoleFactory>
         Assert.Equal(("container.probe-failed", true), await StateAsync());
     }
 }
+
+public sealed class InstanceStateTests(OpsConsoleFactory factory) : InstanceStateTests<OpsConsoleFactory>(factory);
+
+public sealed class PostgresInstanceStateTests(OpsConsole.Tests.Data.Postgres.PostgresConsoleFactory factory) : InstanceStateTests<OpsConsole.Tests.Data.Postgres.PostgresConsoleFactory>(factory);

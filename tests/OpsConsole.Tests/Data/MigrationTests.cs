@@ -44,8 +44,17 @@ public sealed class MigrationTests : IDisposable
             Assert.Equal(("lobby wall", null), (token.Label, token.Scope));
             Assert.Empty(await db.AccessKeys.ToListAsync());
             Assert.Empty(await db.Silences.ToListAsync());
-            Assert.False(db.Database.HasPendingModelChanges(), "the model differs from migrations/OpsDbContextModelSnapshot.cs");
+            Assert.False(db.Database.HasPendingModelChanges(), "the model differs from migrations/Sqlite/OpsDbContextModelSnapshot.cs");
         }
+    }
+
+    [Fact]
+    public async Task A_new_database_gets_every_migration_and_matches_the_model()
+    {
+        await using var db = Open();
+        await db.Database.MigrateAsync();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.False(db.Database.HasPendingModelChanges(), "the model differs from migrations/Sqlite/OpsDbContextModelSnapshot.cs");
     }
 
     public void Dispose()

@@ -1,58 +1,11 @@
 using Microsoft.Data.Sqlite;
-using OpsConsole.Features.Classification;
-using OpsConsole.Features.Records;
+using static OpsConsole.Data.InstanceStateRules;
 
 namespace OpsConsole.Data.Sqlite;
 
-/// <summary>
-/// The instance-state table, kept on write. Which record is an instance's current one is decided here and only
-/// here (<see cref="Supersedes"/>): within a batch, against the stored row, and when every state is rebuilt.
-/// </summary>
+/// <summary>The instance-state table on SQLite, kept on write by the rules of <see cref="InstanceStateRules"/>.</summary>
 internal static class InstanceStates
 {
-    /// <summary>
-    /// An instance's state is its worst active condition. A newer non-failure (the container runs again, the VM is
-    /// ACTIVE) ends it; a newer failure replaces it only when at least as severe, so a crash loop is not hidden by a
-    /// later, milder probe warning. Time is the source's own; a non-failure at the same instant as a failure (MAAS
-    /// "Node changed status" beside "Marking node failed") does not clear it.
-    /// </summary>
-    public static bool Supersedes(DateTimeOffset at, bool isFailure, string severity, DateTimeOffset currentAt, bool currentIsFailure, string currentSeverity)
-    {
-        if (at < currentAt || (at == currentAt && !isFailure)) return false;
-        if (!isFailure || !currentIsFailure) return true;
-        return Taxonomy.SeverityRank(severity) <= Taxonomy.SeverityRank(currentSeverity);
-    }
-
-    /// <summary>What a record says about its instance's state.</summary>
-    public sealed record Candidate(long Id, string InstanceKey, string Kind, string Source, string DisplayName, string? Location, string Category,
-        string Severity, bool IsFailure, string? Message, DateTimeOffset At, string? Identity)
-    {
-        public static Candidate Of(EventRecord r) =>
-            new(r.Id, r.InstanceKey, r.Kind, r.Source, r.InstanceName, r.Location, r.Category, r.Severity, r.IsFailure, r.Message, r.OccurredAt, r.Identity);
-    }
-
-    /// <summary>One instance's current record among several, and its failures.</summary>
-    public sealed class Delta(Candidate current)
-    {
-        public Candidate Current { get; set; } = current;
-        public int Failures { get; set; }
-        public DateTimeOffset? FirstFailure { get; set; }
-        public DateTimeOffset? LastFailure { get; set; }
-    }
-
-    public static void Accumulate(Dictionary<string, Delta> states, Candidate record)
-    {
-        if (!states.TryGetValue(record.InstanceKey, out var state))
-            states[record.InstanceKey] = state = new Delta(record);
-        else if (Supersedes(record.At, record.IsFailure, record.Severity, state.Current.At, state.Current.IsFailure, state.Current.Severity))
-            state.Current = record;
-
-        if (!record.IsFailure) return;
-        state.Failures++;
-        if (state.FirstFailure is null || record.At < state.FirstFailure) state.FirstFailure = record.At;
-        if (state.LastFailure is null || record.At > state.LastFailure) state.LastFailure = record.At;
-    }
-
     private const string Columns =
         "InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing, LastMessage, LastRecordId, LastSeenAt, Identity, " +
         "FailureCount, FirstFailureAt, LastFailureAt";
@@ -107,38 +60,27 @@ internal static class InstanceStates
         }
     }
 
-    /// <summary>
-    /// Merges each instance's batch into its stored row (or adds the row); <paramref name="failingChanged"/> hears of
-    /// every instance that starts or stops failing in a category (category, +1 or -1), for the counter table.
-    /// </summary>
+    /// <summary>Merges each instance's batch into its stored row (or adds the row); see <see cref="InstanceStateRules.Merge"/>.</summary>
     public static void Write(Statements statements, IEnumerable<Delta> deltas, Action<string, int> failingChanged)
     {
         foreach (var delta in deltas)
         {
-            var before = ReadStored(statements, delta.Current.InstanceKey);
-            bool? current = before is { } row ? Supersedes(delta.Current.At, delta.Current.IsFailure, delta.Current.Severity, row.At, row.Failing, row.Severity) : null;
+            var current = Merge(delta, ReadStored(statements, delta.Current.InstanceKey), failingChanged);
             var command = current is null ? statements.Insert : statements.Merge;
             Bind(command, delta);
             if (current is { } isCurrent) command.Bind(16, isCurrent);
             command.Execute();
-            if (current is not false) CountFailing(before, delta.Current, failingChanged);
         }
     }
 
-    private static (DateTimeOffset At, bool Failing, string Category, string Severity)? ReadStored(Statements statements, string instanceKey)
+    private static Stored? ReadStored(Statements statements, string instanceKey)
     {
         var stored = statements.Stored;
         stored.Bind(1, instanceKey);
         if (!stored.Read()) return null;
-        var row = (DateTimeOffset.FromUnixTimeMilliseconds(stored.Long(0)), stored.Long(1) != 0, stored.Text(2)!, stored.Text(3)!);
+        var row = new Stored(DateTimeOffset.FromUnixTimeMilliseconds(stored.Long(0)), stored.Long(1) != 0, stored.Text(2)!, stored.Text(3)!);
         stored.Reset();
         return row;
-    }
-
-    private static void CountFailing((DateTimeOffset At, bool Failing, string Category, string Severity)? before, Candidate? after, Action<string, int> failingChanged)
-    {
-        if (before is { Failing: true } was) failingChanged(was.Category, -1);
-        if (after is { IsFailure: true } now) failingChanged(now.Category, 1);
     }
 
     /// <summary>

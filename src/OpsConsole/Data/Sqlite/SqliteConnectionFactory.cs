@@ -37,4 +37,19 @@ public sealed class SqliteConnectionFactory(string connectionString, long maxPag
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
+
+    /// <summary>A small committed write that allocates pages: whether the file can take writes again (see <see cref="StorageHealth"/>).</summary>
+    public async Task ProbeWriteAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = """
+            BEGIN IMMEDIATE;
+            CREATE TABLE IF NOT EXISTS storage_probe (Data BLOB);
+            INSERT INTO storage_probe VALUES (zeroblob(65536));
+            DELETE FROM storage_probe;
+            COMMIT;
+            """;
+        await probe.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -19,9 +19,6 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     /// <summary>A reclassification or rebuild transaction stops taking records after this long, so an ingest request waits at most about this.</summary>
     internal static readonly TimeSpan RebuildSlice = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Sender sightings read at start-up at most: the newest of the last hour (the figure is a display, the start-up must stay bounded).</summary>
-    internal const int MaxPrimedSightings = 50_000;
-
     internal const string RecordColumns =
         "Kind, Source, Format, Entry, InstanceKey, InstanceName, Location, RequestId, State, ExitCode, RestartCount, Signal, Reason, " +
         "Message, ErrorCode, HttpCode, Stage, OccurredAt, ReceivedAt, LastSeenAt, OccurrenceCount, Category, Severity, RuleId, Evidence, " +
@@ -29,9 +26,6 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
 
     internal static readonly string InsertSql =
         $"INSERT INTO records ({RecordColumns}) VALUES ({string.Join(", ", RecordColumns.Split(", ").Select((_, i) => $"?{i + 1}"))})";
-
-    internal const string SendersInWindowSql =
-        "SELECT Source, Kind, InstanceKey, Identity, ReceivedAt FROM records WHERE ReceivedAt >= $since ORDER BY ReceivedAt DESC LIMIT $max";
 
     private const string CategoryCountSql = """
         INSERT INTO category_counts (Category, Records, FailingInstances) VALUES (?1, ?2, ?3)
@@ -47,8 +41,8 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         InWriteTransactionAsync<IReadOnlyList<StoredRecord>>((writer, transaction) =>
         {
             var results = new StoredRecord[records.Count];
-            var states = new Dictionary<string, InstanceStates.Delta>(StringComparer.Ordinal);
-            var counts = new Counts();
+            var states = new Dictionary<string, InstanceStateRules.Delta>(StringComparer.Ordinal);
+            var counts = new CounterChanges();
             for (var i = 0; i < records.Count; i++)
             {
                 var record = records[i];
@@ -59,7 +53,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                     var id = SQLitePCL.raw.sqlite3_last_insert_rowid(writer.Connection.Handle);
                     record.Id = id;
                     results[i] = new StoredRecord(id, Duplicate: false, Updated: false);
-                    InstanceStates.Accumulate(states, InstanceStates.Candidate.Of(record));
+                    InstanceStateRules.Accumulate(states, InstanceStateRules.Candidate.Of(record));
                     counts.Add(record.Category, record.IsFailure, record.ReceivedAt, 1);
                     continue;
                 }
@@ -76,7 +70,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             }
 
             InstanceStates.Write(writer.States, states.Values, counts.AddFailing);
-            counts.Write(writer);
+            WriteCounts(writer, counts);
             return results;
         }, cancellationToken);
 
@@ -88,7 +82,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         return changedInstances;
     }
 
-    private static void Reclassify(Writer writer, EventRecord record, Counts counts, HashSet<string> changedInstances)
+    private static void Reclassify(Writer writer, EventRecord record, CounterChanges counts, HashSet<string> changedInstances)
     {
         var before = writer.Classification;
         before.Bind(1, record.Id);
@@ -107,11 +101,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         update.Bind(8, record.Id);
         update.Execute();
 
-        if (category == record.Category && severity == record.Severity && failure == record.IsFailure) return;
-        changedInstances.Add(record.InstanceKey);
-        var receivedAt = DateTimeOffset.FromUnixTimeMilliseconds(received);
-        counts.Add(category, failure, receivedAt, -1);
-        counts.Add(record.Category, record.IsFailure, receivedAt, 1);
+        if (counts.Reclassified(category, severity, failure, DateTimeOffset.FromUnixTimeMilliseconds(received), record)) changedInstances.Add(record.InstanceKey);
     }
 
     public async Task RebuildInstanceStatesAsync(IReadOnlyCollection<string> instanceKeys, CancellationToken cancellationToken)
@@ -125,7 +115,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     /// <see cref="RebuildSlice"/> each, with the counters of each slice written in it: an ingest request queued behind the
     /// write lock waits for one slice, not the whole run.
     /// </summary>
-    private async Task InSlicesAsync(int count, Action<Writer, int, Counts> step, CancellationToken cancellationToken)
+    private async Task InSlicesAsync(int count, Action<Writer, int, CounterChanges> step, CancellationToken cancellationToken)
     {
         var next = 0;
         while (next < count)
@@ -133,11 +123,11 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             next = await InWriteTransactionAsync((writer, _) =>
             {
                 var slice = Stopwatch.StartNew();
-                var counts = new Counts();
+                var counts = new CounterChanges();
                 var i = next;
                 do step(writer, i++, counts);
                 while (i < count && slice.Elapsed < RebuildSlice);
-                counts.Write(writer);
+                WriteCounts(writer, counts);
                 return i;
             }, cancellationToken);
         }
@@ -146,75 +136,29 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     public async Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Hour, Failures FROM failure_hours WHERE Hour >= $since AND Failures > 0";
-        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds() / 3_600_000);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var perHour = new List<(long, int)>();
-        while (await reader.ReadAsync(cancellationToken)) perHour.Add((reader.GetInt64(0), reader.GetInt32(1)));
-        return perHour;
+        return await RecordStoreReads.FailuresPerHourAsync(connection, since, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SenderSighting>> SendersAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = new List<SenderSighting>();
-        foreach (var (sql, counted) in new[]
-                 {
-                     ("SELECT Source, Kind, InstanceKey, Identity, LastSeenAt FROM instance_states", false),
-                     (SendersInWindowSql, true),
-                 })
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$max", MaxPrimedSightings);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                rows.Add(new SenderSighting(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), counted));
-        }
-        return rows;
+        return await RecordStoreReads.SendersAsync(connection, since, cancellationToken);
     }
 
     public Task<RetentionBatch> DeleteExpiredAsync(RetentionCut cut, CancellationToken cancellationToken) =>
-        InWriteTransactionAsync((writer, _) =>
+        InWriteTransactionAsync((writer, transaction) =>
         {
             var slice = Stopwatch.StartNew();
-            var counts = new Counts();
-            var touched = new HashSet<string>(StringComparer.Ordinal);
-            var (deleted, kept) = (0, 0);
-            var candidates = RecordRetention.Oldest(writer.Retention, cut);
-            var done = candidates.Count < RecordRetention.BatchSize;
-            foreach (var record in candidates)
+            var counts = new CounterChanges();
+            var candidates = RecordRetention.Oldest(writer.Connection, transaction, cut);
+            var batch = RecordRetention.Walk(cut, candidates, counts, id =>
             {
-                if (record.ReceivedAt >= cut.Cutoff.ToUnixTimeMilliseconds() && cut.Excess <= 0)
-                {
-                    done = true;
-                    break;
-                }
-                if (slice.Elapsed >= RebuildSlice)
-                {
-                    done = false;
-                    break;
-                }
-                cut = cut with { AfterReceivedAt = record.ReceivedAt, AfterId = record.Id };
-                if (RecordRetention.Keeps(writer.Retention, record))
-                {
-                    kept++;
-                    continue;
-                }
-                writer.Retention.Delete.Bind(1, record.Id);
-                writer.Retention.Delete.Execute();
-                counts.Add(record.Category, record.IsFailure, DateTimeOffset.FromUnixTimeMilliseconds(record.ReceivedAt), -1);
-                touched.Add(record.InstanceKey);
-                deleted++;
-                cut = cut with { Excess = cut.Excess - 1 };
-            }
-            counts.Write(writer);
-            writer.Retention.EmptyHours.Bind(1, cut.AfterReceivedAt / 3_600_000 + 1);
-            writer.Retention.EmptyHours.Execute();
-            return new RetentionBatch(deleted, kept, touched, done ? null : cut);
+                writer.DeleteRecord.Bind(1, id);
+                writer.DeleteRecord.Execute();
+            }, () => slice.Elapsed >= RebuildSlice);
+            WriteCounts(writer, counts);
+            RecordRetention.DropEmptyHours(writer.Connection, transaction, candidates);
+            return batch;
         }, cancellationToken);
 
     /// <summary>Free pages given back per transaction: moving pages to the file's end takes the write lock, so in small steps.</summary>
@@ -243,13 +187,8 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     public async Task<StorageFigures> StorageFiguresAsync(CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        // The counter table has a row per category; MIN over the ReceivedAt index reads one index end.
-        command.CommandText = "SELECT (SELECT COALESCE(SUM(Records), 0) FROM category_counts), (SELECT MIN(ReceivedAt) FROM records)";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var oldest = reader.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
-        return new StorageFigures(reader.GetInt64(0), oldest, connections.BytesOnDisk());
+        var (records, oldest) = await RecordRetention.FiguresAsync(connection, cancellationToken);
+        return new StorageFigures(records, oldest, connections.BytesOnDisk());
     }
 
     /// <summary>
@@ -316,7 +255,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             CategoryCount = new RawStatement(connection, CategoryCountSql);
             FailureHour = new RawStatement(connection, FailureHourSql);
             States = new InstanceStates.Statements(connection);
-            Retention = new RecordRetention.Statements(connection);
+            DeleteRecord = new RawStatement(connection, "DELETE FROM records WHERE Id = ?1");
         }
 
         public SqliteConnection Connection { get; }
@@ -327,7 +266,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         public RawStatement CategoryCount { get; }
         public RawStatement FailureHour { get; }
         public InstanceStates.Statements States { get; }
-        public RecordRetention.Statements Retention { get; }
+        public RawStatement DeleteRecord { get; }
 
         public static async Task<Writer> OpenAsync(SqliteConnectionFactory connections, CancellationToken cancellationToken)
         {
@@ -352,50 +291,25 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             CategoryCount.Dispose();
             FailureHour.Dispose();
             States.Dispose();
-            Retention.Dispose();
+            DeleteRecord.Dispose();
             Connection.Dispose();
         }
     }
 
-    /// <summary>Changes to the counter tables within one transaction, written once per category and hour.</summary>
-    private sealed class Counts
+    private static void WriteCounts(Writer writer, CounterChanges counts)
     {
-        private readonly Dictionary<string, (long Records, long Failing)> _categories = new(StringComparer.Ordinal);
-        private readonly Dictionary<long, long> _failureHours = [];
-
-        /// <summary>An instance started (+1) or stopped (-1) failing in a category.</summary>
-        public void AddFailing(string category, int delta)
+        foreach (var (category, records, failing) in counts.Categories)
         {
-            var (records, failing) = _categories.GetValueOrDefault(category);
-            _categories[category] = (records, failing + delta);
+            writer.CategoryCount.Bind(1, category);
+            writer.CategoryCount.Bind(2, records);
+            writer.CategoryCount.Bind(3, failing);
+            writer.CategoryCount.Execute();
         }
-
-        public void Add(string category, bool failure, DateTimeOffset receivedAt, int delta)
+        foreach (var (hour, delta) in counts.FailureHours)
         {
-            var (records, failing) = _categories.GetValueOrDefault(category);
-            _categories[category] = (records + delta, failing);
-            if (!failure) return;
-            var hour = receivedAt.ToUnixTimeMilliseconds() / 3_600_000;
-            _failureHours[hour] = _failureHours.GetValueOrDefault(hour) + delta;
-        }
-
-        public void Write(Writer writer)
-        {
-            foreach (var (category, (records, failing)) in _categories)
-            {
-                if (records == 0 && failing == 0) continue;
-                writer.CategoryCount.Bind(1, category);
-                writer.CategoryCount.Bind(2, records);
-                writer.CategoryCount.Bind(3, failing);
-                writer.CategoryCount.Execute();
-            }
-            foreach (var (hour, delta) in _failureHours)
-            {
-                if (delta == 0) continue;
-                writer.FailureHour.Bind(1, hour);
-                writer.FailureHour.Bind(2, delta);
-                writer.FailureHour.Execute();
-            }
+            writer.FailureHour.Bind(1, hour);
+            writer.FailureHour.Bind(2, delta);
+            writer.FailureHour.Execute();
         }
     }
 

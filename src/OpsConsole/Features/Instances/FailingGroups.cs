@@ -1,6 +1,5 @@
 using OpsConsole.Features.Records;
 using OpsConsole.Features.Classification;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
 using OpsConsole.Sources;
@@ -62,11 +61,12 @@ public sealed class FailingGroups(IDbContextFactory<OpsDbContext> databases, Tim
     private async Task<Dictionary<string, int[]>> FailuresPerHourAsync(OpsDbContext db, Dictionary<string, string> groupOf, CancellationToken cancellationToken)
     {
         var currentHour = clock.GetUtcNow().ToUnixTimeMilliseconds() / 3_600_000;
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var connection = db.Database.GetDbConnection();
         await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT InstanceKey, OccurredAt / 3600000, COUNT(*) FROM records WHERE IsFailure = 1 AND OccurredAt >= $since GROUP BY 1, 2";
-        command.Parameters.AddWithValue("$since", (currentHour - Hours + 1) * 3_600_000);
+        // Written once for both stores: a bare boolean column and a named parameter mean the same on SQLite and PostgreSQL.
+        await using var command = RecordStoreReads.Command(connection,
+            "SELECT InstanceKey, OccurredAt / 3600000, COUNT(*) FROM records WHERE IsFailure AND OccurredAt >= @since GROUP BY 1, 2",
+            ("@since", (currentHour - Hours + 1) * 3_600_000));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var result = new Dictionary<string, int[]>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
@@ -75,7 +75,7 @@ public sealed class FailingGroups(IDbContextFactory<OpsDbContext> databases, Tim
             var slot = (int)(reader.GetInt64(1) - (currentHour - Hours + 1));
             if (slot is < 0 or >= Hours) continue;
             if (!result.TryGetValue(group, out var perHour)) result[group] = perHour = new int[Hours];
-            perHour[slot] += reader.GetInt32(2);
+            perHour[slot] += (int)reader.GetInt64(2);
         }
         return result;
     }

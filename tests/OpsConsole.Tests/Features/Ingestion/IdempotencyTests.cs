@@ -2,11 +2,11 @@ using System.Text.Json.Nodes;
 
 namespace OpsConsole.Tests.Features.Ingestion;
 
-public sealed class IdempotencyTests : IClassFixture<OpsConsoleFactory>
+public abstract class IdempotencyTests<TFactory> : IClassFixture<TFactory> where TFactory : OpsConsoleFactory
 {
-    private readonly OpsConsoleFactory _factory;
+    private readonly TFactory _factory;
 
-    public IdempotencyTests(OpsConsoleFactory factory) => _factory = factory;
+    protected IdempotencyTests(TFactory factory) => _factory = factory;
 
     [Theory]
     [InlineData("container-exits", "k8s/podlist-crashloop-oomkilled.json")]
@@ -113,3 +113,7 @@ public sealed class IdempotencyTests : IClassFixture<OpsConsoleFactory>
         Assert.Contains(records, r => r.GetProperty("category").GetString() == "restart.crash-loop");
     }
 }
+
+public sealed class IdempotencyTests(OpsConsoleFactory factory) : IdempotencyTests<OpsConsoleFactory>(factory);
+
+public sealed class PostgresIdempotencyTests(OpsConsole.Tests.Data.Postgres.PostgresConsoleFactory factory) : IdempotencyTests<OpsConsole.Tests.Data.Postgres.PostgresConsoleFactory>(factory);

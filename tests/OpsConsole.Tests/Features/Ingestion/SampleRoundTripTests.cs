@@ -3,11 +3,11 @@ using System.Text.Json;
 namespace OpsConsole.Tests.Features.Ingestion;
 
 /// <summary>Every shared sample goes in through its endpoint and comes back through the read APIs.</summary>
-public sealed class SampleRoundTripTests : IClassFixture<OpsConsoleFactory>
+public abstract class SampleRoundTripTests<TFactory> : IClassFixture<TFactory> where TFactory : OpsConsoleFactory
 {
-    private readonly OpsConsoleFactory _factory;
+    private readonly TFactory _factory;
 
-    public SampleRoundTripTests(OpsConsoleFactory factory) => _factory = factory;
+    protected SampleRoundTripTests(TFactory factory) => _factory = factory;
 
     public static TheoryData<string> Files => Samples.LabelledFiles();
 
@@ -35,3 +35,7 @@ public sealed class SampleRoundTripTests : IClassFixture<OpsConsoleFactory>
         }
     }
 }
+
+public sealed class SampleRoundTripTests(OpsConsoleFactory factory) : SampleRoundTripTests<OpsConsoleFactory>(factory);
+
+public sealed class PostgresSampleRoundTripTests(OpsConsole.Tests.Data.Postgres.PostgresConsoleFactory factory) : SampleRoundTripTests<OpsConsole.Tests.Data.Postgres.PostgresConsoleFactory>(factory);

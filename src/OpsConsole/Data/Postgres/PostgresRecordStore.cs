@@ -1,0 +1,380 @@
+using Npgsql;
+using OpsConsole.Features.Records;
+using static OpsConsole.Data.InstanceStateRules;
+
+namespace OpsConsole.Data.Postgres;
+
+/// <summary>
+/// PostgreSQL write path: each request is one transaction of a few set-based statements whose rows travel as typed
+/// arrays (<c>INSERT … SELECT * FROM unnest(…)</c>), so a batch costs a handful of round trips however many records it
+/// holds. Which record is current and how the counters move is decided by the same rules as on SQLite
+/// (<see cref="InstanceStateRules"/>, <see cref="CounterChanges"/>). Writers are serialised across every console node by
+/// a transaction-scoped advisory lock: the read-decide-write of instance states and the counter rows need one writer at a
+/// time, as SQLite gives by itself.
+/// </summary>
+public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHealth? storage = null) : IRecordStore, IDisposable
+{
+    /// <summary>The advisory lock key of the write path ("OpsWrite" in ASCII); no other lock of the console uses it.</summary>
+    internal const long WriteLockKey = 0x4F70_7357_7269_7465;
+
+    /// <summary>Records (reclassification) or instances (rebuild) per transaction, so ingestion waits for one slice at most.</summary>
+    internal const int SliceSize = 500;
+
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    private static readonly string RecordColumns = Sqlite.SqliteRecordStore.RecordColumns;
+
+    // Typed arrays, one per column in RecordColumns order; unnest turns them back into rows.
+    private static readonly string InsertSql =
+        $"INSERT INTO records ({RecordColumns}) SELECT * FROM unnest({Positions(1, 34)}) ON CONFLICT (DedupeKey) DO NOTHING RETURNING Id, DedupeKey";
+
+    private const string ExistingSql = "SELECT Id, DedupeKey, OccurrenceCount FROM records WHERE DedupeKey = ANY($1)";
+
+    private const string OccurrenceSql =
+        "UPDATE records SET OccurrenceCount = $1, LastSeenAt = GREATEST(LastSeenAt, $2), Message = $3, RawJson = $4 WHERE Id = $5";
+
+    private const string StateColumns =
+        "InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing, LastMessage, LastRecordId, LastSeenAt, Identity, " +
+        "FailureCount, FirstFailureAt, LastFailureAt";
+
+    private const string StoredStatesSql = "SELECT InstanceKey, LastSeenAt, IsFailing, Category, Severity FROM instance_states WHERE InstanceKey = ANY($1)";
+
+    private static readonly string InsertStatesSql = $"INSERT INTO instance_states ({StateColumns}) SELECT * FROM unnest({Positions(1, 15)})";
+
+    // $16 ("this batch's record is current") is decided in C# by the rules; the statement only applies it. LEAST and
+    // GREATEST skip NULLs, so a first failure keeps the earliest of the stored and the batch's.
+    private static readonly string MergeStatesSql = $"""
+        UPDATE instance_states s SET
+            DisplayName = u.DisplayName,
+            Location = COALESCE(u.Location, s.Location),
+            Identity = COALESCE(u.Identity, s.Identity),
+            Category = CASE WHEN u.IsCurrent THEN u.Category ELSE s.Category END,
+            Severity = CASE WHEN u.IsCurrent THEN u.Severity ELSE s.Severity END,
+            IsFailing = CASE WHEN u.IsCurrent THEN u.IsFailing ELSE s.IsFailing END,
+            LastMessage = CASE WHEN u.IsCurrent THEN u.LastMessage ELSE s.LastMessage END,
+            LastRecordId = CASE WHEN u.IsCurrent THEN u.LastRecordId ELSE s.LastRecordId END,
+            LastSeenAt = CASE WHEN u.IsCurrent THEN u.LastSeenAt ELSE s.LastSeenAt END,
+            FailureCount = s.FailureCount + u.FailureCount,
+            FirstFailureAt = LEAST(s.FirstFailureAt, u.FirstFailureAt),
+            LastFailureAt = GREATEST(s.LastFailureAt, u.LastFailureAt)
+        FROM unnest({Positions(1, 16)}) AS u({StateColumns}, IsCurrent)
+        WHERE s.InstanceKey = u.InstanceKey
+        """;
+
+    private const string InstanceRecordsSql = """
+        SELECT Id, InstanceKey, Kind, Source, InstanceName, Location, Category, Severity, IsFailure, Message, OccurredAt, Identity
+        FROM records WHERE InstanceKey = ANY($1) ORDER BY InstanceKey, OccurredAt, Id
+        """;
+
+    // The CTE reading the old classification sees the rows as they were before the update beside it (one snapshot).
+    private static readonly string ReclassifySql = $"""
+        WITH before AS (SELECT Id, Category, Severity, IsFailure, ReceivedAt FROM records WHERE Id = ANY($8)),
+        changed AS (
+            UPDATE records r SET Category = u.Category, Severity = u.Severity, RuleId = u.RuleId, Evidence = u.Evidence,
+                RulesetVersion = u.RulesetVersion, IsFailure = u.IsFailure, Hints = u.Hints
+            FROM unnest({Positions(1, 8)}) AS u(Category, Severity, RuleId, Evidence, RulesetVersion, IsFailure, Hints, Id)
+            WHERE r.Id = u.Id)
+        SELECT Id, Category, Severity, IsFailure, ReceivedAt FROM before
+        """;
+
+    private const string CategoryCountsSql = """
+        INSERT INTO category_counts (Category, Records, FailingInstances) SELECT * FROM unnest($1, $2, $3)
+        ON CONFLICT (Category) DO UPDATE SET Records = category_counts.Records + excluded.Records,
+            FailingInstances = category_counts.FailingInstances + excluded.FailingInstances
+        """;
+
+    private const string FailureHoursSql = """
+        INSERT INTO failure_hours (Hour, Failures) SELECT * FROM unnest($1, $2)
+        ON CONFLICT (Hour) DO UPDATE SET Failures = failure_hours.Failures + excluded.Failures
+        """;
+
+    public Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync<IReadOnlyList<StoredRecord>>(async (connection, counts) =>
+        {
+            var inserted = new Dictionary<string, long>(records.Count, StringComparer.Ordinal);
+            await using (var insert = Command(connection, InsertSql, RecordArrays(records)))
+            await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+                while (await reader.ReadAsync(cancellationToken)) inserted[reader.GetString(1)] = reader.GetInt64(0);
+
+            // Rows stored before this record: the dedupe hits, and records earlier in this batch with the same key.
+            var known = new Dictionary<string, (long Id, int Count)>(StringComparer.Ordinal);
+            var missing = records.Select(r => r.DedupeKey).Where(k => !inserted.ContainsKey(k)).Distinct().ToArray();
+            if (missing.Length > 0)
+            {
+                await using var existing = Command(connection, ExistingSql, Array(missing));
+                await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) known[reader.GetString(1)] = (reader.GetInt64(0), reader.GetInt32(2));
+            }
+
+            var results = new StoredRecord[records.Count];
+            var states = new Dictionary<string, Delta>(StringComparer.Ordinal);
+            var occurrences = new NpgsqlBatch(connection);
+            for (var i = 0; i < records.Count; i++)
+            {
+                var record = records[i];
+                if (inserted.Remove(record.DedupeKey, out var id))
+                {
+                    record.Id = id;
+                    known[record.DedupeKey] = (id, record.OccurrenceCount);
+                    results[i] = new StoredRecord(id, Duplicate: false, Updated: false);
+                    Accumulate(states, Candidate.Of(record));
+                    counts.Add(record.Category, record.IsFailure, record.ReceivedAt, 1);
+                    continue;
+                }
+
+                var (existingId, existingCount) = known[record.DedupeKey];
+                record.Id = existingId;
+                // A repeated Kubernetes Event (or ACA row) with a higher count is the same fact seen more often.
+                var updated = record.OccurrenceCount > existingCount;
+                if (updated)
+                {
+                    known[record.DedupeKey] = (existingId, record.OccurrenceCount);
+                    occurrences.BatchCommands.Add(BatchCommand(OccurrenceSql, Value(record.OccurrenceCount),
+                        Value(record.LastSeenAt.ToUnixTimeMilliseconds()), Value(record.Message), Value(record.RawJson), Value(existingId)));
+                }
+                results[i] = new StoredRecord(existingId, Duplicate: true, Updated: updated);
+            }
+            await using (occurrences)
+                if (occurrences.BatchCommands.Count > 0) await occurrences.ExecuteNonQueryAsync(cancellationToken);
+
+            await WriteStatesAsync(connection, states.Values.ToList(), counts, cancellationToken);
+            return results;
+        }, cancellationToken);
+
+    public async Task<IReadOnlySet<string>> UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
+    {
+        var changedInstances = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var slice in records.Chunk(SliceSize))
+        {
+            await InWriteTransactionAsync(async (connection, counts) =>
+            {
+                await using var update = Command(connection, ReclassifySql,
+                    Array(slice.Select(r => r.Category).ToArray()), Array(slice.Select(r => r.Severity).ToArray()),
+                    Array(slice.Select(r => r.RuleId).ToArray()), Array(slice.Select(r => r.Evidence).ToArray()),
+                    Array(slice.Select(r => r.RulesetVersion).ToArray()), Array(slice.Select(r => r.IsFailure).ToArray()),
+                    Array(slice.Select(r => r.Hints).ToArray()), Array(slice.Select(r => r.Id).ToArray()));
+                var before = new Dictionary<long, (string Category, string Severity, bool Failure, long Received)>();
+                await using (var reader = await update.ExecuteReaderAsync(cancellationToken))
+                    while (await reader.ReadAsync(cancellationToken))
+                        before[reader.GetInt64(0)] = (reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetInt64(4));
+                foreach (var record in slice)
+                    if (before.TryGetValue(record.Id, out var was) &&
+                        counts.Reclassified(was.Category, was.Severity, was.Failure, DateTimeOffset.FromUnixTimeMilliseconds(was.Received), record))
+                        changedInstances.Add(record.InstanceKey);
+                return 0;
+            }, cancellationToken);
+        }
+        return changedInstances;
+    }
+
+    public async Task RebuildInstanceStatesAsync(IReadOnlyCollection<string> instanceKeys, CancellationToken cancellationToken)
+    {
+        foreach (var keys in instanceKeys.Chunk(SliceSize))
+        {
+            await InWriteTransactionAsync(async (connection, counts) =>
+            {
+                var before = await StoredStatesAsync(connection, keys, cancellationToken);
+                var states = new Dictionary<string, Delta>(StringComparer.Ordinal);
+                await using (var read = Command(connection, InstanceRecordsSql, Array(keys)))
+                await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+                    while (await reader.ReadAsync(cancellationToken))
+                        Accumulate(states, new Candidate(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                            Text(reader, 5), reader.GetString(6), reader.GetString(7), reader.GetBoolean(8), Text(reader, 9),
+                            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), Text(reader, 11)));
+                await using (var delete = Command(connection, "DELETE FROM instance_states WHERE InstanceKey = ANY($1)", Array(keys)))
+                    await delete.ExecuteNonQueryAsync(cancellationToken);
+                await ExecuteStatesAsync(connection, InsertStatesSql, states.Values.ToList(), null, cancellationToken);
+                foreach (var key in keys)
+                    CountFailing(before.TryGetValue(key, out var was) ? was : null, states.GetValueOrDefault(key)?.Current, counts.AddFailing);
+                return 0;
+            }, cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await RecordStoreReads.FailuresPerHourAsync(connection, since, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SenderSighting>> SendersAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await RecordStoreReads.SendersAsync(connection, since, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes like SQLite, by received time in short transactions under the write lock; not by dropping time partitions:
+    /// a partitioned <c>records</c> table needs the partition key in every unique index, and the dedupe key's unique index
+    /// (the ingestion's idempotency, <c>ON CONFLICT (DedupeKey)</c>) cannot include the received time.
+    /// </summary>
+    public Task<RetentionBatch> DeleteExpiredAsync(RetentionCut cut, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(async (connection, counts) =>
+        {
+            var candidates = RecordRetention.Oldest(connection, null, cut);
+            var doomed = new List<long>();
+            var batch = RecordRetention.Walk(cut, candidates, counts, doomed.Add, () => false);
+            await using (var delete = Command(connection, "DELETE FROM records WHERE Id = ANY($1)", Array(doomed.ToArray())))
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            RecordRetention.DropEmptyHours(connection, null, candidates);
+            return batch;
+        }, cancellationToken);
+
+    /// <summary>Nothing to do: autovacuum makes deleted rows' space reusable (only VACUUM FULL would shrink the files, and it locks the table).</summary>
+    public Task ReleaseFreeSpaceAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<StorageFigures> StorageFiguresAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var (records, oldest) = await RecordRetention.FiguresAsync(connection, cancellationToken);
+        await using var size = Command(connection, "SELECT pg_database_size(current_database())");
+        return new StorageFigures(records, oldest, (long)(await size.ExecuteScalarAsync(cancellationToken))!);
+    }
+
+    /// <summary>Merges each instance's batch into its stored row or adds the row, by <see cref="InstanceStateRules.Merge"/>.</summary>
+    private static async Task WriteStatesAsync(NpgsqlConnection connection, IReadOnlyList<Delta> deltas, CounterChanges counts, CancellationToken cancellationToken)
+    {
+        if (deltas.Count == 0) return;
+        var stored = await StoredStatesAsync(connection, deltas.Select(d => d.Current.InstanceKey).ToArray(), cancellationToken);
+        var inserts = new List<Delta>();
+        var merges = new List<Delta>();
+        var current = new List<bool>();
+        foreach (var delta in deltas)
+        {
+            if (Merge(delta, stored.TryGetValue(delta.Current.InstanceKey, out var row) ? row : null, counts.AddFailing) is { } isCurrent)
+            {
+                merges.Add(delta);
+                current.Add(isCurrent);
+            }
+            else inserts.Add(delta);
+        }
+        await ExecuteStatesAsync(connection, InsertStatesSql, inserts, null, cancellationToken);
+        await ExecuteStatesAsync(connection, MergeStatesSql, merges, current.ToArray(), cancellationToken);
+    }
+
+    private static async Task<Dictionary<string, Stored>> StoredStatesAsync(NpgsqlConnection connection, string[] keys, CancellationToken cancellationToken)
+    {
+        var stored = new Dictionary<string, Stored>(StringComparer.Ordinal);
+        await using var read = Command(connection, StoredStatesSql, Array(keys));
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            stored[reader.GetString(0)] = new Stored(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetBoolean(2), reader.GetString(3), reader.GetString(4));
+        return stored;
+    }
+
+    private static async Task ExecuteStatesAsync(NpgsqlConnection connection, string sql, IReadOnlyList<Delta> deltas, bool[]? current, CancellationToken cancellationToken)
+    {
+        if (deltas.Count == 0) return;
+        var parameters = new List<NpgsqlParameter>
+        {
+            Array(deltas.Select(d => d.Current.InstanceKey).ToArray()), Array(deltas.Select(d => d.Current.Kind).ToArray()),
+            Array(deltas.Select(d => d.Current.Source).ToArray()), Array(deltas.Select(d => d.Current.DisplayName).ToArray()),
+            Array(deltas.Select(d => d.Current.Location).ToArray()), Array(deltas.Select(d => d.Current.Category).ToArray()),
+            Array(deltas.Select(d => d.Current.Severity).ToArray()), Array(deltas.Select(d => d.Current.IsFailure).ToArray()),
+            Array(deltas.Select(d => d.Current.Message).ToArray()), Array(deltas.Select(d => d.Current.Id).ToArray()),
+            Array(deltas.Select(d => d.Current.At.ToUnixTimeMilliseconds()).ToArray()), Array(deltas.Select(d => d.Current.Identity).ToArray()),
+            Array(deltas.Select(d => d.Failures).ToArray()), Array(deltas.Select(d => d.FirstFailure?.ToUnixTimeMilliseconds()).ToArray()),
+            Array(deltas.Select(d => d.LastFailure?.ToUnixTimeMilliseconds()).ToArray()),
+        };
+        if (current is not null) parameters.Add(Array(current));
+        await using var command = Command(connection, sql, [.. parameters]);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task WriteCountsAsync(NpgsqlConnection connection, CounterChanges counts, CancellationToken cancellationToken)
+    {
+        var categories = counts.Categories.ToList();
+        var hours = counts.FailureHours.ToList();
+        await using var batch = new NpgsqlBatch(connection);
+        if (categories.Count > 0)
+            batch.BatchCommands.Add(BatchCommand(CategoryCountsSql, Array(categories.Select(c => c.Category).ToArray()),
+                Array(categories.Select(c => c.Records).ToArray()), Array(categories.Select(c => c.Failing).ToArray())));
+        if (hours.Count > 0)
+            batch.BatchCommands.Add(BatchCommand(FailureHoursSql, Array(hours.Select(h => h.Hour).ToArray()), Array(hours.Select(h => h.Failures).ToArray())));
+        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction holding the cluster-wide write lock, then writes the counter changes it
+    /// gathered; commits when it returns. One writer per node queues in memory rather than as idle connections on the server.
+    /// </summary>
+    private async Task<T> InWriteTransactionAsync<T>(Func<NpgsqlConnection, CounterChanges, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var lockCommand = Command(connection, "SELECT pg_advisory_xact_lock($1)", Value(WriteLockKey)))
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            var counts = new CounterChanges();
+            var result = await work(connection, counts);
+            await WriteCountsAsync(connection, counts, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            storage?.ReportSuccess();
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public void Dispose() => _writeLock.Dispose();
+
+    /// <summary>A small committed write that allocates space: whether the server takes writes again (see <see cref="StorageHealth"/>).</summary>
+    internal static async Task ProbeWriteAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var probe = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new("CREATE TABLE IF NOT EXISTS storage_probe (Data bytea)"),
+                new("INSERT INTO storage_probe VALUES (decode(repeat('00', 65536), 'hex'))"),
+                new("DELETE FROM storage_probe"),
+            },
+        };
+        await probe.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The record columns as arrays, in <see cref="Sqlite.SqliteRecordStore.RecordColumns"/> order.</summary>
+    private static NpgsqlParameter[] RecordArrays(IReadOnlyList<EventRecord> r) =>
+    [
+        Array(r.Select(x => x.Kind).ToArray()), Array(r.Select(x => x.Source).ToArray()), Array(r.Select(x => x.Format).ToArray()),
+        Array(r.Select(x => x.Entry).ToArray()), Array(r.Select(x => x.InstanceKey).ToArray()), Array(r.Select(x => x.InstanceName).ToArray()),
+        Array(r.Select(x => x.Location).ToArray()), Array(r.Select(x => x.RequestId).ToArray()), Array(r.Select(x => x.State).ToArray()),
+        Array(r.Select(x => x.ExitCode).ToArray()), Array(r.Select(x => x.RestartCount).ToArray()), Array(r.Select(x => x.Signal).ToArray()),
+        Array(r.Select(x => x.Reason).ToArray()), Array(r.Select(x => x.Message).ToArray()), Array(r.Select(x => x.ErrorCode).ToArray()),
+        Array(r.Select(x => x.HttpCode).ToArray()), Array(r.Select(x => x.Stage).ToArray()),
+        Array(r.Select(x => x.OccurredAt.ToUnixTimeMilliseconds()).ToArray()), Array(r.Select(x => x.ReceivedAt.ToUnixTimeMilliseconds()).ToArray()),
+        Array(r.Select(x => x.LastSeenAt.ToUnixTimeMilliseconds()).ToArray()), Array(r.Select(x => x.OccurrenceCount).ToArray()),
+        Array(r.Select(x => x.Category).ToArray()), Array(r.Select(x => x.Severity).ToArray()), Array(r.Select(x => x.RuleId).ToArray()),
+        Array(r.Select(x => x.Evidence).ToArray()), Array(r.Select(x => x.RulesetVersion).ToArray()), Array(r.Select(x => x.IsFailure).ToArray()),
+        Array(r.Select(x => x.Hints).ToArray()), Array(r.Select(x => x.DerivedFrom).ToArray()), Array(r.Select(x => x.DedupeKey).ToArray()),
+        Array(r.Select(x => x.Truncated).ToArray()), Array(r.Select(x => x.RawJson).ToArray()), Array(r.Select(x => x.Identity).ToArray()),
+        Array(r.Select(x => x.SourceTimeUntrusted?.ToUnixTimeMilliseconds()).ToArray()),
+    ];
+
+    private static string Positions(int from, int to) => string.Join(", ", Enumerable.Range(from, to - from + 1).Select(i => $"${i}"));
+
+    private static NpgsqlParameter Array<T>(T[] values) => new NpgsqlParameter<T[]> { TypedValue = values };
+
+    private static NpgsqlParameter Value<T>(T value) => new NpgsqlParameter<T> { TypedValue = value };
+
+    private static string? Text(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static NpgsqlBatchCommand BatchCommand(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+}
