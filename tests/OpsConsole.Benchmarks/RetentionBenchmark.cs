@@ -41,12 +41,23 @@ public static class RetentionBenchmark
 
             // The run: from the first deleted record until every expired record but each instance's current one is gone.
             double? runStart = null, runEnd = null;
+            var lastReport = 0.0;
             while (runEnd is null)
             {
                 await Task.Delay(250);
                 var deleted = await console.MetricAsync(Deleted);
-                if (deleted > 0) runStart ??= clock.Elapsed.TotalSeconds;
-                if (deleted >= expired - Instances) runEnd = clock.Elapsed.TotalSeconds;
+                var now = clock.Elapsed.TotalSeconds;
+                if (deleted > 0 && runStart is null)
+                {
+                    runStart = now;
+                    Console.WriteLine($"{now,5:F0} s: retention starts; ingest before it {Rate(posts, WarmUp.TotalSeconds, now - 1):F0} records/s");
+                }
+                if (deleted >= expired - Instances) runEnd = now;
+                if (runStart is not null && now - lastReport >= 10)
+                {
+                    Console.WriteLine($"{now,5:F0} s: {deleted:F0} deleted, ingest {Rate(posts, now - 10, now):F0} records/s over the last 10 s");
+                    lastReport = now;
+                }
                 if (clock.Elapsed > FirstCheck + TimeSpan.FromMinutes(30)) throw new TimeoutException($"retention deleted only {deleted} records in 30 minutes");
             }
             await Task.Delay(TimeSpan.FromSeconds(5));

@@ -15,7 +15,7 @@ public sealed class StorageMetrics
     private readonly Gauge _bytes;
     private readonly Counter _deleted;
 
-    public StorageMetrics(IRecordStore store, TimeProvider clock)
+    public StorageMetrics(IRecordStore store, TimeProvider clock, ILogger<StorageMetrics> logger)
     {
         var metrics = Metrics.WithCustomRegistry(Registry);
         _records = metrics.CreateGauge("opsconsole_records_stored", "Records in the store.");
@@ -24,10 +24,18 @@ public sealed class StorageMetrics
         _deleted = metrics.CreateCounter("opsconsole_retention_deleted_records_total", "Records deleted by retention (Retention:MaxAge, Retention:MaxRecords).");
         Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
-            var figures = await store.StorageFiguresAsync(cancellationToken);
-            _records.Set(figures.Records);
-            _oldestAge.Set(figures.OldestReceivedAt is { } oldest ? Math.Max(0, (clock.GetUtcNow() - oldest).TotalSeconds) : 0);
-            _bytes.Set(figures.BytesOnDisk);
+            try
+            {
+                var figures = await store.StorageFiguresAsync(cancellationToken);
+                _records.Set(figures.Records);
+                _oldestAge.Set(figures.OldestReceivedAt is { } oldest ? Math.Max(0, (clock.GetUtcNow() - oldest).TotalSeconds) : 0);
+                _bytes.Set(figures.BytesOnDisk);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A store that cannot be read is when the other metrics matter most: keep the last figures, answer the scrape.
+                logger.LogWarning(e, "Reading the storage figures for /metrics failed");
+            }
         });
     }
 

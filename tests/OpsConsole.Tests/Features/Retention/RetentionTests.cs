@@ -93,6 +93,20 @@ public sealed class RetentionTests() : ClockedConsole(new() { ["Retention:MaxAge
     }
 
     [Fact]
+    public async Task Metrics_still_answer_when_the_store_cannot_be_read()
+    {
+        using var broken = new OpsConsoleFactory();
+        _ = broken.CreateClient();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(broken.Directory)) File.WriteAllText(file, "this is not sqlite");
+
+        var response = await broken.CreateClient().GetAsync("/metrics");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("opsconsole_records_stored", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_new_file_is_created_for_incremental_vacuum()
     {
         _ = Factory.CreateClient();
