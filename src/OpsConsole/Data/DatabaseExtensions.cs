@@ -1,8 +1,10 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using OpsConsole.Data.Notices;
 using OpsConsole.Data.Postgres;
 using OpsConsole.Data.Sqlite;
+using OpsConsole.Features.Cluster;
 
 namespace OpsConsole.Data;
 
@@ -26,7 +28,10 @@ public static class DatabaseExtensions
             configuration.GetValue($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.CacheSizeMb)}", DatabaseOptions.DefaultCacheSizeMb));
         services.AddDbContextFactory<OpsDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new CacheSizeInterceptor(connections)));
         services.AddSingleton(connections);
-        services.AddSingleton<IRecordStore, SqliteRecordStore>();
+        // One node: the notices stay in the process and every once-per-cluster job is this node's.
+        services.AddSingleton<ICommitFeed, InProcessCommitFeed>();
+        services.AddSingleton<IClusterLease, SingleNodeLease>();
+        services.AddAnnouncingStore<SqliteRecordStore>();
         services.AddSingleton(sp => new StorageHealth(connections.ProbeWriteAsync, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<WalCheckpointer>();
         return services;
@@ -45,9 +50,21 @@ public static class DatabaseExtensions
         var dataSource = builder.Build();
         services.AddSingleton(dataSource);
         services.AddDbContextFactory<OpsDbContext, PostgresDbContextFactory>(options => options.UseNpgsql(dataSource));
-        services.AddSingleton<IRecordStore, PostgresRecordStore>();
+        // Several nodes: notices travel by LISTEN/NOTIFY, once-per-cluster jobs by advisory locks.
+        services.AddSingleton(sp => new PostgresCommitFeed(connectionString, dataSource, sp.GetRequiredService<ILogger<PostgresCommitFeed>>()));
+        services.AddSingleton<ICommitFeed>(sp => sp.GetRequiredService<PostgresCommitFeed>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresCommitFeed>());
+        services.AddSingleton<IClusterLease>(sp => new PostgresClusterLease(connectionString, sp.GetRequiredService<ILogger<PostgresClusterLease>>()));
+        services.AddAnnouncingStore<PostgresRecordStore>();
         services.AddSingleton(sp => new StorageHealth(token => PostgresRecordStore.ProbeWriteAsync(dataSource, token), sp.GetRequiredService<TimeProvider>()));
         return services;
+    }
+
+    /// <summary>The provider's store, wrapped so each commit it makes is announced.</summary>
+    private static void AddAnnouncingStore<TStore>(this IServiceCollection services) where TStore : class, IRecordStore
+    {
+        services.AddSingleton<TStore>();
+        services.AddSingleton<IRecordStore>(sp => new AnnouncingRecordStore(sp.GetRequiredService<TStore>(), sp.GetRequiredService<ICommitFeed>()));
     }
 
     /// <summary>

@@ -37,6 +37,8 @@ public static class OpsConsoleExtensions
         services.AddOpsDatabase(configuration);
         services.AddHealth();
         services.AddIngestion();
+        services.AddSingleton<CommittedRecords>();
+        services.AddHostedService(sp => sp.GetRequiredService<CommittedRecords>());
         services.AddConsoleAuth(configuration);
         services.AddSilences();
         services.AddClassification();

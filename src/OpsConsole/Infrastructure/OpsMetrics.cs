@@ -54,4 +54,8 @@ public static class OpsMetrics
     public static readonly Counter DerivedRecords = Metrics.CreateCounter(
         "opsconsole_derived_records_total", "Pattern records written by the detectors (crash loops, silences).",
         new CounterConfiguration { LabelNames = ["category"] });
+
+    public static readonly Gauge ClusterLeader = Metrics.CreateGauge(
+        "opsconsole_cluster_leader", "1 for each once-per-cluster job (reclassifier, detectors, sweepers) this node runs now, 0 when another node does.",
+        new GaugeConfiguration { LabelNames = ["job"] });
 }

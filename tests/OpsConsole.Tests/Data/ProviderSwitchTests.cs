@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Data;
+using OpsConsole.Data.Notices;
 using OpsConsole.Data.Postgres;
 using OpsConsole.Data.Sqlite;
 
@@ -13,7 +14,7 @@ public sealed class ProviderSwitchTests
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddSingleton(TimeProvider.System).AddOpsDatabase(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddSingleton(TimeProvider.System).AddLogging().AddOpsDatabase(configuration).BuildServiceProvider();
     }
 
     [Theory]
@@ -29,7 +30,8 @@ public sealed class ProviderSwitchTests
             ["ConnectionStrings:OpsConsole"] = provider?.StartsWith('p') == true || provider?.StartsWith('P') == true
                 ? "Host=127.0.0.1;Database=unused" : $"Data Source={Path.Combine(Path.GetTempPath(), "opsconsole-switch.db")}",
         });
-        Assert.IsType(store, services.GetRequiredService<IRecordStore>());
+        Assert.NotNull(services.GetRequiredService(store));
+        Assert.IsType<AnnouncingRecordStore>(services.GetRequiredService<IRecordStore>());
         using var db = services.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContext();
         Assert.IsType(context, db);
     }

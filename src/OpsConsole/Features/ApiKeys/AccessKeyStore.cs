@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
+using OpsConsole.Data.Notices;
 using OpsConsole.Features.Auth;
 using OpsConsole.Features.Ingestion;
 using OpsConsole.Infrastructure;
@@ -14,13 +15,29 @@ public sealed record KeyMatch(string Name, IReadOnlyList<string> Scopes, int? St
 /// <summary>
 /// Every API key the console accepts and what each may do: ingestion keys (<c>Ingestion:ApiKeys</c> and the one
 /// generated at first start) can only send records; keys from <c>Auth:ApiKeys</c> and keys made on the API keys page
-/// carry their own scopes. All are held as hashes and compared in constant time.
+/// carry their own scopes. All are held as hashes and compared in constant time. A key made or revoked on any node is
+/// announced, and every node reloads its list.
 /// </summary>
-public sealed class AccessKeyStore(IOptions<AuthOptions> options, ApiKeyStore ingestionKeys,
-    IDbContextFactory<OpsDbContext> databases, TimeProvider clock)
+public sealed class AccessKeyStore
 {
+    private readonly ApiKeyStore ingestionKeys;
+    private readonly IDbContextFactory<OpsDbContext> databases;
+    private readonly TimeProvider clock;
+    private readonly ICommitFeed notices;
+
+    public AccessKeyStore(IOptions<AuthOptions> options, ApiKeyStore ingestionKeys, IDbContextFactory<OpsDbContext> databases, TimeProvider clock,
+        ICommitFeed notices, ILogger<AccessKeyStore> logger)
+    {
+        this.ingestionKeys = ingestionKeys;
+        this.databases = databases;
+        this.clock = clock;
+        this.notices = notices;
+        _configured = [.. options.Value.ApiKeys.Select(FromConfiguration)];
+        notices.ReloadOn(CommitKinds.Access, () => ReloadAsync(CancellationToken.None), logger);
+    }
+
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
-    private readonly Candidate[] _configured = [.. options.Value.ApiKeys.Select(FromConfiguration)];
+    private readonly Candidate[] _configured;
     private Candidate[] _stored = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, DateTimeOffset> _lastTouched = new();
 
@@ -77,6 +94,7 @@ public sealed class AccessKeyStore(IOptions<AuthOptions> options, ApiKeyStore in
             await db.SaveChangesAsync(cancellationToken);
         }
         await ReloadAsync(cancellationToken);
+        notices.Publish(CommitNotice.Of(CommitKinds.Access, null));
         return (key, secret);
     }
 
@@ -92,6 +110,7 @@ public sealed class AccessKeyStore(IOptions<AuthOptions> options, ApiKeyStore in
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
         }
         await ReloadAsync(cancellationToken);
+        notices.Publish(CommitNotice.Of(CommitKinds.Access, null));
         return name;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
+using OpsConsole.Features.Cluster;
 
 namespace OpsConsole.Features.Classification;
 
@@ -17,8 +18,11 @@ public sealed class Reclassifier(
     IncidentClassifier classifier,
     IOptionsMonitor<ClassificationOptions> options,
     TimeProvider clock,
-    ILogger<Reclassifier> logger) : BackgroundService
+    IClusterLease lease,
+    ILogger<Reclassifier> logger) : LeaderOnlyService(lease, logger)
 {
+    protected override string Job => "reclassifier";
+
     /// <summary>Records per reclassification transaction: small enough that ingestion queued behind one waits briefly.</summary>
     public const int BatchSize = 500;
 
@@ -27,7 +31,7 @@ public sealed class Reclassifier(
 
     public ReclassifyProgress Progress => _progress;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task LeadAsync(CancellationToken stoppingToken)
     {
         await RunAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.CurrentValue.DetectorInterval, clock);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
+using OpsConsole.Data.Notices;
 using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Embed;
@@ -8,12 +9,25 @@ namespace OpsConsole.Features.Embed;
 /// <summary>
 /// Read-only embed tokens: from <c>Embed:Tokens</c> and made or revoked in the console. Held as SHA-256 hashes,
 /// compared in constant time. A token opens /embed routes and nothing else; one made in the console opens only the panel
-/// and filters it was made for.
+/// and filters it was made for. A token made or revoked on any node is announced, and every node reloads its list.
 /// </summary>
-public sealed class EmbedTokenStore(IOptions<EmbedOptions> options, IDbContextFactory<OpsDbContext> databases, TimeProvider clock)
+public sealed class EmbedTokenStore
 {
-    private readonly (byte[] Hash, string? Scope)[] _configured =
-        [.. options.Value.Tokens.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => (Secrets.Hash(t), (string?)null))];
+    private readonly IDbContextFactory<OpsDbContext> databases;
+    private readonly TimeProvider clock;
+    private readonly ICommitFeed notices;
+
+    public EmbedTokenStore(IOptions<EmbedOptions> options, IDbContextFactory<OpsDbContext> databases, TimeProvider clock, ICommitFeed notices,
+        ILogger<EmbedTokenStore> logger)
+    {
+        this.databases = databases;
+        this.clock = clock;
+        this.notices = notices;
+        _configured = [.. options.Value.Tokens.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => (Secrets.Hash(t), (string?)null))];
+        notices.ReloadOn(CommitKinds.Access, () => ReloadAsync(CancellationToken.None), logger);
+    }
+
+    private readonly (byte[] Hash, string? Scope)[] _configured;
     private (byte[] Hash, string? Scope)[] _stored = [];
 
     public async Task InitializeAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
@@ -49,6 +63,7 @@ public sealed class EmbedTokenStore(IOptions<EmbedOptions> options, IDbContextFa
             await db.SaveChangesAsync(cancellationToken);
         }
         await ReloadAsync(cancellationToken);
+        notices.Publish(CommitNotice.Of(CommitKinds.Access, null));
         return (token, secret);
     }
 
@@ -61,6 +76,7 @@ public sealed class EmbedTokenStore(IOptions<EmbedOptions> options, IDbContextFa
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
         }
         await ReloadAsync(cancellationToken);
+        notices.Publish(CommitNotice.Of(CommitKinds.Access, null));
     }
 
     public async Task<IReadOnlyList<EmbedToken>> ListAsync(CancellationToken cancellationToken)
@@ -76,5 +92,4 @@ public sealed class EmbedTokenStore(IOptions<EmbedOptions> options, IDbContextFa
             .Select(t => new { t.TokenHash, t.Scope }).ToListAsync(cancellationToken);
         Volatile.Write(ref _stored, [.. active.Select(t => (t.TokenHash, t.Scope))]);
     }
-
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OpsConsole.Data.Notices;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
 using OpsConsole.Features.SourceHealth;
@@ -15,7 +16,7 @@ public sealed record PanelInstance(InstanceState? State, IReadOnlyList<RecordDto
 /// <summary>
 /// What panels show, computed once per change and shared by every open panel: fifty wall screens showing the
 /// same failing list cost one query, not fifty. Panels listen to <see cref="Changed"/>, raised at most once a
-/// second after new records arrive, then read the (recomputed-once) data.
+/// second after a commit (from any node), then read the (recomputed-once) data.
 /// </summary>
 public sealed class PanelData : IDisposable
 {
@@ -30,7 +31,7 @@ public sealed class PanelData : IDisposable
     private readonly ITimer _tick;
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _cache = new();
 
-    public PanelData(IRecordChangeFeed feed, InstanceQueries instances, RecordQueries records, SourceActivity sources, FailureTrend trend, TimeProvider clock)
+    public PanelData(ICommitFeed feed, InstanceQueries instances, RecordQueries records, SourceActivity sources, FailureTrend trend, TimeProvider clock)
     {
         _instances = instances;
         _records = records;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using OpsConsole.Features.Records;
 
 namespace OpsConsole.Features.Ingestion;
 
@@ -15,7 +14,6 @@ public static class IngestionExtensions
         // Which scope each API needs is the auth feature's (ApiPolicies); this only teaches the console to read keys.
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddSingleton<IRecordChangeFeed, InProcessRecordChangeFeed>();
         services.AddSingleton<IngestionPipeline>();
         return services;
     }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using OpsConsole.Features.Classification;
 using OpsConsole.Features.Ingestion.Parsing;
-using OpsConsole.Features.Records;
 using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Ingestion;
@@ -23,7 +22,6 @@ public sealed class IngestionPipeline(
     IncidentClassifier classifier,
     RecordCorrelator correlator,
     IRecordStore store,
-    IRecordChangeFeed changes,
     IOptionsMonitor<IngestionOptions> options,
     TimeProvider clock)
 {
@@ -72,13 +70,6 @@ public sealed class IngestionPipeline(
         if (records.Count > accepted) OpsMetrics.DuplicatesIgnored.WithLabels(kind).Inc(records.Count - accepted);
         OpsMetrics.IngestBatchDuration.WithLabels(kind).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
 
-        // Listeners (open pages, the crash-loop watcher) learn of the new records after the commit.
-        if (accepted > 0)
-        {
-            var written = records.Where((_, i) => !stored[i].Duplicate).ToList();
-            correlator.Remember(written);
-            changes.Publish(written);
-        }
         if (context.Rejected.Count > 0) OpsMetrics.IngestRejectedLines.WithLabels(kind).Inc(context.Rejected.Count);
         return new IngestResult(accepted, records.Count - accepted, result) { Rejected = context.Rejected.Count > 0 ? context.Rejected : null };
     }

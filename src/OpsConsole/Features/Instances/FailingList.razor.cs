@@ -1,3 +1,4 @@
+using OpsConsole.Data.Notices;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using OpsConsole.Features.Auth;
@@ -30,7 +31,7 @@ public partial class FailingList
     [Inject] private InstanceQueries Instances { get; set; } = default!;
     [Inject] private FailingGroups Groups { get; set; } = default!;
     [Inject] private InstanceAcknowledgements Acknowledgements { get; set; } = default!;
-    [Inject] private IRecordChangeFeed Changes { get; set; } = default!;
+    [Inject] private ICommitFeed Changes { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;

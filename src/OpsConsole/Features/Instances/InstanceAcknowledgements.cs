@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
+using OpsConsole.Data.Notices;
 using OpsConsole.Features.Audit;
 using OpsConsole.Features.Auth;
 
 namespace OpsConsole.Features.Instances;
 
 /// <summary>Acknowledges, mutes and clears failing instances (one row per instance, replaced on each change); each change is audited.</summary>
-public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> databases, TimeProvider clock, AuditLog audit)
+public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> databases, TimeProvider clock, AuditLog audit, ICommitFeed notices)
 {
     /// <summary>How long a mute lasts when given no end and not asked to last until the instance recovers.</summary>
     public static readonly TimeSpan DefaultMute = TimeSpan.FromHours(1);
@@ -51,6 +52,7 @@ public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> dat
         ack.By = by.Name;
         ack.LastFailureAt = state.LastFailureAt;
         await db.SaveChangesAsync(cancellationToken);
+        notices.Publish(CommitNotice.Of(CommitKinds.Acknowledgement, [instanceKey]));
         await audit.WriteAsync(by, muted ? AuditActions.Mute : AuditActions.Acknowledge, instanceKey,
             muted ? $"{ack.Note} (until {(ack.UntilRecovered ? "recovered" : ack.ExpiresAt?.ToString("u"))})" : ack.Note, cancellationToken);
         return ack;
@@ -59,7 +61,8 @@ public sealed class InstanceAcknowledgements(IDbContextFactory<OpsDbContext> dat
     public async Task ClearAsync(string instanceKey, Actor by, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        if (await db.Acknowledgements.Where(a => a.InstanceKey == instanceKey).ExecuteDeleteAsync(cancellationToken) > 0)
-            await audit.WriteAsync(by, AuditActions.Unmute, instanceKey, null, cancellationToken);
+        if (await db.Acknowledgements.Where(a => a.InstanceKey == instanceKey).ExecuteDeleteAsync(cancellationToken) == 0) return;
+        notices.Publish(CommitNotice.Of(CommitKinds.Acknowledgement, [instanceKey]));
+        await audit.WriteAsync(by, AuditActions.Unmute, instanceKey, null, cancellationToken);
     }
 }

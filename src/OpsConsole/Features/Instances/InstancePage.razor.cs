@@ -1,3 +1,4 @@
+using OpsConsole.Data.Notices;
 using OpsConsole.Features.Auth;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -28,7 +29,7 @@ public partial class InstancePage
     [Inject] private RecordQueries Records { get; set; } = default!;
     [Inject] private RunbookProgress Progress { get; set; } = default!;
     [Inject] private InstanceAcknowledgements Acknowledgements { get; set; } = default!;
-    [Inject] private IRecordChangeFeed Changes { get; set; } = default!;
+    [Inject] private ICommitFeed Changes { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private ConsoleAccess Access { get; set; } = default!;
@@ -42,8 +43,7 @@ public partial class InstancePage
     {
         _live?.Dispose();
         var key = InstanceKey;
-        _live = new LiveRefresh(Changes, records => records.Any(r => r.InstanceKey == key), () => InvokeAsync(ReloadAsync),
-            removedMatters: keys => keys.Contains(key));
+        _live = new LiveRefresh(Changes, notice => notice.Touches(key), () => InvokeAsync(ReloadAsync));
         await LoadAsync();
     }
 

@@ -154,9 +154,10 @@ public sealed class InstanceQueries(IDbContextFactory<OpsDbContext> databases)
         if (f.Until is { } until) query = query.Where(s => s.LastFailureAt <= until);
         if (f.Search is { Length: > 0 } search)
         {
-            var pattern = $"%{search.Replace("%", "").Replace("_", "")}%";
-            query = query.Where(s => EF.Functions.Like(s.DisplayName, pattern) || EF.Functions.Like(s.InstanceKey, pattern)
-                                     || (s.LastMessage != null && EF.Functions.Like(s.LastMessage, pattern)));
+            // Case-insensitive on both stores: SQLite's LIKE ignores ASCII case, PostgreSQL's does not, lower() on both sides does.
+            var pattern = $"%{search.Replace("%", "").Replace("_", "").ToLowerInvariant()}%";
+            query = query.Where(s => EF.Functions.Like(s.DisplayName.ToLower(), pattern) || EF.Functions.Like(s.InstanceKey.ToLower(), pattern)
+                                     || (s.LastMessage != null && EF.Functions.Like(s.LastMessage.ToLower(), pattern)));
         }
         return query;
     }

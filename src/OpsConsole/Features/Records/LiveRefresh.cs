@@ -1,43 +1,33 @@
+using OpsConsole.Data.Notices;
+
 namespace OpsConsole.Features.Records;
 
 /// <summary>
-/// Lets an open page follow the change feed: when published records matter to it, the page refreshes once
-/// after a short delay, however many batches arrived meanwhile. One subscription per open page; the query
-/// runs only for pages the new records touch, at most a few times a second.
+/// Lets an open page follow the store's commit notices (new records, reclassification, acknowledgements, silences,
+/// deletes; from any node): when a notice matters to it, the page refreshes once after a short delay, however many
+/// arrived meanwhile. One subscription per open page; the query runs only for pages a change touches, at most a few
+/// times a second.
 /// </summary>
 public sealed class LiveRefresh : IDisposable
 {
-    private readonly Func<IReadOnlyList<EventRecord>, bool> _matters;
+    private readonly Func<CommitNotice, bool> _matters;
     private readonly Func<Task> _refresh;
     private readonly TimeSpan _delay;
     private readonly IDisposable _subscription;
-    private readonly IDisposable? _removedSubscription;
     private int _scheduled;
     private volatile bool _disposed;
 
-    /// <summary><paramref name="removedMatters"/>: when deleted records of these instances (retention) matter to the page; null when they never do.</summary>
-    public LiveRefresh(IRecordChangeFeed feed, Func<IReadOnlyList<EventRecord>, bool> matters, Func<Task> refresh, TimeSpan? delay = null,
-        Func<IReadOnlySet<string>, bool>? removedMatters = null)
+    public LiveRefresh(ICommitFeed feed, Func<CommitNotice, bool> matters, Func<Task> refresh, TimeSpan? delay = null)
     {
         _matters = matters;
         _refresh = refresh;
         _delay = delay ?? TimeSpan.FromMilliseconds(400);
-        _subscription = feed.Subscribe(OnRecords);
-        if (removedMatters is not null)
-            _removedSubscription = feed.SubscribeRemoved(keys =>
-            {
-                if (!_disposed && removedMatters(keys)) Schedule();
-            });
+        _subscription = feed.Subscribe(OnNotice);
     }
 
-    private void OnRecords(IReadOnlyList<EventRecord> records)
+    private void OnNotice(CommitNotice notice)
     {
-        if (_disposed || !_matters(records)) return;
-        Schedule();
-    }
-
-    private void Schedule()
-    {
+        if (_disposed || !_matters(notice)) return;
         if (Interlocked.Exchange(ref _scheduled, 1) == 1) return;
         _ = RefreshSoonAsync();
     }
@@ -61,6 +51,5 @@ public sealed class LiveRefresh : IDisposable
     {
         _disposed = true;
         _subscription.Dispose();
-        _removedSubscription?.Dispose();
     }
 }

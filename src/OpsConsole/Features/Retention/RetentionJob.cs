@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
-using OpsConsole.Features.Records;
+using OpsConsole.Features.Cluster;
 
 namespace OpsConsole.Features.Retention;
 
@@ -11,11 +11,14 @@ public readonly record struct RetentionRun(long Deleted, long Kept);
 /// Every <c>Retention:Interval</c>, removes records past <c>Retention:MaxAge</c> and beyond <c>Retention:MaxRecords</c>,
 /// oldest received first, one short transaction at a time so ingestion waits for at most one of them; then gives the
 /// space back where the store can. What still explains a current failure stays (see <see cref="IRecordStore.DeleteExpiredAsync"/>).
+/// The store announces each batch's deletes to open pages (on every node). One node of a cluster runs it at a time.
 /// </summary>
-public sealed class RetentionJob(IRecordStore store, IRecordChangeFeed changes, StorageMetrics metrics, IOptionsMonitor<RetentionOptions> options,
-    TimeProvider clock, ILogger<RetentionJob> logger) : BackgroundService
+public sealed class RetentionJob(IRecordStore store, StorageMetrics metrics, IOptionsMonitor<RetentionOptions> options,
+    TimeProvider clock, IClusterLease lease, ILogger<RetentionJob> logger) : LeaderOnlyService(lease, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Job => "retention";
+
+    protected override async Task LeadAsync(CancellationToken stoppingToken)
     {
         // The first check waits one interval: a restart loop must not turn into a delete loop, and start-up stays light.
         while (true)
@@ -43,7 +46,7 @@ public sealed class RetentionJob(IRecordStore store, IRecordChangeFeed changes, 
         {
             var batch = await store.DeleteExpiredAsync(next, cancellationToken);
             run = new RetentionRun(run.Deleted + batch.Deleted, run.Kept + batch.Kept);
-            if (batch.Deleted > 0) Announce(batch);
+            metrics.CountDeleted(batch.Deleted);
             cut = batch.Next;
         }
         if (run.Deleted == 0) return run;
@@ -51,12 +54,5 @@ public sealed class RetentionJob(IRecordStore store, IRecordChangeFeed changes, 
         logger.LogInformation("Retention deleted {Deleted} records (older than {MaxAge} or over {MaxRecords}); kept {Kept} that explain a current state",
             run.Deleted, limits.MaxAge, limits.MaxRecords, run.Kept);
         return run;
-    }
-
-    /// <summary>The one place deletes are made known: the metric, and open pages showing those instances.</summary>
-    private void Announce(RetentionBatch batch)
-    {
-        metrics.CountDeleted(batch.Deleted);
-        changes.PublishRemoved(batch.InstanceKeys);
     }
 }

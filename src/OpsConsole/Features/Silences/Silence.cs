@@ -46,8 +46,9 @@ public sealed class Silence
         if (Location is { Length: > 0 } location) states = states.Where(s => s.Location == location);
         if (InstancePattern is { Length: > 0 } pattern)
         {
-            var like = pattern.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_").Replace('*', '%');
-            states = states.Where(s => EF.Functions.Like(s.InstanceKey, like, "\\"));
+            // Case-insensitive on both stores (SQLite's LIKE ignores ASCII case, PostgreSQL's does not).
+            var like = pattern.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_").Replace('*', '%');
+            states = states.Where(s => EF.Functions.Like(s.InstanceKey.ToLower(), like, "\\"));
         }
         return states;
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
+using OpsConsole.Data.Notices;
 using OpsConsole.Features.Audit;
 using OpsConsole.Features.Auth;
 
@@ -10,7 +11,7 @@ public sealed record SilenceRequest(string? Category, string? Family, string? So
     string? Reason, DateTimeOffset? EndsAt, bool UntilRecovered);
 
 /// <summary>Makes, ends and lists silences; each change is audited.</summary>
-public sealed class SilenceStore(IDbContextFactory<OpsDbContext> databases, TimeProvider clock, AuditLog audit)
+public sealed class SilenceStore(IDbContextFactory<OpsDbContext> databases, TimeProvider clock, AuditLog audit, ICommitFeed notices)
 {
     public async Task<Silence> CreateAsync(SilenceRequest request, Actor by, CancellationToken cancellationToken)
     {
@@ -30,6 +31,8 @@ public sealed class SilenceStore(IDbContextFactory<OpsDbContext> databases, Time
             db.Silences.Add(silence);
             await db.SaveChangesAsync(cancellationToken);
         }
+        // A silence matches by pattern: any instance may look different now.
+        notices.Publish(CommitNotice.Of(CommitKinds.Acknowledgement, null));
         await audit.WriteAsync(by, AuditActions.SilenceCreate, silence.Describe(),
             $"{silence.Reason} (until {(silence.UntilRecovered ? "recovered" : silence.EndsAt?.ToString("u"))})", cancellationToken);
         return silence;
@@ -42,8 +45,10 @@ public sealed class SilenceStore(IDbContextFactory<OpsDbContext> databases, Time
         var now = clock.GetUtcNow();
         var ended = await db.Silences.Where(s => s.Id == id && s.EndedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndedBy, by.Name), cancellationToken);
-        if (ended > 0) await audit.WriteAsync(by, AuditActions.SilenceExpire, $"silence {id}", "ended by hand", cancellationToken);
-        return ended > 0;
+        if (ended == 0) return false;
+        notices.Publish(CommitNotice.Of(CommitKinds.Acknowledgement, null));
+        await audit.WriteAsync(by, AuditActions.SilenceExpire, $"silence {id}", "ended by hand", cancellationToken);
+        return true;
     }
 
     /// <summary>Active silences first, then the most recently ended.</summary>

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Data;
+using OpsConsole.Data.Notices;
+using OpsConsole.Features.Cluster;
 using OpsConsole.Features.Audit;
 using OpsConsole.Features.Auth;
 using OpsConsole.Features.Instances;
@@ -10,12 +12,14 @@ namespace OpsConsole.Features.Silences;
 /// Ends silences and single-instance mutes by themselves: when their end time has passed, or (until-recovered ones) when
 /// nothing they match is failing any more. Each ending is audited as the console's own doing.
 /// </summary>
-public sealed class SilenceSweeper(IDbContextFactory<OpsDbContext> databases, TimeProvider clock, AuditLog audit,
-    IConfiguration configuration, ILogger<SilenceSweeper> logger) : BackgroundService
+public sealed class SilenceSweeper(IDbContextFactory<OpsDbContext> databases, TimeProvider clock, AuditLog audit, ICommitFeed notices,
+    IConfiguration configuration, IClusterLease lease, ILogger<SilenceSweeper> logger) : LeaderOnlyService(lease, logger)
 {
+    protected override string Job => "silence-sweeper";
+
     private static readonly Actor ConsoleItself = new("console", null);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task LeadAsync(CancellationToken stoppingToken)
     {
         var interval = configuration.GetValue("Silences:SweepInterval", TimeSpan.FromSeconds(15));
         using var timer = new PeriodicTimer(interval, clock);
@@ -65,6 +69,7 @@ public sealed class SilenceSweeper(IDbContextFactory<OpsDbContext> databases, Ti
             ended++;
         }
         await db.SaveChangesAsync(cancellationToken);
+        if (ended > 0) notices.Publish(CommitNotice.Of(CommitKinds.Acknowledgement, null));
         return ended;
     }
 }

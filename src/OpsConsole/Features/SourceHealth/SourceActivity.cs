@@ -10,20 +10,20 @@ public sealed record SourceSummary(string Source, string Origin, string Kind, Da
 
 /// <summary>
 /// Who is sending: per source and origin, when it last sent and how many records in the last hour. Kept in
-/// memory from the change feed (primed from the store at start-up), so the page never scans the records table.
+/// memory from every node's committed records (primed from the store at start-up), so the page never scans the records table.
 /// </summary>
 public sealed class SourceActivity : BackgroundService
 {
-    private readonly IRecordChangeFeed _feed;
+    private readonly CommittedRecords _committed;
     private readonly IRecordStore _store;
     private readonly IOptionsMonitor<SourcesOptions> _options;
     private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Source, string Origin), Activity> _activity = [];
 
-    public SourceActivity(IRecordChangeFeed feed, IRecordStore store, IOptionsMonitor<SourcesOptions> options, TimeProvider clock)
+    public SourceActivity(CommittedRecords committed, IRecordStore store, IOptionsMonitor<SourcesOptions> options, TimeProvider clock)
     {
-        _feed = feed;
+        _committed = committed;
         _store = store;
         _options = options;
         _clock = clock;
@@ -68,7 +68,7 @@ public sealed class SourceActivity : BackgroundService
     /// </summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = _feed.Subscribe(Add);
+        _subscription = _committed.Subscribe(Add);
         return base.StartAsync(cancellationToken);
     }
 

@@ -1,7 +1,11 @@
+using System.Net.Http.Json;
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Data;
 using OpsConsole.Features.Embed;
 using OpsConsole.Features.Instances;
+using OpsConsole.Features.Records;
 
 namespace OpsConsole.Tests.Features.Embed;
 
@@ -70,5 +74,41 @@ public sealed class PanelTests : BunitTest, IClassFixture<OpsConsoleFactory>
 
         panel.WaitForAssertion(() => Assert.Contains("container.probe-failed", panel.Find(".panel-state").TextContent));
         Assert.NotEmpty(panel.FindAll("tr[data-record]"));
+    }
+
+    [Fact]
+    public async Task An_acknowledgement_made_elsewhere_reaches_the_open_panel()
+    {
+        await IngestAsync("docker/event-die-exit1-app-error-api152.json", "?host=ack-live");
+        var panel = Render<FailingPanel>(p => p.Add(f => f.View, new FailingView(Search: "ack-live")).Add(f => f.Limit, 10));
+        panel.WaitForAssertion(() => Assert.Single(panel.FindAll("tr[data-instance^='docker/ack-live/']")));
+        var key = panel.Find("tr[data-instance^='docker/ack-live/']").GetAttribute("data-instance")!;
+        Assert.DoesNotContain("panel-acknowledged", panel.Find("tr[data-instance^='docker/ack-live/']").ClassName);
+
+        var operatorClient = await _factory.SignedInClientAsync("Operator");
+        (await operatorClient.PutAsJsonAsync($"/api/v1/instances/{Uri.EscapeDataString(key)}/acknowledgement", new { status = "acknowledged" }))
+            .EnsureSuccessStatusCode();
+
+        // No new record arrives: only the acknowledgement's own notice can refresh the panel before its 30 s tick.
+        panel.WaitForAssertion(() => Assert.Contains("panel-acknowledged", panel.Find("tr[data-instance^='docker/ack-live/']").ClassName),
+            TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_reclassification_reaches_the_open_panel()
+    {
+        await IngestAsync("docker/event-die-exit1-app-error-api152.json", "?host=reclassified-live");
+        var panel = Render<FailingPanel>(p => p.Add(f => f.View, new FailingView(Search: "reclassified-live")).Add(f => f.Limit, 10));
+        panel.WaitForAssertion(() => Assert.Equal("exit.app-error", panel.Find(".panel-category").TextContent.Trim()));
+
+        List<EventRecord> records;
+        await using (var db = await _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync())
+            records = await db.Records.AsNoTracking().Where(r => r.InstanceKey.StartsWith("docker/reclassified-live/")).ToListAsync();
+        foreach (var record in records) record.Category = "exit.oom-killed";
+        var store = _factory.Services.GetRequiredService<IRecordStore>();
+        var changed = await store.UpdateClassificationAsync(records, CancellationToken.None);
+        await store.RebuildInstanceStatesAsync(changed, CancellationToken.None);
+
+        panel.WaitForAssertion(() => Assert.Equal("exit.oom-killed", panel.Find(".panel-category").TextContent.Trim()), TimeSpan.FromSeconds(5));
     }
 }

@@ -4,11 +4,11 @@ using System.Net.Http.Json;
 namespace OpsConsole.Tests.Features.Instances;
 
 /// <summary>Acknowledge and mute through the API, and what the failing list does with them.</summary>
-public sealed class AcknowledgementTests : IClassFixture<OpsConsoleFactory>
+public abstract class AcknowledgementTests<TFactory> : IClassFixture<TFactory> where TFactory : OpsConsoleFactory
 {
-    private readonly OpsConsoleFactory _factory;
+    private readonly TFactory _factory;
 
-    public AcknowledgementTests(OpsConsoleFactory factory) => _factory = factory;
+    protected AcknowledgementTests(TFactory factory) => _factory = factory;
 
     private async Task<string> FailingInstanceAsync(string cluster)
     {
@@ -88,3 +88,7 @@ public sealed class AcknowledgementTests : IClassFixture<OpsConsoleFactory>
         Assert.Equal(0, _factory.Scalar("SELECT COUNT(*) FROM instance_acknowledgements WHERE InstanceKey = 'k8s/nowhere/x'"));
     }
 }
+
+public sealed class AcknowledgementTests(OpsConsoleFactory factory) : AcknowledgementTests<OpsConsoleFactory>(factory);
+
+public sealed class PostgresAcknowledgementTests(OpsConsole.Tests.Data.Postgres.PostgresConsoleFactory factory) : AcknowledgementTests<OpsConsole.Tests.Data.Postgres.PostgresConsoleFactory>(factory);

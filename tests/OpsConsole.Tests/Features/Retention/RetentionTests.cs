@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Features.Classification.Patterns;
-using OpsConsole.Features.Records;
+using OpsConsole.Data.Notices;
 using OpsConsole.Features.Retention;
 using OpsConsole.Tests.Data;
 
@@ -47,7 +47,10 @@ public sealed class RetentionTests() : ClockedConsole(new() { ["Retention:MaxAge
         await api.PostOkAsync("/api/v1/container-exits", Exits([0], exitCode: 0)); // recent: stays
         Assert.Equal(22, Factory.Scalar("SELECT COUNT(*) FROM records"));
         var removed = new List<string>();
-        using var _ = Factory.Services.GetRequiredService<IRecordChangeFeed>().SubscribeRemoved(keys => { lock (removed) removed.AddRange(keys); });
+        using var _ = Factory.Services.GetRequiredService<ICommitFeed>().Subscribe(notice =>
+        {
+            if (notice.Kinds.HasFlag(CommitKinds.Retention)) lock (removed) removed.AddRange(notice.InstanceKeys!);
+        });
 
         var run = await Job.RunAsync(CancellationToken.None);
 

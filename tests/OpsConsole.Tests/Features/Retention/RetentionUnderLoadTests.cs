@@ -20,7 +20,8 @@ public sealed class RetentionUnderLoadTests : IDisposable
         var store = _factory.Services.GetRequiredService<IRecordStore>();
         var old = DateTimeOffset.UtcNow.AddDays(-200);
         for (var instance = 0; instance < Instances; instance++)
-            await store.WriteAsync([.. Enumerable.Range(0, PerInstance).Select(i => Expired(instance, i, old.AddSeconds(instance * PerInstance + i)))], CancellationToken.None);
+            // Exits of one instance 15 minutes apart: further apart than a crash loop's window, so no pattern record keeps them.
+            await store.WriteAsync([.. Enumerable.Range(0, PerInstance).Select(i => Expired(instance, i, old.AddMinutes(15 * i).AddSeconds(instance)))], CancellationToken.None);
         var sizeBefore = new FileInfo(_factory.DatabasePath).Length + WalBytes();
         var api = _factory.CreateApiClient();
         await api.PostOkAsync("/api/v1/container-exits", RetentionTests.Exits([-1], exitCode: 1, DateTimeOffset.UtcNow)); // warm: the first request compiles the path

@@ -1,6 +1,9 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
+using OpsConsole.Data.Notices;
 using OpsConsole.Features.Records;
 using OpsConsole.Features.SourceHealth;
 
@@ -30,13 +33,14 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
     public async Task A_sender_that_stops_turns_silent_and_old_records_leave_the_hour()
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        var feed = new InProcessRecordChangeFeed(Microsoft.Extensions.Logging.Abstractions.NullLogger<InProcessRecordChangeFeed>.Instance);
-        var activity = new SourceActivity(feed, _factory.Services.GetRequiredService<IRecordStore>(),
+        var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
+        using var committed = new CommittedRecords(feed, _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>(), NullLogger<CommittedRecords>.Instance);
+        var activity = new SourceActivity(committed, _factory.Services.GetRequiredService<IRecordStore>(),
             new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
         await activity.StartAsync(CancellationToken.None);
         try
         {
-            feed.Publish([Record("docker/quiet-host/web", clock.Now), Record("docker/quiet-host/db", clock.Now)]);
+            feed.Publish(new CommitNotice(CommitKinds.Records, 1, 2, null) { Records = [Record("docker/quiet-host/web", clock.Now), Record("docker/quiet-host/db", clock.Now)] });
             Assert.Equal(2, activity.Summaries().Single(s => s.Origin == "quiet-host").LastHour);
 
             clock.Advance(TimeSpan.FromMinutes(20));

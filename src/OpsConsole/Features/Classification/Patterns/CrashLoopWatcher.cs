@@ -1,24 +1,25 @@
 using System.Threading.Channels;
+using OpsConsole.Features.Cluster;
 using OpsConsole.Features.Records;
 
 namespace OpsConsole.Features.Classification.Patterns;
 
 /// <summary>
-/// Runs the crash-loop detector on every committed batch, off the ingestion request path: the sender gets
-/// its answer as soon as its records are committed, and the pattern record follows within moments.
-/// Batches that arrive while one is being examined are examined together.
+/// Runs the crash-loop detector on every committed batch (from any node), off the ingestion request path: the sender gets
+/// its answer as soon as its records are committed, and the pattern record follows within moments. One node of a cluster
+/// watches; batches that arrive while one is being examined are examined together.
 /// </summary>
 public sealed class CrashLoopWatcher(
-    IRecordChangeFeed changes,
+    CommittedRecords committed,
     CrashLoopDetector detector,
     PatternRecordWriter patterns,
     IncidentClassifier classifier,
-    ILogger<CrashLoopWatcher> logger) : BackgroundService
+    IClusterLease lease,
+    ILogger<CrashLoopWatcher> logger) : LeaderOnlyService(lease, logger)
 {
-    private readonly Channel<IReadOnlyList<EventRecord>> _queue = Channel.CreateUnbounded<IReadOnlyList<EventRecord>>(
-        new UnboundedChannelOptions { SingleReader = true });
     private int _pending;
-    private IDisposable? _subscription;
+
+    protected override string Job => "crash-loop-watcher";
 
     /// <summary>Completes when every batch published so far has been examined (for tests and shutdown).</summary>
     public async Task WhenIdleAsync(CancellationToken cancellationToken)
@@ -26,19 +27,16 @@ public sealed class CrashLoopWatcher(
         while (Volatile.Read(ref _pending) > 0) await Task.Delay(20, cancellationToken);
     }
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task LeadAsync(CancellationToken stoppingToken)
     {
-        _subscription = changes.Subscribe(records =>
+        var queue = Channel.CreateUnbounded<IReadOnlyList<EventRecord>>(new UnboundedChannelOptions { SingleReader = true });
+        // Subscribed before the first await: on a single node the lease is granted during start-up, before any request.
+        using var subscription = committed.Subscribe(records =>
         {
             if (!records.Any(r => r.Format != DerivedRecord.Format)) return;
             Interlocked.Increment(ref _pending);
-            _queue.Writer.TryWrite(records);
+            queue.Writer.TryWrite(records);
         });
-        return base.StartAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
         try
         {
             await detector.PrimeAsync(stoppingToken);
@@ -47,7 +45,21 @@ public sealed class CrashLoopWatcher(
         {
             logger.LogError(ex, "Priming the crash-loop windows failed; the first batch tries again");
         }
-        var reader = _queue.Reader;
+        try
+        {
+            await ExamineAsync(queue.Reader, stoppingToken);
+        }
+        finally
+        {
+            // Batches left when the lease went are the next leader's to see in its primed windows.
+            var left = 0;
+            while (queue.Reader.TryRead(out _)) left++;
+            Interlocked.Add(ref _pending, -left);
+        }
+    }
+
+    private async Task ExamineAsync(ChannelReader<IReadOnlyList<EventRecord>> reader, CancellationToken stoppingToken)
+    {
         while (await reader.WaitToReadAsync(stoppingToken))
         {
             var batch = new List<EventRecord>();
@@ -70,11 +82,5 @@ public sealed class CrashLoopWatcher(
                 Interlocked.Add(ref _pending, -taken);
             }
         }
-    }
-
-    public override void Dispose()
-    {
-        _subscription?.Dispose();
-        base.Dispose();
     }
 }

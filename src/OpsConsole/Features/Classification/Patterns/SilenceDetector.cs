@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
+using OpsConsole.Features.Cluster;
 using OpsConsole.Features.Records;
 using OpsConsole.Sources;
 
@@ -17,11 +18,14 @@ public sealed class SilenceDetector(
     IncidentClassifier classifier,
     IOptionsMonitor<ClassificationOptions> options,
     TimeProvider clock,
-    ILogger<SilenceDetector> logger) : BackgroundService
+    IClusterLease lease,
+    ILogger<SilenceDetector> logger) : LeaderOnlyService(lease, logger)
 {
+    protected override string Job => "silence-detector";
+
     public const string StalledRule = "pattern-silence";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task LeadAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.CurrentValue.DetectorInterval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
