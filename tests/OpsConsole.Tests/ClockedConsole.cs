@@ -12,7 +12,8 @@ public abstract class ClockedConsole : IDisposable
     protected ManualClock Clock { get; } = new(DateTimeOffset.Parse("2026-03-02T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     protected OpsConsoleFactory Factory { get; }
 
-    protected ClockedConsole() => Factory = new ClockedFactory(Clock);
+    /// <param name="settings">Configuration for this console (options under test).</param>
+    protected ClockedConsole(Dictionary<string, string?>? settings = null) => Factory = new ClockedFactory(Clock, settings ?? []);
 
     protected SilenceDetector Detector => Factory.Services.GetRequiredService<SilenceDetector>();
 
@@ -30,7 +31,7 @@ public abstract class ClockedConsole : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private sealed class ClockedFactory(ManualClock clock) : OpsConsoleFactory
+    private sealed class ClockedFactory(ManualClock clock, Dictionary<string, string?> settings) : OpsConsoleFactory(settings)
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

@@ -69,7 +69,7 @@ public static class DatabaseExtensions
 
     /// <summary>
     /// Applies pending migrations (the set of the configured provider's context). On SQLite the file is also switched to
-    /// WAL (a persistent setting), and a file the console cannot write (read-only, full disk, unreadable) ends start-up
+    /// WAL (a persistent setting), a new file to incremental vacuum, and a file the console cannot write (read-only, full disk, unreadable) ends start-up
     /// with a <see cref="DatabaseUnwritableException"/> naming the file, rather than a console that looks up but refuses
     /// every write.
     /// </summary>
@@ -84,6 +84,10 @@ public static class DatabaseExtensions
         }
         try
         {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            // Takes effect only on a file without tables yet (a new one): retention's deletes can then shrink it in
+            // small steps. An existing file keeps its setting; see README, "Retention".
+            await db.Database.ExecuteSqlRawAsync("PRAGMA auto_vacuum = INCREMENTAL;", cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
         }

@@ -12,6 +12,19 @@ public readonly record struct StoredRecord(long Id, bool Duplicate, bool Updated
 public readonly record struct SenderSighting(string Source, string Kind, string InstanceKey, string? Identity, DateTimeOffset At, bool Counted);
 
 /// <summary>
+/// Where a retention run stands: records received before <paramref name="Cutoff"/> go, and past it the oldest
+/// <paramref name="Excess"/> more (the records over <c>Retention:MaxRecords</c>); <paramref name="AfterReceivedAt"/> and
+/// <paramref name="AfterId"/> are the last record looked at (unix ms, id), so kept records are not read again.
+/// </summary>
+public readonly record struct RetentionCut(DateTimeOffset Cutoff, long Excess, long AfterReceivedAt = long.MinValue, long AfterId = long.MinValue);
+
+/// <summary>One retention transaction: records deleted and kept, the instances that lost records, and where to go on (null: done).</summary>
+public sealed record RetentionBatch(int Deleted, int Kept, IReadOnlySet<string> InstanceKeys, RetentionCut? Next);
+
+/// <summary>What the store holds, read cheaply (counter rows, one index end, file sizes): for /metrics and the Sources page.</summary>
+public readonly record struct StorageFigures(long Records, DateTimeOffset? OldestReceivedAt, long BytesOnDisk);
+
+/// <summary>
 /// The SQL side of the records: the ingestion write path, all records of a request in one transaction, the instance-state table
 /// updated in the same transaction. Once it returns, the records are committed.
 /// </summary>
@@ -36,4 +49,16 @@ public interface IRecordStore
     /// <paramref name="since"/> (the newest, up to a bound), to prime the per-sender activity.
     /// </summary>
     Task<IReadOnlyList<SenderSighting>> SendersAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes, in one short transaction, the next records past <paramref name="cut"/> by received time, oldest first,
+    /// with the counters; keeps each instance's current record and what it was derived from, and the records a failing
+    /// instance's runbook progress points at.
+    /// </summary>
+    Task<RetentionBatch> DeleteExpiredAsync(RetentionCut cut, CancellationToken cancellationToken);
+
+    /// <summary>Gives the space freed by deletes back to the file system where the store can (SQLite: incremental vacuum, in slices).</summary>
+    Task ReleaseFreeSpaceAsync(CancellationToken cancellationToken);
+
+    Task<StorageFigures> StorageFiguresAsync(CancellationToken cancellationToken);
 }

@@ -13,6 +13,7 @@ using OpsConsole.Features.Health;
 using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
+using OpsConsole.Features.Retention;
 using OpsConsole.Features.Runbooks;
 using OpsConsole.Features.Silences;
 using OpsConsole.Features.SourceHealth;
@@ -43,6 +44,7 @@ public static class OpsConsoleExtensions
         services.AddClassification();
         services.AddRunbooks();
         services.AddSources();
+        services.AddRetention();
         services.AddCollectors();
         services.AddEmbed();
         services.AddSingleton<RecordQueries>();
@@ -81,7 +83,7 @@ public static class OpsConsoleExtensions
 
         app.MapStaticAssets();
         app.MapHealth();
-        app.MapMetrics("/metrics");
+        app.MapStorageMetrics();
         app.MapOpenApi();
         app.MapIngestion().AddEndpointFilter(CollectorContacts.RecordContact);
         app.MapRecords();

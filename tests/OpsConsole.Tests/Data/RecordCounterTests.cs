@@ -44,7 +44,7 @@ public abstract class RecordCounterTests : IDisposable
         Assert.Equal(60, sigkill.GetProperty("failingInstances").GetInt32());
     }
 
-    private static void AssertCountersMatch(OpsConsoleFactory factory)
+    internal static void AssertCountersMatch(OpsConsoleFactory factory)
     {
         Assert.Equal(0, factory.Scalar("""
             SELECT COUNT(*) FROM (SELECT Category, COUNT(*) AS n FROM records GROUP BY Category) g

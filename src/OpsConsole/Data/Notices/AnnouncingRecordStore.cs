@@ -29,6 +29,17 @@ public sealed class AnnouncingRecordStore(IRecordStore store, ICommitFeed notice
         if (instanceKeys.Count > 0) notices.Publish(CommitNotice.Of(CommitKinds.Classification, instanceKeys));
     }
 
+    public async Task<RetentionBatch> DeleteExpiredAsync(RetentionCut cut, CancellationToken cancellationToken)
+    {
+        var batch = await store.DeleteExpiredAsync(cut, cancellationToken);
+        if (batch.Deleted > 0) notices.Publish(CommitNotice.Of(CommitKinds.Retention, batch.InstanceKeys));
+        return batch;
+    }
+
+    public Task ReleaseFreeSpaceAsync(CancellationToken cancellationToken) => store.ReleaseFreeSpaceAsync(cancellationToken);
+
+    public Task<StorageFigures> StorageFiguresAsync(CancellationToken cancellationToken) => store.StorageFiguresAsync(cancellationToken);
+
     public Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         store.FailuresPerHourAsync(since, cancellationToken);
 

@@ -203,6 +203,34 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         return await RecordStoreReads.SendersAsync(connection, since, cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes like SQLite, by received time in short transactions under the write lock; not by dropping time partitions:
+    /// a partitioned <c>records</c> table needs the partition key in every unique index, and the dedupe key's unique index
+    /// (the ingestion's idempotency, <c>ON CONFLICT (DedupeKey)</c>) cannot include the received time.
+    /// </summary>
+    public Task<RetentionBatch> DeleteExpiredAsync(RetentionCut cut, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(async (connection, counts) =>
+        {
+            var candidates = RecordRetention.Oldest(connection, null, cut);
+            var doomed = new List<long>();
+            var batch = RecordRetention.Walk(cut, candidates, counts, doomed.Add, () => false);
+            await using (var delete = Command(connection, "DELETE FROM records WHERE Id = ANY($1)", Array(doomed.ToArray())))
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            RecordRetention.DropEmptyHours(connection, null, candidates);
+            return batch;
+        }, cancellationToken);
+
+    /// <summary>Nothing to do: autovacuum makes deleted rows' space reusable (only VACUUM FULL would shrink the files, and it locks the table).</summary>
+    public Task ReleaseFreeSpaceAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<StorageFigures> StorageFiguresAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var (records, oldest) = await RecordRetention.FiguresAsync(connection, cancellationToken);
+        await using var size = Command(connection, "SELECT pg_database_size(current_database())");
+        return new StorageFigures(records, oldest, (long)(await size.ExecuteScalarAsync(cancellationToken))!);
+    }
+
     /// <summary>Merges each instance's batch into its stored row or adds the row, by <see cref="InstanceStateRules.Merge"/>.</summary>
     private static async Task WriteStatesAsync(NpgsqlConnection connection, IReadOnlyList<Delta> deltas, CounterChanges counts, CancellationToken cancellationToken)
     {

@@ -13,6 +13,14 @@ public sealed class SqliteConnectionFactory(string connectionString, long maxPag
     /// <summary>Page cache per connection (a negative cache_size is KiB): random-key index pages of a large file must stay in memory.</summary>
     public string CachePragma { get; } = $"PRAGMA cache_size = -{cacheSizeMb * 1024L};";
 
+    /// <summary>The database file and its WAL, in bytes (0 for an in-memory database or a file not created yet).</summary>
+    public long BytesOnDisk()
+    {
+        var file = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+        if (string.IsNullOrEmpty(file) || file == ":memory:") return 0;
+        return new[] { file, file + "-wal" }.Select(f => new FileInfo(f)).Where(f => f.Exists).Sum(f => f.Length);
+    }
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(ConnectionString);

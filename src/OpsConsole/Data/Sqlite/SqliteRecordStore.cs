@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 using OpsConsole.Features.Records;
@@ -144,6 +145,52 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         return await RecordStoreReads.SendersAsync(connection, since, cancellationToken);
     }
 
+    public Task<RetentionBatch> DeleteExpiredAsync(RetentionCut cut, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync((writer, transaction) =>
+        {
+            var slice = Stopwatch.StartNew();
+            var counts = new CounterChanges();
+            var candidates = RecordRetention.Oldest(writer.Connection, transaction, cut);
+            var batch = RecordRetention.Walk(cut, candidates, counts, id =>
+            {
+                writer.DeleteRecord.Bind(1, id);
+                writer.DeleteRecord.Execute();
+            }, () => slice.Elapsed >= RebuildSlice);
+            WriteCounts(writer, counts);
+            RecordRetention.DropEmptyHours(writer.Connection, transaction, candidates);
+            return batch;
+        }, cancellationToken);
+
+    /// <summary>Free pages given back per transaction: moving pages to the file's end takes the write lock, so in small steps.</summary>
+    internal const int VacuumPagesPerStep = 256;
+
+    public async Task ReleaseFreeSpaceAsync(CancellationToken cancellationToken)
+    {
+        // Only a file created with auto_vacuum = INCREMENTAL can shrink this way; others reuse their free pages for new records.
+        while (await InWriteTransactionAsync((writer, transaction) =>
+               {
+                   using var pragma = writer.Connection.CreateCommand();
+                   pragma.Transaction = transaction;
+                   pragma.CommandText = "PRAGMA auto_vacuum";
+                   if (Convert.ToInt64(pragma.ExecuteScalar(), CultureInfo.InvariantCulture) != 2) return false;
+                   pragma.CommandText = "PRAGMA freelist_count";
+                   if (Convert.ToInt64(pragma.ExecuteScalar(), CultureInfo.InvariantCulture) == 0) return false;
+                   // Each step of this pragma frees one page; ExecuteNonQuery steps it to the end.
+                   pragma.CommandText = $"PRAGMA incremental_vacuum({VacuumPagesPerStep})";
+                   pragma.ExecuteNonQuery();
+                   return true;
+               }, cancellationToken))
+        {
+        }
+    }
+
+    public async Task<StorageFigures> StorageFiguresAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var (records, oldest) = await RecordRetention.FiguresAsync(connection, cancellationToken);
+        return new StorageFigures(records, oldest, connections.BytesOnDisk());
+    }
+
     /// <summary>
     /// Runs <paramref name="work"/> in one IMMEDIATE transaction on the writer connection under the single-writer lock;
     /// commits when it returns. After a failure the writer is reopened, so a full disk or a lost file does not stick.
@@ -208,6 +255,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             CategoryCount = new RawStatement(connection, CategoryCountSql);
             FailureHour = new RawStatement(connection, FailureHourSql);
             States = new InstanceStates.Statements(connection);
+            DeleteRecord = new RawStatement(connection, "DELETE FROM records WHERE Id = ?1");
         }
 
         public SqliteConnection Connection { get; }
@@ -218,6 +266,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         public RawStatement CategoryCount { get; }
         public RawStatement FailureHour { get; }
         public InstanceStates.Statements States { get; }
+        public RawStatement DeleteRecord { get; }
 
         public static async Task<Writer> OpenAsync(SqliteConnectionFactory connections, CancellationToken cancellationToken)
         {
@@ -242,6 +291,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             CategoryCount.Dispose();
             FailureHour.Dispose();
             States.Dispose();
+            DeleteRecord.Dispose();
             Connection.Dispose();
         }
     }

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Data;
+using OpsConsole.Data.Sqlite;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Benchmarks;
+
+/// <summary>
+/// Retention deleting expired records while ingestion goes on: a SQLite file seeded with records received 200 days ago
+/// (past the default 90-day Retention:MaxAge), a running console whose first retention check comes after a quiet spell,
+/// and two senders posting throughout. Ingest rate before the run against during it, in one run.
+/// </summary>
+public static class RetentionBenchmark
+{
+    private const int Instances = 10_000, SeedBatch = 5_000;
+    private static readonly TimeSpan FirstCheck = TimeSpan.FromSeconds(45), WarmUp = TimeSpan.FromSeconds(10);
+    private const string Deleted = "opsconsole_retention_deleted_records_total";
+
+    public static async Task<int> RunAsync(int expired)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "opsconsole-bench", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "retention.db");
+        try
+        {
+            var seeding = Stopwatch.StartNew();
+            await SeedAsync(path, expired);
+            var seeded = new FileInfo(path).Length;
+            Console.WriteLine($"seeded {expired} expired records over {Instances} instances in {seeding.Elapsed.TotalSeconds:F0} s ({seeded / 1_048_576} MB)");
+            SqliteConnection.ClearAllPools();
+
+            await using var console = await RunningConsole.StartAsync(path, new Dictionary<string, string> { ["Retention__Interval"] = FirstCheck.ToString() });
+            var clock = Stopwatch.StartNew();
+            var posts = new ConcurrentQueue<(double At, int Accepted)>();
+            using var stop = new CancellationTokenSource();
+            var senders = Senders(console.Http, clock, posts, stop.Token);
+
+            // The run: from the first deleted record until every expired record but each instance's current one is gone.
+            double? runStart = null, runEnd = null;
+            var lastReport = 0.0;
+            while (runEnd is null)
+            {
+                await Task.Delay(250);
+                var deleted = await console.MetricAsync(Deleted);
+                var now = clock.Elapsed.TotalSeconds;
+                if (deleted > 0 && runStart is null)
+                {
+                    runStart = now;
+                    Console.WriteLine($"{now,5:F0} s: retention starts; ingest before it {Rate(posts, WarmUp.TotalSeconds, now - 1):F0} records/s");
+                }
+                if (deleted >= expired - Instances) runEnd = now;
+                if (runStart is not null && now - lastReport >= 10)
+                {
+                    Console.WriteLine($"{now,5:F0} s: {deleted:F0} deleted, ingest {Rate(posts, now - 10, now):F0} records/s over the last 10 s");
+                    lastReport = now;
+                }
+                if (clock.Elapsed > FirstCheck + TimeSpan.FromMinutes(30)) throw new TimeoutException($"retention deleted only {deleted} records in 30 minutes");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            await stop.CancelAsync();
+            await senders;
+
+            var before = Rate(posts, WarmUp.TotalSeconds, runStart!.Value - 1);
+            var during = Rate(posts, runStart.Value, runEnd.Value);
+            var runSeconds = runEnd.Value - runStart.Value;
+            Console.WriteLine($"ingest before the run : {before:F0} records/s ({WarmUp.TotalSeconds:F0} s to {runStart - 1:F0} s after start)");
+            Console.WriteLine($"ingest during the run : {during:F0} records/s ({runSeconds:F0} s)");
+            Console.WriteLine($"ratio during / before : {during / before:F2} (target >= 0.80)");
+            Console.WriteLine($"retention             : {expired - Instances} records deleted in {runSeconds:F1} s ({(expired - Instances) / runSeconds:F0} records/s), file {seeded / 1_048_576} MB before, {new FileInfo(path).Length / 1_048_576} MB 5 s after");
+            return 0;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Two senders posting batches of 500 new records until stopped; each answer is noted with when it came.</summary>
+    private static Task Senders(HttpClient http, Stopwatch clock, ConcurrentQueue<(double, int)> posts, CancellationToken stop)
+    {
+        var gate = new Lock();
+        var enumerator = Workload.Batches(int.MaxValue, 500, containers: 2_000, start: DateTimeOffset.UtcNow.AddHours(-1), step: TimeSpan.FromMilliseconds(1)).GetEnumerator();
+        return Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                string body;
+                lock (gate)
+                {
+                    enumerator.MoveNext();
+                    body = enumerator.Current;
+                }
+                var accepted = await RunningConsole.PostContainerExitsAsync(http, body);
+                posts.Enqueue((clock.Elapsed.TotalSeconds, accepted));
+            }
+        })));
+    }
+
+    private static double Rate(IEnumerable<(double At, int Accepted)> posts, double from, double to) =>
+        posts.Where(p => p.At >= from && p.At < to).Sum(p => p.Accepted) / (to - from);
+
+    /// <summary>A file created and migrated as the console creates it, filled through the console's own write path.</summary>
+    private static async Task SeedAsync(string path, int expired)
+    {
+        var connectionString = $"Data Source={path}";
+        await using (var services = new ServiceCollection().AddDbContextFactory<OpsDbContext>(o => o.UseSqlite(connectionString)).BuildServiceProvider())
+            await services.MigrateDatabaseAsync();
+        using var store = new SqliteRecordStore(new SqliteConnectionFactory(connectionString));
+        var oldest = DateTimeOffset.UtcNow.AddDays(-200);
+        for (var first = 0; first < expired; first += SeedBatch)
+        {
+            var batch = Enumerable.Range(first, Math.Min(SeedBatch, expired - first)).Select(sequence =>
+            {
+                var at = oldest.AddMilliseconds(sequence * 100L);
+                var instance = sequence % Instances;
+                return new EventRecord
+                {
+                    Kind = "container", Source = "nomad", Format = "simple", Entry = "terminated",
+                    InstanceKey = $"nomad/old/{instance}", InstanceName = $"old-{instance}", ExitCode = 1, Reason = "Error",
+                    Message = "process exited", OccurredAt = at, ReceivedAt = at, LastSeenAt = at,
+                    Category = "exit.app-error", Severity = "error", RuleId = "exit-1", Evidence = "exitCode=1", RulesetVersion = "seed", IsFailure = true,
+                    DedupeKey = $"seed|{sequence}", RawJson = """{"exitCode":1}""",
+                };
+            }).ToList();
+            await store.WriteAsync(batch, CancellationToken.None);
+        }
+    }
+}
