@@ -214,9 +214,13 @@ public sealed class ClassificationRule
             if (_literal?.TryMatch(message, out matched) is { } known) return known;
             matched = "";
             if (_prefilter?.MayMatch(message) == false) return false;
-            var match = regex.Match(message);
-            matched = match.Value;
-            return match.Success;
+            // The first match's place, without a Match object; the text is cut out only when there is one.
+            foreach (var match in regex.EnumerateMatches(message))
+            {
+                matched = message.Substring(match.Index, match.Length);
+                return true;
+            }
+            return false;
         }
 
         public bool IsMatch(string message) =>

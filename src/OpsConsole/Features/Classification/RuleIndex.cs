@@ -28,8 +28,6 @@ internal sealed class RuleIndex
     /// <summary>The rules one field narrows: those that name none of its values, plus those naming the record's value.</summary>
     private sealed record FieldIndex(Func<EventRecord, string?> Read, ulong[] Unconstrained, FrozenDictionary<string, ulong[]> Accepting);
 
-    public IReadOnlyList<ClassificationRule> Rules => _rules;
-
     public RuleIndex(IEnumerable<ClassificationRule> rules)
     {
         _rules = [.. rules];

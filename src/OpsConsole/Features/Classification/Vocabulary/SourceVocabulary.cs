@@ -19,7 +19,7 @@ public sealed record VocabularyEntry(string Identifier, string Category, string 
 /// <summary>Which entry of which table matched, and the record field and value it was found in.</summary>
 public readonly record struct VocabularyMatch(string Source, VocabularyTable Table, VocabularyEntry Entry, string Field, string Value)
 {
-    public string RuleId => $"vocabulary:{Source}/{Table.Name}";
+    public string RuleId => Table.RuleId;
 
     /// <summary>"errorCode=NoValidHost (nova exception NoValidHost)": the field, its value and the identifier it matched.</summary>
     public string Evidence => Table.IsExact
@@ -48,9 +48,13 @@ public sealed class VocabularyTable
     public IReadOnlyList<string> LookIn { get; }
     public IReadOnlyCollection<VocabularyEntry> Entries => _entries.Values;
 
-    internal VocabularyTable(string name, bool exact, bool generic, IReadOnlyList<string> lookIn, IEnumerable<VocabularyEntry> entries)
+    /// <summary>What a record this table classified names as its rule: "vocabulary:nova/exception" (built once, not per record).</summary>
+    public string RuleId { get; }
+
+    internal VocabularyTable(string source, string name, bool exact, bool generic, IReadOnlyList<string> lookIn, IEnumerable<VocabularyEntry> entries)
     {
         Name = name;
+        RuleId = $"vocabulary:{source}/{name}";
         IsExact = exact;
         IsGeneric = generic;
         LookIn = lookIn;
@@ -182,7 +186,7 @@ public sealed class SourceVocabulary
             var where = table?.Name is { Length: > 0 } n ? $"table '{n}'" : $"table #{i + 1}";
             try
             {
-                tables.Add(Compile(table, names));
+                tables.Add(Compile(file.Source, table, names));
             }
             catch (RuleValidationException ex)
             {
@@ -194,7 +198,7 @@ public sealed class SourceVocabulary
         return new SourceVocabulary(file.Source, origin, tables, file.Kinds is { Count: > 0 } ? [.. file.Kinds!.Select(k => k!)] : null);
     }
 
-    private static VocabularyTable Compile(VocabularyTableDefinition? table, HashSet<string> names)
+    private static VocabularyTable Compile(string source, VocabularyTableDefinition? table, HashSet<string> names)
     {
         if (table is null) throw new RuleValidationException("is empty");
         if (string.IsNullOrWhiteSpace(table.Name)) throw new RuleValidationException("has no name");
@@ -229,6 +233,6 @@ public sealed class SourceVocabulary
         var duplicate = entries.GroupBy(e => exact ? e.Identifier : VocabularyTable.NormalisePhrase(e.Identifier), StringComparer.OrdinalIgnoreCase)
             .FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new RuleValidationException($"lists '{duplicate.Key}' more than once");
-        return new VocabularyTable(table.Name, exact, table.Generic, [.. table.LookIn!.Select(f => f!)], entries);
+        return new VocabularyTable(source, table.Name, exact, table.Generic, [.. table.LookIn!.Select(f => f!)], entries);
     }
 }
