@@ -97,7 +97,8 @@ namespace OpsConsole.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RoleId");
+                    b.HasIndex("RoleId")
+                        .HasDatabaseName("IX_AspNetRoleClaims_RoleId");
 
                     b.ToTable("AspNetRoleClaims", (string)null);
                 });
@@ -205,7 +206,8 @@ namespace OpsConsole.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("IX_AspNetUserClaims_UserId");
 
                     b.ToTable("AspNetUserClaims", (string)null);
                 });
@@ -231,7 +233,8 @@ namespace OpsConsole.Migrations.Postgres
 
                     b.HasKey("LoginProvider", "ProviderKey");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("IX_AspNetUserLogins_UserId");
 
                     b.ToTable("AspNetUserLogins", (string)null);
                 });
@@ -248,7 +251,8 @@ namespace OpsConsole.Migrations.Postgres
 
                     b.HasKey("UserId", "RoleId");
 
-                    b.HasIndex("RoleId");
+                    b.HasIndex("RoleId")
+                        .HasDatabaseName("IX_AspNetUserRoles_RoleId");
 
                     b.ToTable("AspNetUserRoles", (string)null);
                 });
@@ -331,7 +335,8 @@ namespace OpsConsole.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("KeyHash")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_access_keys_KeyHash");
 
                     b.ToTable("access_keys", (string)null);
                 });
@@ -378,9 +383,11 @@ namespace OpsConsole.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("At");
+                    b.HasIndex("At")
+                        .HasDatabaseName("IX_audit_log_At");
 
-                    b.HasIndex("Actor", "At");
+                    b.HasIndex("Actor", "At")
+                        .HasDatabaseName("IX_audit_log_Actor_At");
 
                     b.ToTable("audit_log", (string)null);
                 });
@@ -426,7 +433,8 @@ namespace OpsConsole.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("TokenHash")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_embed_tokens_TokenHash");
 
                     b.ToTable("embed_tokens", (string)null);
                 });
@@ -457,7 +465,8 @@ namespace OpsConsole.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("KeyHash")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_api_keys_KeyHash");
 
                     b.ToTable("api_keys", (string)null);
                 });
@@ -764,21 +773,29 @@ namespace OpsConsole.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("DedupeKey")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_records_DedupeKey");
 
-                    b.HasIndex("OccurredAt");
+                    b.HasIndex("OccurredAt")
+                        .HasDatabaseName("IX_records_OccurredAt");
 
-                    b.HasIndex("ReceivedAt");
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("IX_records_ReceivedAt");
 
-                    b.HasIndex("Category", "Id");
+                    b.HasIndex("Category", "Id")
+                        .HasDatabaseName("IX_records_Category_Id");
 
-                    b.HasIndex("Category", "OccurredAt");
+                    b.HasIndex("Category", "OccurredAt")
+                        .HasDatabaseName("IX_records_Category_OccurredAt");
 
-                    b.HasIndex("InstanceKey", "Id");
+                    b.HasIndex("InstanceKey", "Id")
+                        .HasDatabaseName("IX_records_InstanceKey_Id");
 
-                    b.HasIndex("InstanceKey", "OccurredAt");
+                    b.HasIndex("InstanceKey", "OccurredAt")
+                        .HasDatabaseName("IX_records_InstanceKey_OccurredAt");
 
-                    b.HasIndex("RulesetVersion", "Id");
+                    b.HasIndex("RulesetVersion", "Id")
+                        .HasDatabaseName("IX_records_RulesetVersion_Id");
 
                     b.ToTable("records", (string)null);
                 });
@@ -846,7 +863,8 @@ namespace OpsConsole.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("InstanceKey", "RecordId");
+                    b.HasIndex("InstanceKey", "RecordId")
+                        .HasDatabaseName("IX_runbook_steps_InstanceKey_RecordId");
 
                     b.ToTable("runbook_steps", (string)null);
                 });
@@ -916,7 +934,8 @@ namespace OpsConsole.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EndedAt");
+                    b.HasIndex("EndedAt")
+                        .HasDatabaseName("IX_silences_EndedAt");
 
                     b.ToTable("silences", (string)null);
                 });

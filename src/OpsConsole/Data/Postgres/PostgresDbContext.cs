@@ -6,7 +6,7 @@ namespace OpsConsole.Data.Postgres;
 /// <summary>
 /// The console's model on PostgreSQL; its migrations are in migrations/Postgres. Column names are folded to lower case
 /// so the store's SQL, written once with bare identifiers (<c>InstanceKey</c>), means the same column on both databases:
-/// PostgreSQL folds unquoted names to lower case, SQLite ignores their case.
+/// PostgreSQL folds unquoted names to lower case, SQLite ignores their case. Table and index names are the SQLite ones.
 /// </summary>
 public sealed class PostgresDbContext(DbContextOptions<OpsDbContext> options) : OpsDbContext(options)
 {
@@ -15,6 +15,9 @@ public sealed class PostgresDbContext(DbContextOptions<OpsDbContext> options) : 
         base.OnModelCreating(modelBuilder);
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
+            // Index names stay as on SQLite (IX_records_Category_Id), though EF would derive them from the folded columns.
+            foreach (var index in entity.GetIndexes())
+                index.SetDatabaseName(index.GetDatabaseName());
             foreach (var property in entity.GetProperties())
                 property.SetColumnName(property.GetColumnName().ToLowerInvariant());
             // Partial-index filters name their column quoted ("IsFailing"); they must name the folded one.

@@ -25,7 +25,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
     private static readonly string RecordColumns = Sqlite.SqliteRecordStore.RecordColumns;
 
     // Typed arrays, one per column in RecordColumns order; unnest turns them back into rows.
-    private static readonly string InsertSql =
+    internal static readonly string InsertSql =
         $"INSERT INTO records ({RecordColumns}) SELECT * FROM unnest({Positions(1, 34)}) ON CONFLICT (DedupeKey) DO NOTHING RETURNING Id, DedupeKey";
 
     private const string ExistingSql = "SELECT Id, DedupeKey, OccurrenceCount FROM records WHERE DedupeKey = ANY($1)";
@@ -310,8 +310,8 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         await probe.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The record columns as arrays, in <see cref="Sqlite.SqliteRecordStore.RecordColumns"/> order.</summary>
-    private static NpgsqlParameter[] RecordArrays(IReadOnlyList<EventRecord> r) =>
+    /// <summary>The record columns as arrays, in <see cref="Sqlite.SqliteRecordStore.RecordColumns"/> order; shared with the raw-insert benchmark baseline.</summary>
+    internal static NpgsqlParameter[] RecordArrays(IReadOnlyList<EventRecord> r) =>
     [
         Array(r.Select(x => x.Kind).ToArray()), Array(r.Select(x => x.Source).ToArray()), Array(r.Select(x => x.Format).ToArray()),
         Array(r.Select(x => x.Entry).ToArray()), Array(r.Select(x => x.InstanceKey).ToArray()), Array(r.Select(x => x.InstanceName).ToArray()),
@@ -330,7 +330,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
 
     private static string Positions(int from, int to) => string.Join(", ", Enumerable.Range(from, to - from + 1).Select(i => $"${i}"));
 
-    private static NpgsqlParameter Array<T>(T[] values) => new NpgsqlParameter<T[]> { TypedValue = values };
+    internal static NpgsqlParameter Array<T>(T[] values) => new NpgsqlParameter<T[]> { TypedValue = values };
 
     private static NpgsqlParameter Value<T>(T value) => new NpgsqlParameter<T> { TypedValue = value };
 

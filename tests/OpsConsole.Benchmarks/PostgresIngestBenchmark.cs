@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text;
+using Npgsql;
+using OpsConsole.Data;
+using OpsConsole.Data.Postgres;
+using OpsConsole.Features.Ingestion.Parsing;
+using OpsConsole.Tests.Data.Postgres;
+using Microsoft.EntityFrameworkCore;
+
+namespace OpsConsole.Benchmarks;
+
+/// <summary>
+/// <c>ingest N --provider postgres</c>: HTTP ingestion against a console on PostgreSQL next to raw batched inserts of the
+/// same rows into the same tables, each on a fresh database of one throwaway cluster that runs with durable settings
+/// (fsync and synchronous commit on, as a production server would).
+/// </summary>
+public static class PostgresIngestBenchmark
+{
+    private const int BatchSize = 500;
+
+    private static readonly Dictionary<string, string> Durable = new()
+    {
+        ["fsync"] = "on",
+        ["synchronous_commit"] = "on",
+        ["full_page_writes"] = "on",
+        ["shared_buffers"] = "256MB",
+    };
+
+    public static async Task<int> RunAsync(int records)
+    {
+        await using var cluster = await PostgresCluster.StartAsync(Durable);
+        var batches = Workload.Batches(records, BatchSize).ToList();
+        Console.WriteLine($"workload: {records} container-exit items in {batches.Count} batches of {BatchSize}, PostgreSQL 15 on 127.0.0.1:{cluster.Port}");
+
+        var raw = await RawInsertRateAsync(await cluster.CreateDatabaseAsync("raw1"), batches);
+        var http = await HttpIngestRateAsync(await cluster.CreateDatabaseAsync("http"), batches);
+        var raw2 = await RawInsertRateAsync(await cluster.CreateDatabaseAsync("raw2"), batches);
+
+        var rawRate = (raw.RecordsPerSecond + raw2.RecordsPerSecond) / 2;
+        Console.WriteLine($"raw batched inserts (unnest, one transaction a batch): {rawRate:F0} records/s ({raw.RecordsPerSecond:F0} before, {raw2.RecordsPerSecond:F0} after)");
+        Console.WriteLine($"HTTP ingest                                        : {http.RecordsPerSecond:F0} records/s, {http.Records} records (parse + classify + commit)");
+        Console.WriteLine($"ratio                                              : {http.RecordsPerSecond / rawRate:F2}");
+        NpgsqlConnection.ClearAllPools();
+        return 0;
+    }
+
+    /// <summary>
+    /// The same rows, written as plainly as PostgreSQL allows in batches: per batch one transaction, one multi-row insert
+    /// into records and one upsert of the instance states, both from arrays. No dedupe lookups, no counters, no rules.
+    /// </summary>
+    private static async Task<IngestBenchmark.Rate> RawInsertRateAsync(string connectionString, List<string> batches)
+    {
+        await MigrateAsync(connectionString);
+        var rows = batches.Select(body =>
+        {
+            var context = new ParseContext(PayloadFormats.Container, DateTimeOffset.UtcNow, _ => null);
+            using var items = PayloadReader.Split(Encoding.UTF8.GetBytes(body), false, 10_000);
+            PayloadFormats.Parse(PayloadFormats.Container, items, null, context);
+            foreach (var record in context.Records) { record.Category = "exit.app-error"; record.Severity = "error"; record.RuleId = "exit-1"; record.Evidence = "exitCode=1"; record.RulesetVersion = "raw"; record.IsFailure = true; }
+            return context.Records;
+        }).ToList();
+
+        await using var dataSource = new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { MaxAutoPrepare = 32 } }.Build();
+        var watch = Stopwatch.StartNew();
+        long count = 0;
+        foreach (var batch in rows)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var insert = new NpgsqlCommand(PostgresRecordStore.InsertSql, connection))
+            {
+                insert.Parameters.AddRange(PostgresRecordStore.RecordArrays(batch));
+                await insert.ExecuteNonQueryAsync();
+            }
+            await using (var states = new NpgsqlCommand("""
+                INSERT INTO instance_states (InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing, LastMessage,
+                    LastRecordId, LastSeenAt, FailureCount, FirstFailureAt, LastFailureAt)
+                SELECT k, kind, src, name, loc, cat, sev, true, msg, 0, at, 1, at, at FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    AS u(k, kind, src, name, loc, cat, sev, msg, at)
+                ON CONFLICT (InstanceKey) DO UPDATE SET LastSeenAt = excluded.LastSeenAt, FailureCount = instance_states.FailureCount + 1
+                """, connection))
+            {
+                var last = batch.GroupBy(r => r.InstanceKey).Select(g => g.Last()).ToList();
+                states.Parameters.AddRange(new NpgsqlParameter[] {
+                    PostgresRecordStore.Array(last.Select(r => r.InstanceKey).ToArray()), PostgresRecordStore.Array(last.Select(r => r.Kind).ToArray()),
+                    PostgresRecordStore.Array(last.Select(r => r.Source).ToArray()), PostgresRecordStore.Array(last.Select(r => r.InstanceName).ToArray()),
+                    PostgresRecordStore.Array(last.Select(r => r.Location).ToArray()), PostgresRecordStore.Array(last.Select(r => r.Category).ToArray()),
+                    PostgresRecordStore.Array(last.Select(r => r.Severity).ToArray()), PostgresRecordStore.Array(last.Select(r => r.Message).ToArray()),
+                    PostgresRecordStore.Array(last.Select(r => r.OccurredAt.ToUnixTimeMilliseconds()).ToArray()) });
+                await states.ExecuteNonQueryAsync();
+            }
+            await transaction.CommitAsync();
+            count += batch.Count;
+        }
+        return new IngestBenchmark.Rate(count, count / watch.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<IngestBenchmark.Rate> HttpIngestRateAsync(string connectionString, List<string> batches)
+    {
+        await using var console = await RunningConsole.StartAsync("unused.db", new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__OpsConsole"] = connectionString,
+        });
+        return await IngestBenchmark.PostRateAsync(console.Http, batches);
+    }
+
+    private static async Task MigrateAsync(string connectionString)
+    {
+        await using var db = new PostgresDbContext(new DbContextOptionsBuilder<OpsDbContext>().UseNpgsql(connectionString).Options);
+        await db.Database.MigrateAsync();
+    }
+}
