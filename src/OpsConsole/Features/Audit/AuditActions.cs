@@ -21,10 +21,13 @@ public static class AuditActions
     public const string UserCreate = "user.create";
     public const string UserRole = "user.role";
     public const string UserDelete = "user.delete";
+    public const string ChannelCreate = "channel.create";
+    public const string ChannelDelete = "channel.delete";
+    public const string ChannelTest = "channel.test";
 
     public static readonly IReadOnlyList<string> All =
     [
         SignIn, SignInFailed, SignOut, Setup, Acknowledge, Mute, Unmute, SilenceCreate, SilenceExpire, Tick, Reclassify,
-        TokenCreate, TokenRevoke, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDelete,
+        TokenCreate, TokenRevoke, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDelete, ChannelCreate, ChannelDelete, ChannelTest,
     ];
 }

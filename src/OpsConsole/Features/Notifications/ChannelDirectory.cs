@@ -16,7 +16,7 @@ public sealed record NotificationChannel(string Name, string Type, string Url, s
 /// encrypted with ASP.NET Data Protection and only ever decrypted to send.
 /// </summary>
 public sealed class ChannelDirectory(IOptions<NotificationOptions> options, IDbContextFactory<OpsDbContext> databases,
-    IDataProtectionProvider protection, TimeProvider clock)
+    IDataProtectionProvider protection, TimeProvider clock, ILogger<ChannelDirectory> logger)
 {
     private readonly IDataProtector _protector = protection.CreateProtector("OpsConsole.Notifications.Channels");
     private readonly List<Route> _configuredRoutes = options.Value.Routes.Select(r => new Route(r)).ToList();
@@ -25,8 +25,18 @@ public sealed class ChannelDirectory(IOptions<NotificationOptions> options, IDbC
     {
         var channels = options.Value.Channels.Select(c => new NotificationChannel(c.Name!, c.Type!, c.Url!, c.Secret, true)).ToList();
         foreach (var stored in await StoredAsync(cancellationToken))
-            channels.Add(new NotificationChannel(stored.Name, stored.Type, _protector.Unprotect(stored.ProtectedUrl),
-                stored.ProtectedSecret is { } secret ? _protector.Unprotect(secret) : null, false));
+        {
+            try
+            {
+                channels.Add(new NotificationChannel(stored.Name, stored.Type, _protector.Unprotect(stored.ProtectedUrl),
+                    stored.ProtectedSecret is { } secret ? _protector.Unprotect(secret) : null, false));
+            }
+            catch (System.Security.Cryptography.CryptographicException ex)
+            {
+                // Encrypted under a key this node lacks (another node's, or a lost key ring): skipped, not fatal.
+                logger.LogWarning(ex, "Channel {Channel} cannot be decrypted on this node; it is skipped", stored.Name);
+            }
+        }
         return channels;
     }
 

@@ -32,7 +32,7 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
     {
         using var subscription = notices.Subscribe(notice =>
         {
-            if ((notice.Kinds & Wakers) != 0 && _woken.CurrentCount == 0) _woken.Release();
+            if ((notice.Kinds & Wakers) != 0) Wake();
         });
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -44,14 +44,19 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
             {
                 logger.LogError(e, "Sending notifications failed; trying again on the next change or poll");
             }
-            try
-            {
-                await _woken.WaitAsync(options.Value.PollInterval, cancellationToken);
-            }
-            catch (SemaphoreFullException)
-            {
-                // Two notices raced to wake it: it is awake either way.
-            }
+            await _woken.WaitAsync(options.Value.PollInterval, cancellationToken);
+        }
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _woken.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken by another notice: one pass covers both.
         }
     }
 

@@ -35,9 +35,9 @@ public sealed class NotificationSender(IHttpClientFactory clients, IEnumerable<I
         }
         var delivery = new NotificationDelivery
         {
-            At = clock.GetUtcNow(), Channel = channel.Name, What = Clip(notification.What, 500),
+            At = clock.GetUtcNow(), Channel = channel.Name, What = FormatJson.Clip(notification.What, 500),
             Status = error is null ? NotificationDelivery.Delivered : NotificationDelivery.Failed,
-            Error = error is null ? null : Clip(error, 2000), Attempts = attempts.Value,
+            Error = error is null ? null : FormatJson.Clip(error, 2000), Attempts = attempts.Value,
         };
         if (error is not null)
         {
@@ -53,10 +53,8 @@ public sealed class NotificationSender(IHttpClientFactory clients, IEnumerable<I
     private static async Task<string> ReadSomeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        return Clip(text, 300);
+        return FormatJson.Clip(text, 300);
     }
-
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }
 
 /// <summary>

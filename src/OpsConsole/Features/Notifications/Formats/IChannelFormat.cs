@@ -20,6 +20,9 @@ internal static class FormatJson
     public static HttpRequestMessage Post(string url, string json) =>
         new(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
+    /// <summary>Cuts text to a receiver's (or a column's) limit, marking the cut.</summary>
+    public static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
     /// <summary>At most this many instances are listed in a chat message; the rest are counted.</summary>
     public const int ListedInstances = 10;
 

@@ -13,7 +13,7 @@ public sealed class SlackFormat : IChannelFormat
         var first = notification.First;
         var blocks = new List<object>
         {
-            new { type = "header", text = new { type = "plain_text", text = Clip((notification.Firing ? "🔴 " : "✅ ") + notification.Summary, 150) } },
+            new { type = "header", text = new { type = "plain_text", text = FormatJson.Clip((notification.Firing ? "🔴 " : "✅ ") + notification.Summary, 150) } },
             new
             {
                 type = "section",
@@ -26,11 +26,11 @@ public sealed class SlackFormat : IChannelFormat
             new
             {
                 type = "section",
-                text = new { type = "mrkdwn", text = Clip(FormatJson.InstanceList(notification, i => $"• <{i.ConsoleUrl}|{Escape(i.DisplayName)}> · {Escape(i.Source)}{(i.Location is { } l ? " · " + Escape(l) : "")}"), 3000) },
+                text = new { type = "mrkdwn", text = FormatJson.Clip(FormatJson.InstanceList(notification, i => $"• <{i.ConsoleUrl}|{Escape(i.DisplayName)}> · {Escape(i.Source)}{(i.Location is { } l ? " · " + Escape(l) : "")}"), 3000) },
             },
         };
         if (notification.Firing && first.Evidence is { Length: > 0 } evidence)
-            blocks.Add(new { type = "section", text = new { type = "mrkdwn", text = Clip($"*Evidence*\n```{evidence}```", 3000) } });
+            blocks.Add(new { type = "section", text = new { type = "mrkdwn", text = FormatJson.Clip($"*Evidence*\n```{evidence}```", 3000) } });
         blocks.Add(new
         {
             type = "actions",
@@ -45,6 +45,4 @@ public sealed class SlackFormat : IChannelFormat
 
     /// <summary>Slack's mrkdwn treats &amp;, &lt; and &gt; as control characters.</summary>
     private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
-
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }
