@@ -106,7 +106,8 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
                 });
                 open[key] = alert;
             }
-            // A new failure, or a different one on an instance already announced: announce it (again).
+            // A new failure, or a different one on an instance already announced: announce it under its new category
+            // (Alertmanager lets the old alert lapse at its endsAt).
             alert.Category = state.Category;
             alert.Status = NotificationAlert.Pending;
             alert.DetectedAt = now;
@@ -125,7 +126,7 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
                 var route = routeOf.GetValueOrDefault((group.Key.Item1, alert.InstanceKey));
                 if (!still)
                 {
-                    // Recovered (or failing differently: the new failure has its own alert). Only what was said is unsaid.
+                    // Recovered (or, while quiet, failing differently). Only what was said is unsaid.
                     if (alert.Status == NotificationAlert.Firing) resolved.Add(alert);
                     else db.NotificationAlerts.Remove(alert);
                 }
