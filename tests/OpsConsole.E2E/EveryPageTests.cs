@@ -30,7 +30,7 @@ public sealed class EveryPageTests : IClassFixture<ConsoleServer>
         var findings = new List<string>();
 
         foreach (var path in new[] { "/", "/instances", "/sources", "/silences", "/panels", "/runbooks", "/runbooks/exit.oom-killed",
-                     "/admin/users", "/admin/keys", "/admin/audit" })
+                     "/admin/users", "/admin/keys", "/admin/audit", "/admin/channels" })
         {
             var response = await page.GotoAsync(path);
             var policy = await response!.HeaderValueAsync("content-security-policy") ?? "";

@@ -30,6 +30,9 @@ public class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbCo
     public DbSet<CategoryCount> CategoryCounts => Set<CategoryCount>();
     public DbSet<FailureHour> FailureHours => Set<FailureHour>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Features.Notifications.NotificationAlert> NotificationAlerts => Set<Features.Notifications.NotificationAlert>();
+    public DbSet<Features.Notifications.NotificationDelivery> NotificationDeliveries => Set<Features.Notifications.NotificationDelivery>();
+    public DbSet<Features.Notifications.StoredChannel> NotificationChannels => Set<Features.Notifications.StoredChannel>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

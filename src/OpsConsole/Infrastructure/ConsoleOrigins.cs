@@ -36,6 +36,9 @@ public sealed class ConsoleOrigins(IConfiguration configuration)
     public string BaseUrl(HttpRequest request) =>
         _publicBaseUrl ?? (_hostsFiltered ? $"{request.Scheme}://{request.Host}{request.PathBase}".TrimEnd('/') : _listenUrl);
 
+    /// <summary>The address for links made outside any request (notifications): OpsConsole:PublicBaseUrl, else the listen address.</summary>
+    public string BackgroundBaseUrl => _publicBaseUrl ?? _listenUrl;
+
     private static string? Normalise(string value) =>
         Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? $"{uri.Scheme}://{uri.Authority}"

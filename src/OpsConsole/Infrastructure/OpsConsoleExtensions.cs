@@ -12,6 +12,7 @@ using OpsConsole.Features.Embed;
 using OpsConsole.Features.Health;
 using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Instances;
+using OpsConsole.Features.Notifications;
 using OpsConsole.Features.Records;
 using OpsConsole.Features.Retention;
 using OpsConsole.Features.Runbooks;
@@ -41,6 +42,7 @@ public static class OpsConsoleExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CommittedRecords>());
         services.AddConsoleAuth(configuration);
         services.AddSilences();
+        services.AddNotifications();
         services.AddClassification();
         services.AddRunbooks();
         services.AddSources();

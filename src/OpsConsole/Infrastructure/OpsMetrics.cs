@@ -58,4 +58,8 @@ public static class OpsMetrics
     public static readonly Gauge ClusterLeader = Metrics.CreateGauge(
         "opsconsole_cluster_leader", "1 for each once-per-cluster job (reclassifier, detectors, sweepers) this node runs now, 0 when another node does.",
         new GaugeConfiguration { LabelNames = ["job"] });
+
+    public static readonly Counter NotificationFailures = Metrics.CreateCounter(
+        "opsconsole_notification_failures_total", "Notifications a channel did not accept after every retry, by channel.",
+        new CounterConfiguration { LabelNames = ["channel"] });
 }

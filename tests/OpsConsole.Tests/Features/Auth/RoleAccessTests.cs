@@ -35,6 +35,7 @@ public sealed class RoleAccessTests : IClassFixture<OpsConsoleFactory>
     [InlineData("/admin/users")]
     [InlineData("/admin/keys")]
     [InlineData("/admin/audit")]
+    [InlineData("/admin/channels")]
     public async Task An_anonymous_browser_reaches_only_the_sign_in_page(string path)
     {
         var response = await _factory.CreateClient().GetAsync(path);
@@ -86,7 +87,7 @@ public sealed class RoleAccessTests : IClassFixture<OpsConsoleFactory>
         Assert.Equal("Operator", problem.GetProperty("requiredRole").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync("/api/v1/reclassify", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("/api/v1/audit")).StatusCode);
-        foreach (var admin in new[] { "/admin/users", "/admin/keys", "/admin/audit" })
+        foreach (var admin in new[] { "/admin/users", "/admin/keys", "/admin/audit", "/admin/channels" })
             Assert.Equal("/account/denied", (await viewer.GetAsync(admin)).RequestMessage!.RequestUri!.AbsolutePath);
         Assert.Equal(0, _factory.Scalar($"SELECT COUNT(*) FROM instance_acknowledgements WHERE InstanceKey = '{Instance}'"));
     }
@@ -112,7 +113,7 @@ public sealed class RoleAccessTests : IClassFixture<OpsConsoleFactory>
     {
         var admin = await _factory.SignedInClientAsync(ConsoleRoles.Admin);
 
-        foreach (var page in new[] { "/admin/users", "/admin/keys", "/admin/audit" })
+        foreach (var page in new[] { "/admin/users", "/admin/keys", "/admin/audit", "/admin/channels" })
         {
             var response = await admin.GetAsync(page);
             Assert.Equal(page, response.RequestMessage!.RequestUri!.AbsolutePath);
