@@ -21,22 +21,16 @@ public static class AuditActions
     public const string UserCreate = "user.create";
     public const string UserRole = "user.role";
     public const string UserDelete = "user.delete";
-<<<<<<< HEAD
     public const string UserBlock = "user.block";
     public const string UserUnblock = "user.unblock";
-=======
     public const string ChannelCreate = "channel.create";
     public const string ChannelDelete = "channel.delete";
     public const string ChannelTest = "channel.test";
->>>>>>> notify
 
     public static readonly IReadOnlyList<string> All =
     [
         SignIn, SignInFailed, SignOut, Setup, Acknowledge, Mute, Unmute, SilenceCreate, SilenceExpire, Tick, Reclassify,
-<<<<<<< HEAD
         TokenCreate, TokenRevoke, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDelete, UserBlock, UserUnblock,
-=======
-        TokenCreate, TokenRevoke, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDelete, ChannelCreate, ChannelDelete, ChannelTest,
->>>>>>> notify
+        ChannelCreate, ChannelDelete, ChannelTest,
     ];
 }
