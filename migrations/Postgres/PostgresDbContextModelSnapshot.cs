@@ -634,10 +634,12 @@ namespace OpsConsole.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("Status")
+                        .HasDatabaseName("IX_notification_alerts_Status");
 
                     b.HasIndex("Channel", "InstanceKey")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_notification_alerts_Channel_InstanceKey");
 
                     b.ToTable("notification_alerts", (string)null);
                 });
@@ -684,7 +686,8 @@ namespace OpsConsole.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("At");
+                    b.HasIndex("At")
+                        .HasDatabaseName("IX_notification_deliveries_At");
 
                     b.ToTable("notification_deliveries", (string)null);
                 });
@@ -744,7 +747,8 @@ namespace OpsConsole.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_notification_channels_Name");
 
                     b.ToTable("notification_channels", (string)null);
                 });
