@@ -7,14 +7,22 @@ using Npgsql;
 namespace OpsConsole.Tests.Data.Postgres;
 
 /// <summary>
-/// A throwaway PostgreSQL 15 cluster (Debian's binaries): <c>initdb</c> into a temp folder, a postmaster on a free
+/// A throwaway PostgreSQL cluster (Debian's binaries, 15 on these machines): <c>initdb</c> into a temp folder, a postmaster on a free
 /// loopback port with its socket in that folder, trust authentication (nothing but loopback can reach it), no fsync
 /// (a test cluster needs no durability). As root the server runs as the <c>postgres</c> user, which owns the folder.
 /// Stopped by the postmaster's pid; a cluster left behind by a killed run is stopped by the next one.
 /// </summary>
 public sealed class PostgresCluster : IAsyncDisposable
 {
-    public const string BinDirectory = "/usr/lib/postgresql/15/bin";
+    private const string Versions = "/usr/lib/postgresql";
+
+    /// <summary>The newest installed major version's binaries: Debian puts each under its own number.</summary>
+    public static readonly string BinDirectory =
+        (Directory.Exists(Versions) ? Directory.GetDirectories(Versions) : [])
+        .Where(version => File.Exists(Path.Combine(version, "bin", "initdb")))
+        .OrderByDescending(version => int.TryParse(Path.GetFileName(version), CultureInfo.InvariantCulture, out var major) ? major : 0)
+        .Select(version => Path.Combine(version, "bin"))
+        .FirstOrDefault() ?? Path.Combine(Versions, "15", "bin");
     public static string InitDb => Path.Combine(BinDirectory, "initdb");
     public static bool Installed => File.Exists(InitDb);
 
