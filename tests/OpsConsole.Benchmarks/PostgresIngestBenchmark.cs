@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Text;
 using Npgsql;
 using OpsConsole.Data;
 using OpsConsole.Data.Postgres;
-using OpsConsole.Features.Ingestion.Parsing;
 using OpsConsole.Tests.Data.Postgres;
 using Microsoft.EntityFrameworkCore;
 
@@ -51,14 +49,7 @@ public static class PostgresIngestBenchmark
     private static async Task<IngestBenchmark.Rate> RawInsertRateAsync(string connectionString, List<string> batches)
     {
         await MigrateAsync(connectionString);
-        var rows = batches.Select(body =>
-        {
-            var context = new ParseContext(PayloadFormats.Container, DateTimeOffset.UtcNow, _ => null);
-            using var items = PayloadReader.Split(Encoding.UTF8.GetBytes(body), false, 10_000);
-            PayloadFormats.Parse(PayloadFormats.Container, items, null, context);
-            foreach (var record in context.Records) { record.Category = "exit.app-error"; record.Severity = "error"; record.RuleId = "exit-1"; record.Evidence = "exitCode=1"; record.RulesetVersion = "raw"; record.IsFailure = true; }
-            return context.Records;
-        }).ToList();
+        var rows = IngestBenchmark.RawRows(batches);
 
         await using var dataSource = new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { MaxAutoPrepare = 32 } }.Build();
         var watch = Stopwatch.StartNew();
