@@ -13,6 +13,9 @@ public sealed record EmbedTokenRequest(string? Label, string? Panel);
 /// <summary>Embed tokens as an API for admins (the Panels page does the same by hand): scripts that set up wall screens.</summary>
 public static class EmbedTokensEndpoints
 {
+    /// <summary>The stored columns' sizes: longer values are refused rather than cut.</summary>
+    private const int MaxLabelLength = 200, MaxPanelLength = 900;
+
     public static RouteGroupBuilder MapEmbedTokens(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/embed-tokens").WithTags("Embed").RequireAuthorization(ConsolePolicies.Admin);
@@ -26,11 +29,15 @@ public static class EmbedTokensEndpoints
     private static async Task<Results<Created<EmbedTokenCreated>, ProblemHttpResult>> CreateAsync(EmbedTokenRequest? body, EmbedTokenStore tokens,
         AuditLog audit, HttpContext http, CancellationToken cancellationToken)
     {
+        if (body?.Label is { Length: > MaxLabelLength })
+            return Problems.BadRequest($"'label' is longer than {MaxLabelLength} characters.", field: "label", title: "Bad embed token");
         string? scope = null;
         if (body?.Panel is { Length: > 0 } panel)
         {
-            if (!Uri.TryCreate(new Uri("http://console/"), panel, out var url) || !url.AbsolutePath.StartsWith("/embed/", StringComparison.Ordinal))
-                return Problems.BadRequest("'panel' must be an /embed/… path, with its query.", field: "panel", title: "Bad embed token");
+            // A path on this console only: an absolute address would make a token whose scope names another site.
+            if (panel.Length > MaxPanelLength || !Uri.TryCreate(panel, UriKind.Relative, out _) || !panel.StartsWith("/embed/", StringComparison.Ordinal)
+                || !Uri.TryCreate(new Uri("http://console/"), panel, out var url) || !url.AbsolutePath.StartsWith("/embed/", StringComparison.Ordinal))
+                return Problems.BadRequest($"'panel' must be an /embed/… path with its query, at most {MaxPanelLength} characters.", field: "panel", title: "Bad embed token");
             scope = EmbedScope.Of(url);
         }
         var (token, secret) = await tokens.CreateAsync(body?.Label ?? "", scope, cancellationToken);
