@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 using OpsConsole.Features.Records;
+using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Data.Sqlite;
 
@@ -78,7 +79,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     {
         var changedInstances = new HashSet<string>(StringComparer.Ordinal);
         // Sliced like the rebuild: each record's update touches several indexes, and ingestion queues behind the lock.
-        await InSlicesAsync(records.Count, (writer, i, counts) => Reclassify(writer, records[i], counts, changedInstances), cancellationToken);
+        await InSlicesAsync(Operations.Reclassify, records.Count, (writer, i, counts) => Reclassify(writer, records[i], counts, changedInstances), cancellationToken);
         return changedInstances;
     }
 
@@ -107,15 +108,16 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     public async Task RebuildInstanceStatesAsync(IReadOnlyCollection<string> instanceKeys, CancellationToken cancellationToken)
     {
         var keys = instanceKeys.ToList();
-        await InSlicesAsync(keys.Count, (writer, i, counts) => InstanceStates.Rebuild(writer.States, keys[i], counts.AddFailing), cancellationToken);
+        await InSlicesAsync(Operations.Rebuild, keys.Count, (writer, i, counts) => InstanceStates.Rebuild(writer.States, keys[i], counts.AddFailing), cancellationToken);
     }
 
     /// <summary>
     /// Runs <paramref name="step"/> for 0 … <paramref name="count"/> − 1 in write transactions of at most
-    /// <see cref="RebuildSlice"/> each, with the counters of each slice written in it: an ingest request queued behind the
-    /// write lock waits for one slice, not the whole run.
+    /// <see cref="RebuildSlice"/> each, with the counters of each slice written in it. The lock is given up between
+    /// slices and the single-writer queue is first come, first served: an ingest request that queued during a slice
+    /// commits before the next one starts, so it waits for one slice, not the whole run.
     /// </summary>
-    private async Task InSlicesAsync(int count, Action<Writer, int, CounterChanges> step, CancellationToken cancellationToken)
+    private async Task InSlicesAsync(string operation, int count, Action<Writer, int, CounterChanges> step, CancellationToken cancellationToken)
     {
         var next = 0;
         while (next < count)
@@ -129,7 +131,9 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                 while (i < count && slice.Elapsed < RebuildSlice);
                 WriteCounts(writer, counts);
                 return i;
-            }, cancellationToken);
+            }, cancellationToken, operation);
+            // An uncontended lock is taken without yielding; let queued work (a request's continuation) have the thread.
+            await Task.Yield();
         }
     }
 
@@ -159,7 +163,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             WriteCounts(writer, counts);
             RecordRetention.DropEmptyHours(writer.Connection, transaction, candidates);
             return batch;
-        }, cancellationToken);
+        }, cancellationToken, Operations.Retention);
 
     /// <summary>Free pages given back per transaction: moving pages to the file's end takes the write lock, so in small steps.</summary>
     internal const int VacuumPagesPerStep = 256;
@@ -179,7 +183,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                    pragma.CommandText = $"PRAGMA incremental_vacuum({VacuumPagesPerStep})";
                    pragma.ExecuteNonQuery();
                    return true;
-               }, cancellationToken))
+               }, cancellationToken, Operations.Vacuum))
         {
         }
     }
@@ -191,13 +195,29 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         return new StorageFigures(records, oldest, connections.BytesOnDisk());
     }
 
+    /// <summary>The operations the write-lock metrics are labelled with.</summary>
+    private static class Operations
+    {
+        public const string Ingest = "ingest";
+        public const string Reclassify = "reclassify";
+        public const string Rebuild = "rebuild";
+        public const string Retention = "retention";
+        public const string Vacuum = "vacuum";
+    }
+
     /// <summary>
     /// Runs <paramref name="work"/> in one IMMEDIATE transaction on the writer connection under the single-writer lock;
     /// commits when it returns. After a failure the writer is reopened, so a full disk or a lost file does not stick.
+    /// How long it waited for the lock and held it is measured per <paramref name="operation"/>
+    /// (opsconsole_store_write_wait_seconds, opsconsole_store_write_hold_seconds).
     /// </summary>
-    private async Task<T> InWriteTransactionAsync<T>(Func<Writer, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    private async Task<T> InWriteTransactionAsync<T>(Func<Writer, SqliteTransaction, T> work, CancellationToken cancellationToken,
+        string operation = Operations.Ingest)
     {
+        var queued = Stopwatch.GetTimestamp();
         await WriteLock.WaitAsync(cancellationToken);
+        var held = Stopwatch.GetTimestamp();
+        OpsMetrics.StoreWriteWait.WithLabels(operation).Observe(Stopwatch.GetElapsedTime(queued, held).TotalSeconds);
         try
         {
             _writer ??= await Writer.OpenAsync(connections, cancellationToken);
@@ -221,6 +241,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         }
         finally
         {
+            OpsMetrics.StoreWriteHold.WithLabels(operation).Observe(Stopwatch.GetElapsedTime(held).TotalSeconds);
             WriteLock.Release();
         }
     }
