@@ -533,6 +533,13 @@ namespace OpsConsole.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("failurecount");
 
+                    b.Property<string>("Family")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("family")
+                        .HasComputedColumnSql("case when strpos(\"category\", '.') > 0 then substr(\"category\", 1, strpos(\"category\", '.') - 1) else \"category\" end", true);
+
                     b.Property<long?>("FirstFailureAt")
                         .HasColumnType("bigint")
                         .HasColumnName("firstfailureat");
@@ -582,12 +589,20 @@ namespace OpsConsole.Migrations.Postgres
 
                     b.HasKey("InstanceKey");
 
+                    b.HasIndex("FailureCount")
+                        .HasDatabaseName("IX_instance_states_failing_FailureCount")
+                        .HasFilter("\"isfailing\"");
+
                     b.HasIndex("LastFailureAt")
                         .HasDatabaseName("IX_instance_states_failing_LastFailureAt")
                         .HasFilter("\"isfailing\"");
 
                     b.HasIndex("Category", "Severity")
                         .HasDatabaseName("IX_instance_states_failing_Category")
+                        .HasFilter("\"isfailing\"");
+
+                    b.HasIndex("Family", "LastFailureAt")
+                        .HasDatabaseName("IX_instance_states_failing_Family")
                         .HasFilter("\"isfailing\"");
 
                     b.ToTable("instance_states", (string)null);
@@ -936,26 +951,26 @@ namespace OpsConsole.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("IX_records_DedupeKey");
 
-                    b.HasIndex("OccurredAt")
-                        .HasDatabaseName("IX_records_OccurredAt");
-
                     b.HasIndex("ReceivedAt")
                         .HasDatabaseName("IX_records_ReceivedAt");
 
                     b.HasIndex("Category", "Id")
                         .HasDatabaseName("IX_records_Category_Id");
 
-                    b.HasIndex("Category", "OccurredAt")
-                        .HasDatabaseName("IX_records_Category_OccurredAt");
-
                     b.HasIndex("InstanceKey", "Id")
                         .HasDatabaseName("IX_records_InstanceKey_Id");
 
-                    b.HasIndex("InstanceKey", "OccurredAt")
-                        .HasDatabaseName("IX_records_InstanceKey_OccurredAt");
+                    b.HasIndex("OccurredAt", "Id")
+                        .HasDatabaseName("IX_records_OccurredAt");
 
                     b.HasIndex("RulesetVersion", "Id")
                         .HasDatabaseName("IX_records_RulesetVersion_Id");
+
+                    b.HasIndex("Category", "OccurredAt", "Id")
+                        .HasDatabaseName("IX_records_Category_OccurredAt");
+
+                    b.HasIndex("InstanceKey", "OccurredAt", "Id")
+                        .HasDatabaseName("IX_records_InstanceKey_OccurredAt");
 
                     b.ToTable("records", (string)null);
                 });

@@ -425,6 +425,12 @@ namespace OpsConsole.Migrations
                     b.Property<int>("FailureCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Family")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("TEXT")
+                        .HasComputedColumnSql("CASE WHEN instr(\"Category\", '.') > 0 THEN substr(\"Category\", 1, instr(\"Category\", '.') - 1) ELSE \"Category\" END", false);
+
                     b.Property<long?>("FirstFailureAt")
                         .HasColumnType("INTEGER");
 
@@ -463,12 +469,20 @@ namespace OpsConsole.Migrations
 
                     b.HasKey("InstanceKey");
 
+                    b.HasIndex("FailureCount")
+                        .HasDatabaseName("IX_instance_states_failing_FailureCount")
+                        .HasFilter("\"IsFailing\"");
+
                     b.HasIndex("LastFailureAt")
                         .HasDatabaseName("IX_instance_states_failing_LastFailureAt")
                         .HasFilter("\"IsFailing\"");
 
                     b.HasIndex("Category", "Severity")
                         .HasDatabaseName("IX_instance_states_failing_Category")
+                        .HasFilter("\"IsFailing\"");
+
+                    b.HasIndex("Family", "LastFailureAt")
+                        .HasDatabaseName("IX_instance_states_failing_Family")
                         .HasFilter("\"IsFailing\"");
 
                     b.ToTable("instance_states", (string)null);

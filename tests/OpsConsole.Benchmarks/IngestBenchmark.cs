@@ -83,8 +83,10 @@ public static class IngestBenchmark
             await using var connection = sameSettings ? await factory.OpenAsync(CancellationToken.None) : new SqliteConnection(connectionString);
             if (!sameSettings) await connection.OpenAsync();
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-            // Prepared statements bound by position, as the console's own write path binds them.
+            // Prepared statements bound by position, as the console's own write path binds them; each row's values are
+            // encoded here, inside the timed loop, as binding .NET strings would.
             using var insert = new RawStatement(connection, SqliteRecordStore.InsertSql);
+            using var values = new EncodedRows(SqliteRecordStore.RecordColumnCount, 1);
             using var state = new RawStatement(connection, """
                 INSERT OR REPLACE INTO instance_states (InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing,
                     LastMessage, LastRecordId, LastSeenAt, FailureCount, FirstFailureAt, LastFailureAt)
@@ -92,7 +94,9 @@ public static class IngestBenchmark
                 """);
             foreach (var record in batch)
             {
-                SqliteRecordStore.BindRecord(insert, record);
+                values.Clear();
+                SqliteRecordStore.AddRecord(values, record);
+                values.Bind(insert, 0);
                 insert.Execute();
                 state.Bind(1, record.InstanceKey);
                 state.Bind(2, record.Kind);

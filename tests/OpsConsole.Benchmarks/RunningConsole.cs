@@ -29,7 +29,12 @@ public sealed class RunningConsole : IAsyncDisposable
         foreach (var arg in new[] { "run", "--project", "src/OpsConsole", "-c", "Release", "--no-build", "--", "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning" })
             info.ArgumentList.Add(arg);
         info.Environment["ConnectionStrings__OpsConsole"] = $"Data Source={databasePath}";
-        info.Environment["Ingestion__ApiKeys__0"] = Key;
+        // A key with the read scope too: the records benchmark times the read APIs with it.
+        info.Environment["Auth__ApiKeys__0__Name"] = "bench";
+        info.Environment["Auth__ApiKeys__0__Key"] = Key;
+        info.Environment["Auth__ApiKeys__0__Scopes__0"] = "ingest";
+        info.Environment["Auth__ApiKeys__0__Scopes__1"] = "read";
+        info.Environment["Auth__ApiKeys__0__Scopes__2"] = "operate";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };

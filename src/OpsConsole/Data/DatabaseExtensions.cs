@@ -47,6 +47,10 @@ public static class DatabaseExtensions
         // prepared once per pooled connection.
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        // With prepared statements a pooled connection is reset by six statements each time it goes back (DISCARD ALL
+        // would drop them), several times per ingest request. Nothing on this pool leaves session state behind: session
+        // locks and LISTEN use their own unpooled connections (ClusterConnections).
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
         var dataSource = builder.Build();
         services.AddSingleton(dataSource);
         services.AddDbContextFactory<OpsDbContext, PostgresDbContextFactory>(options => options.UseNpgsql(dataSource));

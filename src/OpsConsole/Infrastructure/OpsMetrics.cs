@@ -51,6 +51,16 @@ public static class OpsMetrics
         "opsconsole_ingest_batch_duration_seconds", "Time to parse, classify and commit one ingestion request.",
         new HistogramConfiguration { LabelNames = ["kind"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
 
+    private static readonly double[] WriteBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
+
+    public static readonly Histogram StoreWriteWait = Metrics.CreateHistogram(
+        "opsconsole_store_write_wait_seconds", "Time a write transaction waited for SQLite's single writer, by operation (ingest, reclassify, rebuild, retention, vacuum).",
+        new HistogramConfiguration { LabelNames = ["operation"], Buckets = WriteBuckets });
+
+    public static readonly Histogram StoreWriteHold = Metrics.CreateHistogram(
+        "opsconsole_store_write_hold_seconds", "Time a write transaction held SQLite's single writer (what a queued ingest waits for), by operation.",
+        new HistogramConfiguration { LabelNames = ["operation"], Buckets = WriteBuckets });
+
     public static readonly Counter DerivedRecords = Metrics.CreateCounter(
         "opsconsole_derived_records_total", "Pattern records written by the detectors (crash loops, silences).",
         new CounterConfiguration { LabelNames = ["category"] });

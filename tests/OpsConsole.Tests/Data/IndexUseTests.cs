@@ -40,16 +40,42 @@ public abstract class IndexUseTests : PlannedDatabase
     }
 
     [Fact]
-    public async Task Records_of_a_category_since_a_time_are_a_range_search_on_category_and_time()
+    public async Task A_family_of_failing_instances_newest_first_is_a_seek_into_the_family_index_without_sorting()
+    {
+        await using var db = await ContextAsync();
+        var failing = await InstanceQueries.FailingQueryAsync(db, new FailingFilter(Family: "exit"), default);
+        var plan = await QueryPlan.OfAsync(InstanceQueries.Sort(failing, FailingSort.LastFailure, descending: true).Take(50));
+
+        Assert.True(plan.Searches("IX_instance_states_failing_Family"), plan.ToString());
+        Assert.False(plan.SortsAfterReading, plan.ToString());
+    }
+
+    [Fact]
+    public async Task Failing_instances_by_failure_count_walk_the_failing_count_index_without_sorting()
+    {
+        await using var db = await ContextAsync();
+        var failing = await InstanceQueries.FailingQueryAsync(db, new FailingFilter(), default);
+        var plan = await QueryPlan.OfAsync(InstanceQueries.Sort(failing, FailingSort.Failures, descending: true).Take(50));
+
+        Assert.True(plan.ReadsThrough("IX_instance_states_failing_FailureCount"), plan.ToString());
+        Assert.False(plan.ScansATable, plan.ToString());
+        Assert.False(plan.SortsAfterReading, plan.ToString());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(9000L)]
+    public async Task Records_of_a_category_since_a_time_are_read_newest_first_from_the_category_and_time_index(long? cursor)
     {
         await using var db = await ContextAsync();
         var filter = new RecordFilter(Category: "exit.oom", Since: DateTimeOffset.Parse("2026-11-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        var plan = await QueryPlan.OfAsync(RecordQueries.PageQuery(db, filter, cursor: null, limit: 100));
+        var plan = await QueryPlan.OfAsync(RecordQueries.PageQuery(db, filter, cursor, limit: 100));
 
-        // On an empty PostgreSQL database the planner walks the category's id index backwards and filters the time,
-        // as it would with no statistics; whether it seeks the time range at scale is for the records benchmark.
-        Assert.True(plan.Searches("IX_records_Category_OccurredAt") || (plan.Postgres && plan.Searches("IX_records_Category_Id")), plan.ToString());
+        // A seek to the range's newest end and a walk the LIMIT stops: the page, never the whole range sorted. (With no
+        // rows nor statistics, PostgreSQL may take the time index alone and filter the category; both read newest first.)
+        Assert.True(plan.Searches("IX_records_Category_OccurredAt") || (plan.Postgres && plan.Searches("IX_records_OccurredAt")), plan.ToString());
         Assert.False(plan.ScansATable, plan.ToString());
+        Assert.False(plan.SortsEverythingRead, plan.ToString());
     }
 
     [Fact]

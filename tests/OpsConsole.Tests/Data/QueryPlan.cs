@@ -70,6 +70,12 @@ internal sealed record QueryPlan(IReadOnlyList<string> Steps, bool Postgres = fa
         ? Steps.Any(s => s.StartsWith("Sort Key:", StringComparison.Ordinal))
         : Steps.Any(s => s.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal));
 
+    /// <summary>
+    /// The rows are sorted after reading, and not merely within runs the index already orders (PostgreSQL's
+    /// incremental sort by a tie-breaker, "Presorted Key", which a LIMIT stops at the page).
+    /// </summary>
+    public bool SortsEverythingRead => SortsAfterReading && !Steps.Any(s => s.StartsWith("Presorted Key:", StringComparison.Ordinal));
+
     /// <summary>PostgreSQL plan nodes that read <paramref name="index"/>: the node's line and its detail lines up to the next node.</summary>
     private IEnumerable<List<string>> NodesOf(string index)
     {

@@ -45,6 +45,41 @@ public abstract class ReadApiTests<TFactory>(TFactory factory) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Records_in_a_time_range_page_newest_first_by_their_own_time_without_gaps_or_repeats()
+    {
+        var api = await IngestAsync("paged");
+        var seen = new List<(DateTimeOffset At, string Instance)>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await api.GetAsync($"/api/v1/records?source=paged&since={Uri.EscapeDataString(Now.AddHours(-1).ToString("O"))}&limit=2" +
+                                                 (cursor is null ? "" : $"&cursor={cursor}"))).ReadJsonAsync();
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(r => (r.GetProperty("occurredAt").GetDateTimeOffset(), r.GetProperty("instance").GetString()!)));
+            cursor = page.GetProperty("nextCursor").GetString();
+        } while (cursor is not null && seen.Count < 20);
+
+        Assert.Equal(5, seen.Count);
+        Assert.Equal(5, seen.Select(r => r.Instance).Distinct().Count());
+        Assert.Equal(seen.OrderByDescending(r => r.At).Select(r => r.Instance), seen.Select(r => r.Instance));
+    }
+
+    [Fact]
+    public async Task A_family_of_the_failing_list_totals_its_categories_and_lists_only_its_instances()
+    {
+        var api = await IngestAsync("family");
+        var family = RecordDto.FamilyOf("exit.oom-killed");
+        var page = await (await api.GetAsync($"/api/v1/instances/failing?family={family}&limit=500")).ReadJsonAsync();
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+
+        Assert.All(items, i => Assert.Equal(family, i.GetProperty("family").GetString()));
+        Assert.Contains(items, i => i.GetProperty("instance").GetString()!.Contains("family-0", StringComparison.Ordinal));
+        // The total comes from the category counters here; it must agree with the instances listed.
+        Assert.Equal(items.Count, page.GetProperty("total").GetInt32());
+        var times = items.Select(i => i.GetProperty("lastFailureAt").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.OrderDescending(), times);
+    }
+
+    [Fact]
     public async Task The_failing_search_ignores_case_and_groups_count_failures_per_hour()
     {
         var api = await IngestAsync("search");

@@ -52,17 +52,21 @@ public sealed class AnnouncingRecordStore(IRecordStore store, ICommitFeed notice
     /// </summary>
     internal static CommitNotice? Written(IReadOnlyList<EventRecord> records, IReadOnlyList<StoredRecord> stored)
     {
-        var added = new List<EventRecord>();
-        var touched = new List<string>();
+        var added = new List<EventRecord>(records.Count);
+        var touched = new List<string>(records.Count);
+        var (from, highWater) = (long.MaxValue, 0L);
         for (var i = 0; i < records.Count; i++)
         {
-            if (!stored[i].Duplicate) added.Add(records[i]);
+            if (!stored[i].Duplicate)
+            {
+                added.Add(records[i]);
+                (from, highWater) = (Math.Min(from, records[i].Id), Math.Max(highWater, records[i].Id));
+            }
             else if (!stored[i].Updated) continue;
             touched.Add(records[i].InstanceKey);
         }
         if (touched.Count == 0) return null;
-        var from = added.Count == 0 ? 0 : added.Min(r => r.Id);
-        var highWater = added.Count == 0 ? 0 : added.Max(r => r.Id);
+        if (added.Count == 0) from = 0;
         return CommitNotice.Of(CommitKinds.Records, touched, from, highWater) with { Records = added };
     }
 }

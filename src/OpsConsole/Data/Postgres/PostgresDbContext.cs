@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace OpsConsole.Data.Postgres;
 
@@ -13,6 +14,7 @@ public sealed class PostgresDbContext(DbContextOptions<OpsDbContext> options) : 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+        EndTimeIndexesWithId(modelBuilder.Model.FindEntityType(typeof(Features.Records.EventRecord))!);
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
             // Index names stay as on SQLite (IX_records_Category_Id), though EF would derive them from the folded columns.
@@ -23,6 +25,28 @@ public sealed class PostgresDbContext(DbContextOptions<OpsDbContext> options) : 
             // Partial-index filters name their column quoted ("IsFailing"); they must name the folded one.
             foreach (var index in entity.GetIndexes())
                 if (index.GetFilter() is { } filter) index.SetFilter(filter.ToLowerInvariant());
+            // Generated columns likewise; PostgreSQL stores them (virtual ones need version 18) and calls instr strpos.
+            foreach (var property in entity.GetProperties())
+            {
+                if (property.GetComputedColumnSql() is not { } computed) continue;
+                property.SetComputedColumnSql(computed.ToLowerInvariant().Replace("instr(", "strpos(", StringComparison.Ordinal));
+                property.SetIsStored(true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// SQLite ends every index with the rowid, so (Category, OccurredAt) already orders a time range by (OccurredAt, Id)
+    /// and a page newest first is read off the index; PostgreSQL needs the Id spelled out for that order (the same names).
+    /// </summary>
+    private static void EndTimeIndexesWithId(IMutableEntityType records)
+    {
+        var id = records.FindProperty(nameof(Features.Records.EventRecord.Id))!;
+        foreach (var index in records.GetIndexes().Where(i => i.Properties[^1].Name == nameof(Features.Records.EventRecord.OccurredAt)).ToList())
+        {
+            var (properties, name) = (index.Properties.ToList(), index.GetDatabaseName());
+            records.RemoveIndex(index);
+            records.AddIndex([.. properties, id]).SetDatabaseName(name);
         }
     }
 }

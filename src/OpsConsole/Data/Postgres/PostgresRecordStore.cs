@@ -42,7 +42,8 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
     private static readonly string InsertStatesSql = $"INSERT INTO instance_states ({StateColumns}) SELECT * FROM unnest({Positions(1, 15)})";
 
     // $16 ("this batch's record is current") is decided in C# by the rules; the statement only applies it. LEAST and
-    // GREATEST skip NULLs, so a first failure keeps the earliest of the stored and the batch's.
+    // GREATEST skip NULLs, so a first failure keeps the earliest of the stored and the batch's. "= ANY($1)" beside the
+    // join lets the planner fetch the batch's rows by key; without it it hashes the whole table on every request.
     private static readonly string MergeStatesSql = $"""
         UPDATE instance_states s SET
             DisplayName = u.DisplayName,
@@ -58,7 +59,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
             FirstFailureAt = LEAST(s.FirstFailureAt, u.FirstFailureAt),
             LastFailureAt = GREATEST(s.LastFailureAt, u.LastFailureAt)
         FROM unnest({Positions(1, 16)}) AS u({StateColumns}, IsCurrent)
-        WHERE s.InstanceKey = u.InstanceKey
+        WHERE s.InstanceKey = u.InstanceKey AND s.InstanceKey = ANY($1)
         """;
 
     private const string InstanceRecordsSql = """
@@ -88,27 +89,34 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         ON CONFLICT (Hour) DO UPDATE SET Failures = failure_hours.Failures + excluded.Failures
         """;
 
+    /// <summary>
+    /// Three round trips whatever the batch holds: the lock, the insert and the stored states of the batch's instances;
+    /// then (dedupe hits only) the rows already stored; then occurrence updates, the states and the counters, and the commit.
+    /// </summary>
     public Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
-        InWriteTransactionAsync<IReadOnlyList<StoredRecord>>(async (connection, counts) =>
+        InWriteTransactionAsync<IReadOnlyList<StoredRecord>>(async tx =>
         {
             var inserted = new Dictionary<string, long>(records.Count, StringComparer.Ordinal);
-            await using (var insert = Command(connection, InsertSql, RecordArrays(records)))
-            await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+            Dictionary<string, Stored> stored;
+            await using (var reader = await tx.ReadAsync(cancellationToken, BatchCommand(InsertSql, RecordArrays(records)),
+                             StoredStatesCommand(records.Select(r => r.InstanceKey).Distinct(StringComparer.Ordinal).ToArray())))
+            {
                 while (await reader.ReadAsync(cancellationToken)) inserted[reader.GetString(1)] = reader.GetInt64(0);
+                await reader.NextResultAsync(cancellationToken);
+                stored = await ReadStoredStatesAsync(reader, cancellationToken);
+            }
 
             // Rows stored before this record: the dedupe hits, and records earlier in this batch with the same key.
             var known = new Dictionary<string, (long Id, int Count)>(StringComparer.Ordinal);
             var missing = records.Select(r => r.DedupeKey).Where(k => !inserted.ContainsKey(k)).Distinct().ToArray();
             if (missing.Length > 0)
             {
-                await using var existing = Command(connection, ExistingSql, Array(missing));
-                await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
+                await using var reader = await tx.ReadAsync(cancellationToken, BatchCommand(ExistingSql, Array(missing)));
                 while (await reader.ReadAsync(cancellationToken)) known[reader.GetString(1)] = (reader.GetInt64(0), reader.GetInt32(2));
             }
 
             var results = new StoredRecord[records.Count];
             var states = new Dictionary<string, Delta>(StringComparer.Ordinal);
-            var occurrences = new NpgsqlBatch(connection);
             for (var i = 0; i < records.Count; i++)
             {
                 var record = records[i];
@@ -118,7 +126,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                     known[record.DedupeKey] = (id, record.OccurrenceCount);
                     results[i] = new StoredRecord(id, Duplicate: false, Updated: false);
                     Accumulate(states, Candidate.Of(record));
-                    counts.Add(record.Category, record.IsFailure, record.ReceivedAt, 1);
+                    tx.Counts.Add(record.Category, record.IsFailure, record.ReceivedAt, 1);
                     continue;
                 }
 
@@ -129,15 +137,12 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                 if (updated)
                 {
                     known[record.DedupeKey] = (existingId, record.OccurrenceCount);
-                    occurrences.BatchCommands.Add(BatchCommand(OccurrenceSql, Value(record.OccurrenceCount),
+                    tx.BeforeCommit.Add(BatchCommand(OccurrenceSql, Value(record.OccurrenceCount),
                         Value(record.LastSeenAt.ToUnixTimeMilliseconds()), Value(record.Message), Value(record.RawJson), Value(existingId)));
                 }
                 results[i] = new StoredRecord(existingId, Duplicate: true, Updated: updated);
             }
-            await using (occurrences)
-                if (occurrences.BatchCommands.Count > 0) await occurrences.ExecuteNonQueryAsync(cancellationToken);
-
-            await WriteStatesAsync(connection, states.Values.ToList(), counts, cancellationToken);
+            WriteStates(tx, states.Values.ToList(), stored);
             return results;
         }, cancellationToken);
 
@@ -146,20 +151,20 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         var changedInstances = new HashSet<string>(StringComparer.Ordinal);
         foreach (var slice in records.Chunk(SliceSize))
         {
-            await InWriteTransactionAsync(async (connection, counts) =>
+            await InWriteTransactionAsync(async tx =>
             {
-                await using var update = Command(connection, ReclassifySql,
+                var update = BatchCommand(ReclassifySql,
                     Array(slice.Select(r => r.Category).ToArray()), Array(slice.Select(r => r.Severity).ToArray()),
                     Array(slice.Select(r => r.RuleId).ToArray()), Array(slice.Select(r => r.Evidence).ToArray()),
                     Array(slice.Select(r => r.RulesetVersion).ToArray()), Array(slice.Select(r => r.IsFailure).ToArray()),
                     Array(slice.Select(r => r.Hints).ToArray()), Array(slice.Select(r => r.Id).ToArray()));
                 var before = new Dictionary<long, (string Category, string Severity, bool Failure, long Received)>();
-                await using (var reader = await update.ExecuteReaderAsync(cancellationToken))
+                await using (var reader = await tx.ReadAsync(cancellationToken, update))
                     while (await reader.ReadAsync(cancellationToken))
                         before[reader.GetInt64(0)] = (reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetInt64(4));
                 foreach (var record in slice)
                     if (before.TryGetValue(record.Id, out var was) &&
-                        counts.Reclassified(was.Category, was.Severity, was.Failure, DateTimeOffset.FromUnixTimeMilliseconds(was.Received), record))
+                        tx.Counts.Reclassified(was.Category, was.Severity, was.Failure, DateTimeOffset.FromUnixTimeMilliseconds(was.Received), record))
                         changedInstances.Add(record.InstanceKey);
                 return 0;
             }, cancellationToken);
@@ -171,21 +176,23 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
     {
         foreach (var keys in instanceKeys.Chunk(SliceSize))
         {
-            await InWriteTransactionAsync(async (connection, counts) =>
+            await InWriteTransactionAsync(async tx =>
             {
-                var before = await StoredStatesAsync(connection, keys, cancellationToken);
+                Dictionary<string, Stored> before;
                 var states = new Dictionary<string, Delta>(StringComparer.Ordinal);
-                await using (var read = Command(connection, InstanceRecordsSql, Array(keys)))
-                await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+                await using (var reader = await tx.ReadAsync(cancellationToken, StoredStatesCommand(keys), BatchCommand(InstanceRecordsSql, Array(keys))))
+                {
+                    before = await ReadStoredStatesAsync(reader, cancellationToken);
+                    await reader.NextResultAsync(cancellationToken);
                     while (await reader.ReadAsync(cancellationToken))
                         Accumulate(states, new Candidate(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                             Text(reader, 5), reader.GetString(6), reader.GetString(7), reader.GetBoolean(8), Text(reader, 9),
                             DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), Text(reader, 11)));
-                await using (var delete = Command(connection, "DELETE FROM instance_states WHERE InstanceKey = ANY($1)", Array(keys)))
-                    await delete.ExecuteNonQueryAsync(cancellationToken);
-                await ExecuteStatesAsync(connection, InsertStatesSql, states.Values.ToList(), null, cancellationToken);
+                }
+                tx.BeforeCommit.Add(BatchCommand("DELETE FROM instance_states WHERE InstanceKey = ANY($1)", Array(keys)));
+                if (states.Count > 0) tx.BeforeCommit.Add(StatesCommand(InsertStatesSql, states.Values.ToList(), null));
                 foreach (var key in keys)
-                    CountFailing(before.TryGetValue(key, out var was) ? was : null, states.GetValueOrDefault(key)?.Current, counts.AddFailing);
+                    CountFailing(before.TryGetValue(key, out var was) ? was : null, states.GetValueOrDefault(key)?.Current, tx.Counts.AddFailing);
                 return 0;
             }, cancellationToken);
         }
@@ -209,11 +216,12 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
     /// (the ingestion's idempotency, <c>ON CONFLICT (DedupeKey)</c>) cannot include the received time.
     /// </summary>
     public Task<RetentionBatch> DeleteExpiredAsync(RetentionCut cut, CancellationToken cancellationToken) =>
-        InWriteTransactionAsync(async (connection, counts) =>
+        InWriteTransactionAsync(async tx =>
         {
+            var connection = await tx.LockedConnectionAsync(cancellationToken);
             var candidates = RecordRetention.Oldest(connection, null, cut);
             var doomed = new List<long>();
-            var batch = RecordRetention.Walk(cut, candidates, counts, doomed.Add, () => false);
+            var batch = RecordRetention.Walk(cut, candidates, tx.Counts, doomed.Add, () => false);
             await using (var delete = Command(connection, "DELETE FROM records WHERE Id = ANY($1)", Array(doomed.ToArray())))
                 await delete.ExecuteNonQueryAsync(cancellationToken);
             RecordRetention.DropEmptyHours(connection, null, candidates);
@@ -232,39 +240,36 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
     }
 
     /// <summary>Merges each instance's batch into its stored row or adds the row, by <see cref="InstanceStateRules.Merge"/>.</summary>
-    private static async Task WriteStatesAsync(NpgsqlConnection connection, IReadOnlyList<Delta> deltas, CounterChanges counts, CancellationToken cancellationToken)
+    private static void WriteStates(WriteTransaction tx, IReadOnlyList<Delta> deltas, Dictionary<string, Stored> stored)
     {
-        if (deltas.Count == 0) return;
-        var stored = await StoredStatesAsync(connection, deltas.Select(d => d.Current.InstanceKey).ToArray(), cancellationToken);
         var inserts = new List<Delta>();
         var merges = new List<Delta>();
         var current = new List<bool>();
         foreach (var delta in deltas)
         {
-            if (Merge(delta, stored.TryGetValue(delta.Current.InstanceKey, out var row) ? row : null, counts.AddFailing) is { } isCurrent)
+            if (Merge(delta, stored.TryGetValue(delta.Current.InstanceKey, out var row) ? row : null, tx.Counts.AddFailing) is { } isCurrent)
             {
                 merges.Add(delta);
                 current.Add(isCurrent);
             }
             else inserts.Add(delta);
         }
-        await ExecuteStatesAsync(connection, InsertStatesSql, inserts, null, cancellationToken);
-        await ExecuteStatesAsync(connection, MergeStatesSql, merges, current.ToArray(), cancellationToken);
+        if (inserts.Count > 0) tx.BeforeCommit.Add(StatesCommand(InsertStatesSql, inserts, null));
+        if (merges.Count > 0) tx.BeforeCommit.Add(StatesCommand(MergeStatesSql, merges, current.ToArray()));
     }
 
-    private static async Task<Dictionary<string, Stored>> StoredStatesAsync(NpgsqlConnection connection, string[] keys, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand StoredStatesCommand(string[] keys) => BatchCommand(StoredStatesSql, Array(keys));
+
+    private static async Task<Dictionary<string, Stored>> ReadStoredStatesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
         var stored = new Dictionary<string, Stored>(StringComparer.Ordinal);
-        await using var read = Command(connection, StoredStatesSql, Array(keys));
-        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             stored[reader.GetString(0)] = new Stored(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetBoolean(2), reader.GetString(3), reader.GetString(4));
         return stored;
     }
 
-    private static async Task ExecuteStatesAsync(NpgsqlConnection connection, string sql, IReadOnlyList<Delta> deltas, bool[]? current, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand StatesCommand(string sql, IReadOnlyList<Delta> deltas, bool[]? current)
     {
-        if (deltas.Count == 0) return;
         var parameters = new List<NpgsqlParameter>
         {
             Array(deltas.Select(d => d.Current.InstanceKey).ToArray()), Array(deltas.Select(d => d.Current.Kind).ToArray()),
@@ -277,39 +282,36 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
             Array(deltas.Select(d => d.LastFailure?.ToUnixTimeMilliseconds()).ToArray()),
         };
         if (current is not null) parameters.Add(Array(current));
-        await using var command = Command(connection, sql, [.. parameters]);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return BatchCommand(sql, [.. parameters]);
     }
 
-    private static async Task WriteCountsAsync(NpgsqlConnection connection, CounterChanges counts, CancellationToken cancellationToken)
+    private static IEnumerable<NpgsqlBatchCommand> CountCommands(CounterChanges counts)
     {
         var categories = counts.Categories.ToList();
         var hours = counts.FailureHours.ToList();
-        await using var batch = new NpgsqlBatch(connection);
         if (categories.Count > 0)
-            batch.BatchCommands.Add(BatchCommand(CategoryCountsSql, Array(categories.Select(c => c.Category).ToArray()),
-                Array(categories.Select(c => c.Records).ToArray()), Array(categories.Select(c => c.Failing).ToArray())));
+            yield return BatchCommand(CategoryCountsSql, Array(categories.Select(c => c.Category).ToArray()),
+                Array(categories.Select(c => c.Records).ToArray()), Array(categories.Select(c => c.Failing).ToArray()));
         if (hours.Count > 0)
-            batch.BatchCommands.Add(BatchCommand(FailureHoursSql, Array(hours.Select(h => h.Hour).ToArray()), Array(hours.Select(h => h.Failures).ToArray())));
-        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
+            yield return BatchCommand(FailureHoursSql, Array(hours.Select(h => h.Hour).ToArray()), Array(hours.Select(h => h.Failures).ToArray()));
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one transaction holding the cluster-wide write lock, then writes the counter changes it
-    /// gathered; commits when it returns. One writer per node queues in memory rather than as idle connections on the server.
+    /// Runs <paramref name="work"/> in one transaction holding the cluster-wide write lock, then sends the statements it
+    /// left for the end and the counter changes it gathered in one batch, and commits. One writer per node queues in
+    /// memory rather than as idle connections on the server.
     /// </summary>
-    private async Task<T> InWriteTransactionAsync<T>(Func<NpgsqlConnection, CounterChanges, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> InWriteTransactionAsync<T>(Func<WriteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var lockCommand = Command(connection, "SELECT pg_advisory_xact_lock($1)", Value(WriteLockKey)))
-                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-            var counts = new CounterChanges();
-            var result = await work(connection, counts);
-            await WriteCountsAsync(connection, counts, cancellationToken);
+            var tx = new WriteTransaction(connection);
+            var result = await work(tx);
+            tx.BeforeCommit.AddRange(CountCommands(tx.Counts));
+            if (tx.BeforeCommit.Count > 0) await (await tx.ReadAsync(cancellationToken, [.. tx.BeforeCommit])).DisposeAsync();
             await transaction.CommitAsync(cancellationToken);
             storage?.ReportSuccess();
             return result;
@@ -317,6 +319,40 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// One write transaction's statements: the first batch sent carries the advisory lock in front (one round trip for
+    /// both), so nothing reads or writes before the lock is held.
+    /// </summary>
+    private sealed class WriteTransaction(NpgsqlConnection connection)
+    {
+        private bool _locked;
+
+        public CounterChanges Counts { get; } = new();
+
+        /// <summary>Statements whose results nobody reads, sent with the counters just before the commit.</summary>
+        public List<NpgsqlBatchCommand> BeforeCommit { get; } = [];
+
+        /// <summary>Sends <paramref name="commands"/> in one round trip; the reader starts at the first one's results.</summary>
+        public async Task<NpgsqlDataReader> ReadAsync(CancellationToken cancellationToken, params NpgsqlBatchCommand[] commands)
+        {
+            var batch = new NpgsqlBatch(connection);
+            var locking = !_locked;
+            if (locking) batch.BatchCommands.Add(BatchCommand("SELECT pg_advisory_xact_lock($1)", Value(WriteLockKey)));
+            foreach (var command in commands) batch.BatchCommands.Add(command);
+            _locked = true;
+            var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (locking) await reader.NextResultAsync(cancellationToken);
+            return reader;
+        }
+
+        /// <summary>The connection for statements sent one by one, once the lock is held.</summary>
+        public async Task<NpgsqlConnection> LockedConnectionAsync(CancellationToken cancellationToken)
+        {
+            if (!_locked) await (await ReadAsync(cancellationToken)).DisposeAsync();
+            return connection;
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using OpsConsole.Features.Records;
 using static OpsConsole.Data.InstanceStateRules;
 
 namespace OpsConsole.Data.Sqlite;
@@ -9,6 +10,9 @@ internal static class InstanceStates
     private const string Columns =
         "InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing, LastMessage, LastRecordId, LastSeenAt, Identity, " +
         "FailureCount, FirstFailureAt, LastFailureAt";
+
+    private const int StateColumns = 15;
+    private const int LastRecordIdParameter = 10;
 
     // Positional parameters ?1..?15 in column order; ?16 is "this batch's record is current" in the merge.
     public const string InsertSql =
@@ -60,14 +64,43 @@ internal static class InstanceStates
         }
     }
 
-    /// <summary>Merges each instance's batch into its stored row (or adds the row); see <see cref="InstanceStateRules.Merge"/>.</summary>
-    public static void Write(Statements statements, IEnumerable<Delta> deltas, Action<string, int> failingChanged)
+    /// <summary>
+    /// One batch's instance states, decided and encoded before the write lock: each instance's current record among the
+    /// batch's new records, and its row's values. A candidate's <c>Id</c> is the record's position in the batch until the
+    /// insert gives it a row id (bound under the lock).
+    /// </summary>
+    public sealed class Batch : IDisposable
     {
-        foreach (var delta in deltas)
+        private Batch(List<Delta> deltas, EncodedRows rows) => (Deltas, Rows) = (deltas, rows);
+
+        public List<Delta> Deltas { get; }
+        public EncodedRows Rows { get; }
+
+        /// <summary>The states of <paramref name="records"/>' records at the positions <paramref name="include"/> accepts (all when null).</summary>
+        public static Batch Of(IReadOnlyList<EventRecord> records, Func<int, bool>? include = null)
         {
+            var states = new Dictionary<string, Delta>(StringComparer.Ordinal);
+            for (var i = 0; i < records.Count; i++)
+                if (include is null || include(i)) Accumulate(states, Candidate.Of(records[i]) with { Id = i });
+            var deltas = states.Values.ToList();
+            var rows = new EncodedRows(StateColumns, deltas.Count);
+            foreach (var delta in deltas) Add(rows, delta);
+            return new Batch(deltas, rows);
+        }
+
+        public void Dispose() => Rows.Dispose();
+    }
+
+    /// <summary>Merges each instance's batch into its stored row (or adds the row); see <see cref="InstanceStateRules.Merge"/>.</summary>
+    public static void Write(Statements statements, Batch batch, IReadOnlyList<EventRecord> records, Action<string, int> failingChanged)
+    {
+        for (var i = 0; i < batch.Deltas.Count; i++)
+        {
+            var delta = batch.Deltas[i];
             var current = Merge(delta, ReadStored(statements, delta.Current.InstanceKey), failingChanged);
             var command = current is null ? statements.Insert : statements.Merge;
-            Bind(command, delta);
+            batch.Rows.Bind(command, i);
+            command.Bind(LastRecordIdParameter, records[(int)delta.Current.Id].Id);
             if (current is { } isCurrent) command.Bind(16, isCurrent);
             command.Execute();
         }
@@ -102,32 +135,36 @@ internal static class InstanceStates
         }
         statements.Delete.Bind(1, instanceKey);
         statements.Delete.Execute();
+        using var rows = new EncodedRows(StateColumns, 1);
         foreach (var delta in states.Values)
         {
-            Bind(statements.Insert, delta);
+            Add(rows, delta);
+            rows.Bind(statements.Insert, 0);
             statements.Insert.Execute();
+            rows.Clear();
         }
         CountFailing(before, states.Values.FirstOrDefault()?.Current, failingChanged);
         return count;
     }
 
-    private static void Bind(RawStatement command, Delta state)
+    /// <summary>A state row's values, ?1..?15 in column order.</summary>
+    private static void Add(EncodedRows rows, Delta state)
     {
         var current = state.Current;
-        command.Bind(1, current.InstanceKey);
-        command.Bind(2, current.Kind);
-        command.Bind(3, current.Source);
-        command.Bind(4, current.DisplayName);
-        command.Bind(5, current.Location);
-        command.Bind(6, current.Category);
-        command.Bind(7, current.Severity);
-        command.Bind(8, current.IsFailure);
-        command.Bind(9, current.Message);
-        command.Bind(10, current.Id);
-        command.Bind(11, current.At.ToUnixTimeMilliseconds());
-        command.Bind(12, current.Identity);
-        command.Bind(13, state.Failures);
-        command.Bind(14, state.FirstFailure?.ToUnixTimeMilliseconds());
-        command.Bind(15, state.LastFailure?.ToUnixTimeMilliseconds());
+        rows.Add(current.InstanceKey);
+        rows.Add(current.Kind);
+        rows.Add(current.Source);
+        rows.Add(current.DisplayName);
+        rows.Add(current.Location);
+        rows.Add(current.Category);
+        rows.Add(current.Severity);
+        rows.Add(current.IsFailure);
+        rows.Add(current.Message);
+        rows.Add(current.Id);
+        rows.Add(current.At.ToUnixTimeMilliseconds());
+        rows.Add(current.Identity);
+        rows.Add(state.Failures);
+        rows.Add(state.FirstFailure?.ToUnixTimeMilliseconds());
+        rows.Add(state.LastFailure?.ToUnixTimeMilliseconds());
     }
 }

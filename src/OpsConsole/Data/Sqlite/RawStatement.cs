@@ -22,6 +22,10 @@ internal sealed class RawStatement : IDisposable
     public void Bind(int index, string? value) =>
         Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
 
+    /// <summary>Binds UTF-8 text (SQLite copies it); an empty span binds the empty string, not NULL.</summary>
+    public void Bind(int index, ReadOnlySpan<byte> utf8) =>
+        Check(utf8.IsEmpty ? raw.sqlite3_bind_text(_statement, index, "") : raw.sqlite3_bind_text(_statement, index, utf8));
+
     public void Bind(int index, long? value) =>
         Check(value is { } v ? raw.sqlite3_bind_int64(_statement, index, v) : raw.sqlite3_bind_null(_statement, index));
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 using OpsConsole.Features.Records;
+using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Data.Sqlite;
 
@@ -24,6 +25,8 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         "Message, ErrorCode, HttpCode, Stage, OccurredAt, ReceivedAt, LastSeenAt, OccurrenceCount, Category, Severity, RuleId, Evidence, " +
         "RulesetVersion, IsFailure, Hints, DerivedFrom, DedupeKey, Truncated, RawJson, Identity, SourceTimeUntrusted";
 
+    internal static readonly int RecordColumnCount = RecordColumns.Split(", ").Length;
+
     internal static readonly string InsertSql =
         $"INSERT INTO records ({RecordColumns}) VALUES ({string.Join(", ", RecordColumns.Split(", ").Select((_, i) => $"?{i + 1}"))})";
 
@@ -37,27 +40,33 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
 
     private Writer? _writer;
 
-    public Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
-        InWriteTransactionAsync<IReadOnlyList<StoredRecord>>((writer, transaction) =>
+    public async Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
+    {
+        // Everything that needs no database happens before the write lock, overlapping another request's transaction:
+        // the rows' values encoded, each instance's current record among the batch decided.
+        using var rows = new EncodedRows(RecordColumnCount, records.Count);
+        foreach (var record in records) AddRecord(rows, record);
+        using var states = InstanceStates.Batch.Of(records);
+        return await InWriteTransactionAsync<IReadOnlyList<StoredRecord>>((writer, transaction) =>
         {
             var results = new StoredRecord[records.Count];
-            var states = new Dictionary<string, InstanceStateRules.Delta>(StringComparer.Ordinal);
             var counts = new CounterChanges();
+            var duplicates = false;
             for (var i = 0; i < records.Count; i++)
             {
                 var record = records[i];
-                BindRecord(writer.Insert, record);
+                rows.Bind(writer.Insert, i);
                 // No RETURNING reader per row: the insert either added one row (its rowid is the id) or hit the dedupe key.
                 if (writer.Insert.Execute() == 1)
                 {
                     var id = SQLitePCL.raw.sqlite3_last_insert_rowid(writer.Connection.Handle);
                     record.Id = id;
                     results[i] = new StoredRecord(id, Duplicate: false, Updated: false);
-                    InstanceStateRules.Accumulate(states, InstanceStateRules.Candidate.Of(record));
                     counts.Add(record.Category, record.IsFailure, record.ReceivedAt, 1);
                     continue;
                 }
 
+                duplicates = true;
                 writer.Existing.Bind(1, record.DedupeKey);
                 writer.Existing.Read();
                 var existingId = writer.Existing.Long(0);
@@ -69,16 +78,23 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                 results[i] = new StoredRecord(existingId, Duplicate: true, Updated: updated);
             }
 
-            InstanceStates.Write(writer.States, states.Values, counts.AddFailing);
+            // A re-sent record says nothing new about its instance: the states are decided again from the new records only.
+            if (duplicates)
+            {
+                using var fresh = InstanceStates.Batch.Of(records, i => !results[i].Duplicate);
+                InstanceStates.Write(writer.States, fresh, records, counts.AddFailing);
+            }
+            else InstanceStates.Write(writer.States, states, records, counts.AddFailing);
             WriteCounts(writer, counts);
             return results;
         }, cancellationToken);
+    }
 
     public async Task<IReadOnlySet<string>> UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
     {
         var changedInstances = new HashSet<string>(StringComparer.Ordinal);
         // Sliced like the rebuild: each record's update touches several indexes, and ingestion queues behind the lock.
-        await InSlicesAsync(records.Count, (writer, i, counts) => Reclassify(writer, records[i], counts, changedInstances), cancellationToken);
+        await InSlicesAsync(Operations.Reclassify, records.Count, (writer, i, counts) => Reclassify(writer, records[i], counts, changedInstances), cancellationToken);
         return changedInstances;
     }
 
@@ -107,15 +123,16 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     public async Task RebuildInstanceStatesAsync(IReadOnlyCollection<string> instanceKeys, CancellationToken cancellationToken)
     {
         var keys = instanceKeys.ToList();
-        await InSlicesAsync(keys.Count, (writer, i, counts) => InstanceStates.Rebuild(writer.States, keys[i], counts.AddFailing), cancellationToken);
+        await InSlicesAsync(Operations.Rebuild, keys.Count, (writer, i, counts) => InstanceStates.Rebuild(writer.States, keys[i], counts.AddFailing), cancellationToken);
     }
 
     /// <summary>
     /// Runs <paramref name="step"/> for 0 … <paramref name="count"/> − 1 in write transactions of at most
-    /// <see cref="RebuildSlice"/> each, with the counters of each slice written in it: an ingest request queued behind the
-    /// write lock waits for one slice, not the whole run.
+    /// <see cref="RebuildSlice"/> each, with the counters of each slice written in it. The lock is given up between
+    /// slices and the single-writer queue is first come, first served: an ingest request that queued during a slice
+    /// commits before the next one starts, so it waits for one slice, not the whole run.
     /// </summary>
-    private async Task InSlicesAsync(int count, Action<Writer, int, CounterChanges> step, CancellationToken cancellationToken)
+    private async Task InSlicesAsync(string operation, int count, Action<Writer, int, CounterChanges> step, CancellationToken cancellationToken)
     {
         var next = 0;
         while (next < count)
@@ -129,7 +146,9 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                 while (i < count && slice.Elapsed < RebuildSlice);
                 WriteCounts(writer, counts);
                 return i;
-            }, cancellationToken);
+            }, cancellationToken, operation);
+            // An uncontended lock is taken without yielding; let queued work (a request's continuation) have the thread.
+            await Task.Yield();
         }
     }
 
@@ -159,7 +178,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             WriteCounts(writer, counts);
             RecordRetention.DropEmptyHours(writer.Connection, transaction, candidates);
             return batch;
-        }, cancellationToken);
+        }, cancellationToken, Operations.Retention);
 
     /// <summary>Free pages given back per transaction: moving pages to the file's end takes the write lock, so in small steps.</summary>
     internal const int VacuumPagesPerStep = 256;
@@ -179,7 +198,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                    pragma.CommandText = $"PRAGMA incremental_vacuum({VacuumPagesPerStep})";
                    pragma.ExecuteNonQuery();
                    return true;
-               }, cancellationToken))
+               }, cancellationToken, Operations.Vacuum))
         {
         }
     }
@@ -191,13 +210,29 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         return new StorageFigures(records, oldest, connections.BytesOnDisk());
     }
 
+    /// <summary>The operations the write-lock metrics are labelled with.</summary>
+    private static class Operations
+    {
+        public const string Ingest = "ingest";
+        public const string Reclassify = "reclassify";
+        public const string Rebuild = "rebuild";
+        public const string Retention = "retention";
+        public const string Vacuum = "vacuum";
+    }
+
     /// <summary>
     /// Runs <paramref name="work"/> in one IMMEDIATE transaction on the writer connection under the single-writer lock;
     /// commits when it returns. After a failure the writer is reopened, so a full disk or a lost file does not stick.
+    /// How long it waited for the lock and held it is measured per <paramref name="operation"/>
+    /// (opsconsole_store_write_wait_seconds, opsconsole_store_write_hold_seconds).
     /// </summary>
-    private async Task<T> InWriteTransactionAsync<T>(Func<Writer, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    private async Task<T> InWriteTransactionAsync<T>(Func<Writer, SqliteTransaction, T> work, CancellationToken cancellationToken,
+        string operation = Operations.Ingest)
     {
+        var queued = Stopwatch.GetTimestamp();
         await WriteLock.WaitAsync(cancellationToken);
+        var held = Stopwatch.GetTimestamp();
+        OpsMetrics.StoreWriteWait.WithLabels(operation).Observe(Stopwatch.GetElapsedTime(queued, held).TotalSeconds);
         try
         {
             _writer ??= await Writer.OpenAsync(connections, cancellationToken);
@@ -221,6 +256,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         }
         finally
         {
+            OpsMetrics.StoreWriteHold.WithLabels(operation).Observe(Stopwatch.GetElapsedTime(held).TotalSeconds);
             WriteLock.Release();
         }
     }
@@ -313,43 +349,43 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         }
     }
 
-    /// <summary>Binds every record column by position (?1..?34, <see cref="RecordColumns"/> order); shared with the raw-insert benchmark baseline.</summary>
-    internal static void BindRecord(RawStatement command, EventRecord r)
+    /// <summary>Adds a record's column values as one row (?1..?34, <see cref="RecordColumns"/> order); shared with the raw-insert benchmark baseline.</summary>
+    internal static void AddRecord(EncodedRows row, EventRecord r)
     {
-        command.Bind(1, r.Kind);
-        command.Bind(2, r.Source);
-        command.Bind(3, r.Format);
-        command.Bind(4, r.Entry);
-        command.Bind(5, r.InstanceKey);
-        command.Bind(6, r.InstanceName);
-        command.Bind(7, r.Location);
-        command.Bind(8, r.RequestId);
-        command.Bind(9, r.State);
-        command.Bind(10, r.ExitCode);
-        command.Bind(11, r.RestartCount);
-        command.Bind(12, r.Signal);
-        command.Bind(13, r.Reason);
-        command.Bind(14, r.Message);
-        command.Bind(15, r.ErrorCode);
-        command.Bind(16, r.HttpCode);
-        command.Bind(17, r.Stage);
-        command.Bind(18, r.OccurredAt.ToUnixTimeMilliseconds());
-        command.Bind(19, r.ReceivedAt.ToUnixTimeMilliseconds());
-        command.Bind(20, r.LastSeenAt.ToUnixTimeMilliseconds());
-        command.Bind(21, r.OccurrenceCount);
-        command.Bind(22, r.Category);
-        command.Bind(23, r.Severity);
-        command.Bind(24, r.RuleId);
-        command.Bind(25, r.Evidence);
-        command.Bind(26, r.RulesetVersion);
-        command.Bind(27, r.IsFailure);
-        command.Bind(28, r.Hints);
-        command.Bind(29, r.DerivedFrom);
-        command.Bind(30, r.DedupeKey);
-        command.Bind(31, r.Truncated);
-        command.Bind(32, r.RawJson);
-        command.Bind(33, r.Identity);
-        command.Bind(34, r.SourceTimeUntrusted?.ToUnixTimeMilliseconds());
+        row.Add(r.Kind);
+        row.Add(r.Source);
+        row.Add(r.Format);
+        row.Add(r.Entry);
+        row.Add(r.InstanceKey);
+        row.Add(r.InstanceName);
+        row.Add(r.Location);
+        row.Add(r.RequestId);
+        row.Add(r.State);
+        row.Add(r.ExitCode);
+        row.Add(r.RestartCount);
+        row.Add(r.Signal);
+        row.Add(r.Reason);
+        row.Add(r.Message);
+        row.Add(r.ErrorCode);
+        row.Add(r.HttpCode);
+        row.Add(r.Stage);
+        row.Add(r.OccurredAt.ToUnixTimeMilliseconds());
+        row.Add(r.ReceivedAt.ToUnixTimeMilliseconds());
+        row.Add(r.LastSeenAt.ToUnixTimeMilliseconds());
+        row.Add(r.OccurrenceCount);
+        row.Add(r.Category);
+        row.Add(r.Severity);
+        row.Add(r.RuleId);
+        row.Add(r.Evidence);
+        row.Add(r.RulesetVersion);
+        row.Add(r.IsFailure);
+        row.Add(r.Hints);
+        row.Add(r.DerivedFrom);
+        row.Add(r.DedupeKey);
+        row.Add(r.Truncated);
+        row.Add(r.RawJson);
+        row.Add(r.Identity);
+        row.Add(r.SourceTimeUntrusted?.ToUnixTimeMilliseconds());
     }
 
     private static bool UpdateOccurrence(SqliteConnection connection, SqliteTransaction transaction, long id, EventRecord record)

@@ -45,10 +45,7 @@ public sealed class InstanceQueries(IDbContextFactory<OpsDbContext> databases)
         offset = Math.Max(0, offset);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var query = await FailingQueryAsync(db, filter, cancellationToken);
-        // Unfiltered and nothing muted, the total is the counter table's sum, not a count of every failing instance.
-        var total = filter with { IncludeMuted = false } == new FailingFilter() && (filter.IncludeMuted || !await AnyMutedAsync(db, cancellationToken))
-            ? (int)await db.CategoryCounts.SumAsync(c => c.FailingInstances, cancellationToken)
-            : await query.CountAsync(cancellationToken);
+        var total = await CountedTotalAsync(db, filter, cancellationToken) ?? await query.CountAsync(cancellationToken);
         var rows = await Sort(query, sort, descending).Skip(offset).Take(limit).ToListAsync(cancellationToken);
         var keys = rows.Select(r => r.InstanceKey).ToList();
         var acks = await db.Acknowledgements.AsNoTracking().Where(a => keys.Contains(a.InstanceKey))
@@ -134,6 +131,22 @@ public sealed class InstanceQueries(IDbContextFactory<OpsDbContext> databases)
         return silenced.Count == 0 ? query : query.Where(s => !silenced.Contains(s.InstanceKey));
     }
 
+    /// <summary>
+    /// The list's total from the counter table (one row per category) when it filters by nothing but family or
+    /// category and nothing is muted or silenced; null when it must be counted. A family's total is then the sum of
+    /// its categories, not a count of every failing instance in it.
+    /// </summary>
+    private static async Task<int?> CountedTotalAsync(OpsDbContext db, FailingFilter filter, CancellationToken cancellationToken)
+    {
+        if (filter with { IncludeMuted = false, Family = null, Category = null } != new FailingFilter()) return null;
+        if (!filter.IncludeMuted && (await AnyMutedAsync(db, cancellationToken) || await db.Silences.AnyAsync(s => s.EndedAt == null, cancellationToken))) return null;
+        var counts = await db.CategoryCounts.AsNoTracking().Where(c => c.FailingInstances > 0)
+            .Select(c => new { c.Category, c.FailingInstances }).ToListAsync(cancellationToken);
+        return (int)counts.Where(c => (filter.Category is not { Length: > 0 } category || c.Category == category)
+                                      && (filter.Family is not { Length: > 0 } family || RecordDto.FamilyOf(c.Category) == family))
+            .Sum(c => c.FailingInstances);
+    }
+
     private static Task<bool> AnyMutedAsync(OpsDbContext db, CancellationToken cancellationToken) =>
         db.Acknowledgements.AnyAsync(a => a.Status == InstanceAcknowledgement.Muted, cancellationToken);
 
@@ -144,11 +157,7 @@ public sealed class InstanceQueries(IDbContextFactory<OpsDbContext> databases)
         if (f.Kind is { Length: > 0 } kind) query = query.Where(s => s.Kind == kind);
         if (f.Source is { Length: > 0 } source) query = query.Where(s => s.Source == source);
         if (f.Category is { Length: > 0 } category) query = query.Where(s => s.Category == category);
-        if (f.Family is { Length: > 0 } family)
-        {
-            var prefix = family + ".";
-            query = query.Where(s => s.Category == family || s.Category.StartsWith(prefix));
-        }
+        if (f.Family is { Length: > 0 } family) query = query.Where(s => s.Family == family);
         if (f.Severity is { Length: > 0 } severity) query = query.Where(s => s.Severity == severity);
         if (f.Since is { } since) query = query.Where(s => s.LastFailureAt >= since);
         if (f.Until is { } until) query = query.Where(s => s.LastFailureAt <= until);

@@ -15,7 +15,9 @@ namespace OpsConsole.Features.Notifications;
 /// period, recoveries. It runs after each commit notice that may change a state (from any node) and at least every
 /// poll interval; because it reads the store rather than this node's records, it sees every node's writes, and because
 /// its memory is the table, a restart or another node taking over resends nothing. Muted, acknowledged and silenced
-/// instances are not announced.
+/// instances are not announced. A pass after notices reads only the instances they name and those with open alerts
+/// (ingest runs one per commit, so it must not cost O(failing instances)); the poll's pass reads them all, for what
+/// time alone changes (silences ending, channels added).
 /// </summary>
 public sealed class NotificationDispatcher(ChannelDirectory directory, NotificationSender sender, IDbContextFactory<OpsDbContext> databases,
     ICommitFeed notices, ConsoleOrigins origins, TimeProvider clock, IOptions<NotificationOptions> options, IClusterLease lease,
@@ -25,6 +27,9 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly SemaphoreSlim _woken = new(0, 1);
+    private readonly Lock _touchedGate = new();
+    // The instances named by notices since the last pass; null: a notice named no instances, so any may have changed.
+    private HashSet<string>? _touched = new(StringComparer.Ordinal);
 
     protected override string Job => "notifications";
 
@@ -32,19 +37,42 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
     {
         using var subscription = notices.Subscribe(notice =>
         {
-            if ((notice.Kinds & Wakers) != 0) Wake();
+            if ((notice.Kinds & Wakers) == 0) return;
+            Touch(notice);
+            Wake();
         });
+        var woken = false;
         while (!cancellationToken.IsCancellationRequested)
         {
+            IReadOnlyCollection<string>? touched = null;
+            if (woken)
+            {
+                lock (_touchedGate) (touched, _touched) = (_touched, new HashSet<string>(StringComparer.Ordinal));
+            }
             try
             {
-                await DispatchAsync(cancellationToken);
+                await DispatchAsync(touched, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "Sending notifications failed; trying again on the next change or poll");
             }
-            await _woken.WaitAsync(options.Value.PollInterval, cancellationToken);
+            woken = await _woken.WaitAsync(options.Value.PollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Notes the instances a notice may have changed. New records name theirs on this node even past the notice's key
+    /// limit; a repeated event's count (the other part of a records notice) changes no state.
+    /// </summary>
+    private void Touch(CommitNotice notice)
+    {
+        var keys = notice.InstanceKeys
+                   ?? (notice.Kinds == CommitKinds.Records && notice.Records is { } added ? added.Select(r => r.InstanceKey) : null);
+        lock (_touchedGate)
+        {
+            if (keys is null) _touched = null;
+            else _touched?.UnionWith(keys);
         }
     }
 
@@ -60,13 +88,18 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
         }
     }
 
-    /// <summary>One pass: decides what is due now, records it, then sends it. Gives the notifications sent.</summary>
-    public async Task<IReadOnlyList<(NotificationChannel Channel, Notification Notification)>> DispatchAsync(CancellationToken cancellationToken)
+    /// <summary>One pass over every failing instance: decides what is due now, records it, then sends it. Gives the notifications sent.</summary>
+    public Task<IReadOnlyList<(NotificationChannel Channel, Notification Notification)>> DispatchAsync(CancellationToken cancellationToken) =>
+        DispatchAsync(null, cancellationToken);
+
+    /// <summary>A pass over <paramref name="touched"/> and the instances with open alerts (null: every failing instance).</summary>
+    internal async Task<IReadOnlyList<(NotificationChannel Channel, Notification Notification)>> DispatchAsync(IReadOnlyCollection<string>? touched,
+        CancellationToken cancellationToken)
     {
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            var due = await DecideAsync(cancellationToken);
+            var due = await DecideAsync(touched, cancellationToken);
             foreach (var (channel, notification) in due)
                 await sender.SendAsync(channel, notification, cancellationToken);
             return due;
@@ -77,7 +110,7 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
         }
     }
 
-    private async Task<List<(NotificationChannel, Notification)>> DecideAsync(CancellationToken cancellationToken)
+    private async Task<List<(NotificationChannel, Notification)>> DecideAsync(IReadOnlyCollection<string>? touched, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var channels = (await directory.ChannelsAsync(cancellationToken)).ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
@@ -85,9 +118,15 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
 
         var alerts = await db.NotificationAlerts.Where(a => a.Status != NotificationAlert.Resolved).ToListAsync(cancellationToken);
-        var failing = routes.Count == 0 ? [] : await db.InstanceStates.AsNoTracking().Where(s => s.IsFailing).ToListAsync(cancellationToken);
+        // Nothing routed and nothing said: nothing to say or unsay.
+        if (routes.Count == 0 && alerts.Count == 0) return [];
+        // An instance with an open alert is read too: whether it still fails decides its recovery.
+        var readKeys = touched?.Concat(alerts.Select(a => a.InstanceKey)).Distinct(StringComparer.Ordinal).ToList();
+        var candidates = db.InstanceStates.AsNoTracking().Where(s => s.IsFailing);
+        if (readKeys is not null) candidates = candidates.Where(s => readKeys.Contains(s.InstanceKey));
+        var failing = routes.Count == 0 ? [] : await candidates.ToListAsync(cancellationToken);
         var states = failing.ToDictionary(s => s.InstanceKey);
-        var quiet = await QuietInstancesAsync(db, states, cancellationToken);
+        var quiet = await QuietInstancesAsync(db, candidates, readKeys, states, cancellationToken);
         var open = alerts.ToDictionary(a => (a.Channel.ToLowerInvariant(), a.InstanceKey));
         var routeOf = new Dictionary<(string, string), Route>();
 
@@ -182,17 +221,21 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
     /// Instances nobody should be told about: muted ones, acknowledged ones with no failure since, and those an active
     /// silence matches.
     /// </summary>
-    private async Task<HashSet<string>> QuietInstancesAsync(OpsDbContext db, IReadOnlyDictionary<string, InstanceState> failing, CancellationToken cancellationToken)
+    private async Task<HashSet<string>> QuietInstancesAsync(OpsDbContext db, IQueryable<InstanceState> candidates, List<string>? keys,
+        IReadOnlyDictionary<string, InstanceState> failing, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var quiet = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var ack in await db.Acknowledgements.AsNoTracking().ToListAsync(cancellationToken))
+        if (failing.Count == 0) return quiet;
+        var acknowledgements = db.Acknowledgements.AsNoTracking();
+        if (keys is not null) acknowledgements = acknowledgements.Where(a => keys.Contains(a.InstanceKey));
+        foreach (var ack in await acknowledgements.ToListAsync(cancellationToken))
             if (ack.Status == InstanceAcknowledgement.Muted
                 || (failing.TryGetValue(ack.InstanceKey, out var state) && (ack.LastFailureAt is null || state.LastFailureAt <= ack.LastFailureAt)))
                 quiet.Add(ack.InstanceKey);
         var silences = await db.Silences.AsNoTracking().Where(s => s.EndedAt == null && s.CreatedAt <= now).ToListAsync(cancellationToken);
         foreach (var silence in silences.Where(s => s.EndsAt is null || s.EndsAt > now))
-            quiet.UnionWith(await silence.Match(db.InstanceStates.Where(s => s.IsFailing)).Select(s => s.InstanceKey).ToListAsync(cancellationToken));
+            quiet.UnionWith(await silence.Match(candidates).Select(s => s.InstanceKey).ToListAsync(cancellationToken));
         return quiet;
     }
 

@@ -9,7 +9,7 @@ public sealed record RecordFilter(
 
 public sealed record RecordPage(IReadOnlyList<RecordDto> Items, string? NextCursor);
 
-/// <summary>Reads of stored records for the API and the pages; newest first, keyset-paged by id.</summary>
+/// <summary>Reads of stored records for the API and the pages; newest first, keyset-paged by a record id.</summary>
 public sealed class RecordQueries(IDbContextFactory<OpsDbContext> databases)
 {
     public const int MaxPageSize = 500;
@@ -20,17 +20,33 @@ public sealed class RecordQueries(IDbContextFactory<OpsDbContext> databases)
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         // Ids first, from the index alone; then only the page's rows are read whole (a wide range never loads every row to sort it).
         var ids = await PageQuery(db, filter, cursor, limit).ToListAsync(cancellationToken);
-        var rows = await db.Records.AsNoTracking().Where(r => ids.Contains(r.Id)).OrderByDescending(r => r.Id).ToListAsync(cancellationToken);
+        var order = ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
+        var rows = (await db.Records.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync(cancellationToken)).OrderBy(r => order[r.Id]).ToList();
         var next = rows.Count > limit ? rows[limit - 1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return new RecordPage(rows.Take(limit).Select(r => RecordDto.From(r, includeRaw: false)).ToList(), next);
     }
 
-    /// <summary>The ids of one page and one beyond it (to know whether there is a next page); its plan is tested.</summary>
+    /// <summary>
+    /// The ids of one page and one beyond it (to know whether there is a next page); its plan is tested. Newest first:
+    /// by id (arrival), or by the source's time when the filter bounds that time, so a time range is read from its
+    /// newest end through a (…, OccurredAt) index and stops at the page, however many records the range holds. The
+    /// cursor stays the last record's id; a time-ordered page continues after that record's (OccurredAt, Id).
+    /// </summary>
     internal static IQueryable<long> PageQuery(OpsDbContext db, RecordFilter filter, long? cursor, int limit)
     {
         var query = Filter(db.Records.AsNoTracking(), filter);
-        if (cursor is { } before) query = query.Where(r => r.Id < before);
-        return query.OrderByDescending(r => r.Id).Select(r => r.Id).Take(limit + 1);
+        if (filter.Since is null && filter.Until is null)
+        {
+            if (cursor is { } before) query = query.Where(r => r.Id < before);
+            return query.OrderByDescending(r => r.Id).Select(r => r.Id).Take(limit + 1);
+        }
+        if (cursor is { } after)
+        {
+            var at = db.Records.Where(c => c.Id == after).Select(c => c.OccurredAt);
+            // The first condition bounds the index range; the second breaks ties at the cursor's own time by id.
+            query = query.Where(r => r.OccurredAt <= at.First() && (r.OccurredAt < at.First() || r.Id < after));
+        }
+        return query.OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id).Select(r => r.Id).Take(limit + 1);
     }
 
     public async Task<RecordDto?> FindAsync(long id, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Data.Notices;
 using OpsConsole.Features.Classification;
 using OpsConsole.Tests.Data;
 
@@ -56,6 +57,46 @@ public sealed class ReclassificationConcurrencyTests : IDisposable
         var worst = latencies.Max();
         Assert.True(worst < 2000 && worst < run.ElapsedMilliseconds / 5.0,
             $"slowest ingest {worst:F0} ms during a {run.ElapsedMilliseconds} ms reclassification ({latencies.Count} requests)");
+    }
+
+    [Fact]
+    public async Task An_ingest_posted_during_a_reclassification_commits_between_its_batches_and_returns_while_it_runs()
+    {
+        File.WriteAllText(_rulesPath, "rules: []\n");
+        using var factory = new OpsConsoleFactory(new() { ["Classification:ExtraRulesPath"] = _rulesPath });
+        var api = factory.CreateApiClient();
+        const int stored = 20_000;
+        for (var b = 0; b < stored / 500; b++)
+            await api.PostOkAsync("/api/v1/container-exits", RecordCounterTests.Batch($"b{b}", 500, exitCode: 1));
+        File.WriteAllText(_rulesPath, """
+            rules:
+              - id: ops-ci-exit-is-sigkill
+                category: exit.sigkill
+                severity: critical
+                when: { source: [ci], exitCode: [1] }
+            """);
+        Assert.True(factory.Services.GetRequiredService<IncidentClassifier>().Reload());
+        // Every commit in the order the store made it: reclassification batches (C) and the posted records (R).
+        var commits = new System.Collections.Concurrent.ConcurrentQueue<char>();
+        using var listening = factory.Services.GetRequiredService<ICommitFeed>().Subscribe(notice =>
+        {
+            if (notice.Kinds == CommitKinds.Classification) commits.Enqueue('C');
+            else if (notice.Records?.Any(r => r.InstanceKey.Contains("live", StringComparison.Ordinal)) == true) commits.Enqueue('R');
+        });
+        var reclassifier = factory.Services.GetRequiredService<Reclassifier>();
+        var reclassification = Task.Run(() => reclassifier.RunAsync(CancellationToken.None));
+        while (!commits.Contains('C') && !reclassification.IsCompleted) await Task.Delay(1);
+
+        await api.PostOkAsync("/api/v1/container-exits", RecordCounterTests.Batch("live", 50, exitCode: 2));
+
+        // Not a time limit: the request is answered while the run still has records to go, and its commit sits between
+        // two of the run's, so it queued behind one batch's slice rather than behind the run.
+        var progress = reclassifier.Progress;
+        Assert.True(progress.State == "running" && progress.Done < stored, $"{progress.State}: {progress.Done} of {stored} done when the ingest returned");
+        await reclassification;
+        var order = new string([.. commits]);
+        Assert.Matches("^C+RC+$", order);
+        Assert.Equal("done", reclassifier.Progress.State);
     }
 
     public void Dispose()

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using OpsConsole.Features.Records;
@@ -43,8 +45,9 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
             LastSeenAt = sourceTime ?? ReceivedAt,
             RawJson = raw,
             DedupeKey = identity is null
-                ? Hash(format, instanceKey, entry, sourceTime?.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", raw)
-                : Hash(format, identity),
+                ? Hash([format, instanceKey, entry, sourceTime?.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""],
+                    JsonMarshal.GetRawUtf8Value(item.Element))
+                : Hash([format, identity], default),
         };
         Records.Add(record);
         return record;
@@ -65,21 +68,31 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
         }
     }
 
-    /// <summary>SHA-256 over the parts (separated, so "ab|c" and "a|bc" differ), without building one big string.</summary>
-    private static string Hash(params ReadOnlySpan<string> parts)
+    /// <summary>
+    /// SHA-256 over the parts, each followed by "|" (so "ab|c" and "a|bc" differ), then the item's own UTF-8 text when
+    /// given (the bytes its raw JSON string encodes to, read from the body without decoding and encoding it again).
+    /// </summary>
+    private static string Hash(ReadOnlySpan<string> parts, ReadOnlySpan<byte> item)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> buffer = stackalloc byte[512];
+        var size = item.Length + 1;
+        foreach (var part in parts) size += Encoding.UTF8.GetMaxByteCount(part.Length) + 1;
+        var rented = size <= 1024 ? null : ArrayPool<byte>.Shared.Rent(size);
+        var buffer = rented is null ? stackalloc byte[1024] : rented.AsSpan();
+        var length = 0;
         foreach (var part in parts)
         {
-            var max = Encoding.UTF8.GetMaxByteCount(part.Length);
-            var bytes = max <= buffer.Length ? buffer : new byte[max];
-            var written = Encoding.UTF8.GetBytes(part, bytes);
-            hash.AppendData(bytes[..written]);
-            hash.AppendData("|"u8);
+            length += Encoding.UTF8.GetBytes(part, buffer[length..]);
+            buffer[length++] = (byte)'|';
+        }
+        if (!item.IsEmpty)
+        {
+            item.CopyTo(buffer[length..]);
+            length += item.Length;
+            buffer[length++] = (byte)'|';
         }
         Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
+        SHA256.HashData(buffer[..length], digest);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         return Convert.ToHexStringLower(digest[..16]);
     }
 }
