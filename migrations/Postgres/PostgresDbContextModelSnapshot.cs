@@ -1115,6 +1115,30 @@ namespace OpsConsole.Migrations.Postgres
                     b.ToTable("silences", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Features.SourceHealth.SourceOrigin", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Origin")
+                        .HasColumnType("text")
+                        .HasColumnName("origin");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lastseenat");
+
+                    b.HasKey("Source", "Origin");
+
+                    b.ToTable("source_origins", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)

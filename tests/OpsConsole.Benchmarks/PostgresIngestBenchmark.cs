@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using OpsConsole.Data;
 using OpsConsole.Data.Postgres;
+using OpsConsole.Data.Sqlite;
 using OpsConsole.Tests.Data.Postgres;
 using Microsoft.EntityFrameworkCore;
 
@@ -58,7 +59,7 @@ public static class PostgresIngestBenchmark
         {
             await using var connection = await dataSource.OpenConnectionAsync();
             await using var transaction = await connection.BeginTransactionAsync();
-            await using (var insert = new NpgsqlCommand(PostgresRecordStore.InsertSql, connection))
+            await using (var insert = new NpgsqlCommand(RawInsertSql, connection))
             {
                 insert.Parameters.AddRange(PostgresRecordStore.RecordArrays(batch));
                 await insert.ExecuteNonQueryAsync();
@@ -86,6 +87,10 @@ public static class PostgresIngestBenchmark
         return new IngestBenchmark.Rate(count, count / watch.Elapsed.TotalSeconds);
     }
 
+    /// <summary>A plain multi-row insert into records (partitioned by day) from arrays: no dedupe key claimed, no conflict check.</summary>
+    private static readonly string RawInsertSql =
+        $"INSERT INTO records ({SqliteRecordStore.RecordColumns}) SELECT * FROM unnest({string.Join(", ", Enumerable.Range(1, 34).Select(i => $"${i}"))})";
+
     private static async Task<IngestBenchmark.Rate> HttpIngestRateAsync(string connectionString, List<string> batches)
     {
         await using var console = await RunningConsole.StartAsync("unused.db", new Dictionary<string, string>
@@ -98,7 +103,9 @@ public static class PostgresIngestBenchmark
 
     private static async Task MigrateAsync(string connectionString)
     {
-        await using var db = new PostgresDbContext(new DbContextOptionsBuilder<OpsDbContext>().UseNpgsql(connectionString).Options);
-        await db.Database.MigrateAsync();
+        await using (var db = new PostgresDbContext(new DbContextOptionsBuilder<OpsDbContext>().UseNpgsql(connectionString).Options))
+            await db.Database.MigrateAsync();
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await RecordPartitions.EnsureAheadAsync(dataSource, DateTimeOffset.UtcNow, CancellationToken.None);
     }
 }

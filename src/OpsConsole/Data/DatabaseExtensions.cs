@@ -84,6 +84,9 @@ public static class DatabaseExtensions
         if (!db.Database.IsSqlite())
         {
             await db.Database.MigrateAsync(cancellationToken);
+            // records is partitioned by received day: today's and the next days' partitions before the first write.
+            await RecordPartitions.EnsureAheadAsync(services.GetRequiredService<NpgsqlDataSource>(),
+                services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
             return;
         }
         try

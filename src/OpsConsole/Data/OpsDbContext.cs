@@ -29,6 +29,7 @@ public class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbCo
     public DbSet<Features.Silences.Silence> Silences => Set<Features.Silences.Silence>();
     public DbSet<CategoryCount> CategoryCounts => Set<CategoryCount>();
     public DbSet<FailureHour> FailureHours => Set<FailureHour>();
+    public DbSet<Features.SourceHealth.SourceOrigin> SourceOrigins => Set<Features.SourceHealth.SourceOrigin>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Features.Notifications.NotificationAlert> NotificationAlerts => Set<Features.Notifications.NotificationAlert>();
     public DbSet<Features.Notifications.NotificationDelivery> NotificationDeliveries => Set<Features.Notifications.NotificationDelivery>();

@@ -25,18 +25,11 @@ internal static class RecordStoreReads
     public static async Task<IReadOnlyList<SenderSighting>> SendersAsync(DbConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var rows = new List<SenderSighting>();
-        foreach (var (sql, counted) in new[]
-                 {
-                     ("SELECT Source, Kind, InstanceKey, Identity, LastSeenAt FROM instance_states", false),
-                     (SendersInWindowSql, true),
-                 })
-        {
-            await using var command = Command(connection, sql, ("@since", since.ToUnixTimeMilliseconds()), ("@max", MaxPrimedSightings));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                rows.Add(new SenderSighting(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), counted));
-        }
+        await using var command = Command(connection, SendersInWindowSql, ("@since", since.ToUnixTimeMilliseconds()), ("@max", MaxPrimedSightings));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new SenderSighting(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
         return rows;
     }
 

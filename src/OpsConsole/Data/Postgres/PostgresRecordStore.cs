@@ -24,11 +24,28 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
 
     private static readonly string RecordColumns = Sqlite.SqliteRecordStore.RecordColumns;
 
-    // Typed arrays, one per column in RecordColumns order; unnest turns them back into rows.
-    internal static readonly string InsertSql =
-        $"INSERT INTO records ({RecordColumns}) SELECT * FROM unnest({Positions(1, 34)}) ON CONFLICT (DedupeKey) DO NOTHING RETURNING Id, DedupeKey";
+    // Typed arrays, one per column in RecordColumns order; unnest turns them back into rows. records is partitioned by
+    // received day, so the dedupe key's uniqueness lives in record_dedupe: each key's first row in the batch claims its
+    // key and an id there, and only the claimed rows are inserted.
+    internal static readonly string InsertSql = $"""
+        WITH input AS (SELECT * FROM unnest({Positions(1, 34)}) WITH ORDINALITY AS u({RecordColumns}, Ord)),
+        firsts AS (SELECT DISTINCT ON (DedupeKey) * FROM input ORDER BY DedupeKey, Ord),
+        claimed AS (
+            INSERT INTO record_dedupe (DedupeKey, RecordId, ReceivedAt)
+            SELECT DedupeKey, nextval('record_ids'), ReceivedAt FROM (SELECT * FROM firsts ORDER BY Ord) f
+            ON CONFLICT (DedupeKey) DO NOTHING RETURNING DedupeKey, RecordId)
+        INSERT INTO records (Id, {RecordColumns})
+        SELECT c.RecordId, {string.Join(", ", RecordColumns.Split(", ").Select(column => "f." + column))}
+        FROM claimed c JOIN firsts f ON f.DedupeKey = c.DedupeKey ORDER BY c.RecordId
+        RETURNING Id, DedupeKey
+        """;
 
-    private const string ExistingSql = "SELECT Id, DedupeKey, OccurrenceCount FROM records WHERE DedupeKey = ANY($1)";
+    // Through record_dedupe (the received time finds the partition); a record whose day is being dropped this instant
+    // has no row left and counts as seen once.
+    private const string ExistingSql = """
+        SELECT d.RecordId, d.DedupeKey, COALESCE(r.OccurrenceCount, 1) FROM record_dedupe d
+        LEFT JOIN records r ON r.Id = d.RecordId AND r.ReceivedAt = d.ReceivedAt WHERE d.DedupeKey = ANY($1)
+        """;
 
     private const string OccurrenceSql =
         "UPDATE records SET OccurrenceCount = $1, LastSeenAt = GREATEST(LastSeenAt, $2), Message = $3, RawJson = $4 WHERE Id = $5";
@@ -93,7 +110,21 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
     /// Three round trips whatever the batch holds: the lock, the insert and the stored states of the batch's instances;
     /// then (dedupe hits only) the rows already stored; then occurrence updates, the states and the counters, and the commit.
     /// </summary>
-    public Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteOnceAsync(records, cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation && (ex.TableName == "records" || ex.MessageText.Contains("partition", StringComparison.Ordinal)))
+        {
+            // No partition for a received day (retention, which creates them ahead, has not run for a week): make it, once.
+            await RecordPartitions.EnsureAsync(dataSource, records.Select(r => RecordPartitions.DayOf(r.ReceivedAt.ToUnixTimeMilliseconds())), cancellationToken);
+            return await WriteOnceAsync(records, cancellationToken);
+        }
+    }
+
+    private Task<IReadOnlyList<StoredRecord>> WriteOnceAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
         InWriteTransactionAsync<IReadOnlyList<StoredRecord>>(async tx =>
         {
             var inserted = new Dictionary<string, long>(records.Count, StringComparer.Ordinal);
@@ -211,22 +242,123 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
     }
 
     /// <summary>
-    /// Deletes like SQLite, by received time in short transactions under the write lock; not by dropping time partitions:
-    /// a partitioned <c>records</c> table needs the partition key in every unique index, and the dedupe key's unique index
-    /// (the ingestion's idempotency, <c>ON CONFLICT (DedupeKey)</c>) cannot include the received time.
+    /// Retention by day partitions: on a run's first call, days wholly past the cut go as whole tables
+    /// (<see cref="DropExpiredDaysAsync"/>) and the days ahead are created; then, in short transactions under the write lock,
+    /// the rows that remain past the cut are deleted like on SQLite: those of days kept because some of their rows explain a
+    /// current state, and the oldest beyond <c>Retention:MaxRecords</c>. The cut is moved back to the start of its day: a
+    /// day's rows go together, at most a day after <c>Retention:MaxAge</c>.
     /// </summary>
-    public Task<RetentionBatch> DeleteExpiredAsync(RetentionCut cut, CancellationToken cancellationToken) =>
-        InWriteTransactionAsync(async tx =>
+    public async Task<RetentionBatch> DeleteExpiredAsync(RetentionCut cut, CancellationToken cancellationToken)
+    {
+        var dayStart = RecordPartitions.DayOf(cut.Cutoff.ToUnixTimeMilliseconds()) * RecordPartitions.DayMs;
+        cut = cut with { Cutoff = DateTimeOffset.FromUnixTimeMilliseconds(dayStart) };
+        RetentionBatch? dropped = null;
+        if (cut.AfterId == long.MinValue)
+        {
+            await RecordPartitions.EnsureAheadAsync(dataSource, DateTimeOffset.UtcNow, cancellationToken);
+            dropped = await DropExpiredDaysAsync(dayStart, cancellationToken);
+            cut = cut with { Excess = Math.Max(0, cut.Excess - dropped.Deleted) };
+        }
+        var batch = await InWriteTransactionAsync(async tx =>
         {
             var connection = await tx.LockedConnectionAsync(cancellationToken);
             var candidates = RecordRetention.Oldest(connection, null, cut);
             var doomed = new List<long>();
-            var batch = RecordRetention.Walk(cut, candidates, tx.Counts, doomed.Add, () => false);
-            await using (var delete = Command(connection, "DELETE FROM records WHERE Id = ANY($1)", Array(doomed.ToArray())))
+            var walked = RecordRetention.Walk(cut, candidates, tx.Counts, doomed.Add, () => false);
+            await using (var delete = Command(connection, """
+                WITH gone AS (DELETE FROM records WHERE Id = ANY($1) RETURNING DedupeKey)
+                DELETE FROM record_dedupe WHERE DedupeKey IN (SELECT DedupeKey FROM gone)
+                """, Array(doomed.ToArray())))
                 await delete.ExecuteNonQueryAsync(cancellationToken);
             RecordRetention.DropEmptyHours(connection, null, candidates);
-            return batch;
+            return walked;
         }, cancellationToken);
+        if (dropped is null || dropped.Deleted == 0) return batch;
+        return batch with
+        {
+            Deleted = batch.Deleted + dropped.Deleted,
+            InstanceKeys = new HashSet<string>(batch.InstanceKeys.Concat(dropped.InstanceKeys), StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>
+    /// Drops the day partitions wholly before <paramref name="beforeMs"/> that hold no row explaining a current state
+    /// (a day with such a row stays, and its other rows go by the batched deletes). Per day: its dedupe keys go, the
+    /// partition is detached CONCURRENTLY (ingest keeps writing meanwhile), and then, under the write lock, checked
+    /// again: still unreferenced, its rows leave the counters and the table is dropped; referenced meanwhile, it is
+    /// attached again with its keys. A day left detached by a crash is finished on the next run.
+    /// </summary>
+    private async Task<RetentionBatch> DropExpiredDaysAsync(long beforeMs, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        List<(string Name, long Day, bool Attached)> expired;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+            expired = await RecordPartitions.ExpiredAsync(connection, beforeMs, cancellationToken);
+        foreach (var (name, day, attached) in expired)
+        {
+            var range = $"ReceivedAt >= {day * RecordPartitions.DayMs} AND ReceivedAt < {(day + 1) * RecordPartitions.DayMs}";
+            if (attached)
+            {
+                await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+                await using (var kept = Command(connection, RecordPartitions.KeptSql(name)))
+                    if ((bool)(await kept.ExecuteScalarAsync(cancellationToken))!) continue;
+                await InWriteTransactionAsync(async tx =>
+                {
+                    await using var keys = Command(await tx.LockedConnectionAsync(cancellationToken), $"DELETE FROM record_dedupe WHERE {range}");
+                    return await keys.ExecuteNonQueryAsync(cancellationToken);
+                }, cancellationToken);
+            }
+            await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+            {
+                await using var pending = Command(connection, $"SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = '{name}'::regclass)");
+                if ((bool)(await pending.ExecuteScalarAsync(cancellationToken))!)
+                {
+                    var finalize = attached ? "CONCURRENTLY" : "FINALIZE";
+                    await using var detach = Command(connection, $"ALTER TABLE records DETACH PARTITION {name} {finalize}");
+                    await detach.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+            var gone = await InWriteTransactionAsync(async tx =>
+            {
+                var connection = await tx.LockedConnectionAsync(cancellationToken);
+                await using (var kept = Command(connection, RecordPartitions.KeptSql(name)))
+                    if ((bool)(await kept.ExecuteScalarAsync(cancellationToken))!)
+                    {
+                        await using var attach = Command(connection, $"""
+                            ALTER TABLE records ATTACH PARTITION {name} FOR VALUES FROM ({day * RecordPartitions.DayMs}) TO ({(day + 1) * RecordPartitions.DayMs});
+                            INSERT INTO record_dedupe SELECT DedupeKey, Id, ReceivedAt FROM {name} ON CONFLICT (DedupeKey) DO NOTHING
+                            """);
+                        await attach.ExecuteNonQueryAsync(cancellationToken);
+                        return 0;
+                    }
+                var rows = 0;
+                await using (var groups = Command(connection, $"SELECT Category, IsFailure, ReceivedAt / 3600000, COUNT(*)::int FROM {name} GROUP BY 1, 2, 3"))
+                await using (var reader = await groups.ExecuteReaderAsync(cancellationToken))
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        var count = reader.GetInt32(3);
+                        tx.Counts.Add(reader.GetString(0), reader.GetBoolean(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2) * 3_600_000), -count);
+                        rows += count;
+                    }
+                await using (var instances = Command(connection, $"SELECT DISTINCT InstanceKey FROM {name}"))
+                await using (var reader = await instances.ExecuteReaderAsync(cancellationToken))
+                    while (await reader.ReadAsync(cancellationToken)) touched.Add(reader.GetString(0));
+                tx.BeforeCommit.Add(new NpgsqlBatchCommand($"DROP TABLE {name}"));
+                return rows;
+            }, cancellationToken);
+            deleted += gone;
+        }
+        if (deleted > 0)
+            await InWriteTransactionAsync(async tx =>
+            {
+                // Hours the dropped days emptied carry nothing (after the counters are written, hence a second transaction).
+                await using var empty = Command(await tx.LockedConnectionAsync(cancellationToken),
+                    RecordRetention.EmptyHoursSql.Replace("@hour", "$1", StringComparison.Ordinal), Value(beforeMs / 3_600_000));
+                return await empty.ExecuteNonQueryAsync(cancellationToken);
+            }, cancellationToken);
+        return new RetentionBatch(deleted, 0, touched, null);
+    }
 
     /// <summary>Nothing to do: autovacuum makes deleted rows' space reusable (only VACUUM FULL would shrink the files, and it locks the table).</summary>
     public Task ReleaseFreeSpaceAsync(CancellationToken cancellationToken) => Task.CompletedTask;

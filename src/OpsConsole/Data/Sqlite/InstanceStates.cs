@@ -45,17 +45,54 @@ internal static class InstanceStates
 
     public const string DeleteSql = "DELETE FROM instance_states WHERE InstanceKey = ?1";
 
-    /// <summary>The statements of the state table, prepared once on the writer connection.</summary>
+    /// <summary>Instances whose stored row the writer remembers at most; past it the memory starts again empty.</summary>
+    internal const int MaxKnown = 100_000;
+
+    /// <summary>
+    /// The statements of the state table, prepared once on the writer connection, and what the writer knows of the
+    /// stored rows: the fields the rules compare, as this connection last wrote or read them, so the write path decides
+    /// from memory instead of reading each instance's row under the lock. The memory goes with the connection (after
+    /// a failed transaction too) and is dropped when another connection changed the file.
+    /// </summary>
     public sealed class Statements(SqliteConnection connection) : IDisposable
     {
+        private readonly Dictionary<string, Stored> _known = new(StringComparer.Ordinal);
+        private long _dataVersion = -1;
+
         public RawStatement Stored { get; } = new(connection, StoredSql);
         public RawStatement Insert { get; } = new(connection, InsertSql);
         public RawStatement Merge { get; } = new(connection, MergeSql);
         public RawStatement InstanceRecords { get; } = new(connection, InstanceRecordsSql);
         public RawStatement Delete { get; } = new(connection, DeleteSql);
+        // data_version moves only when another connection commits; this connection's own commits leave it.
+        private RawStatement DataVersion { get; } = new(connection, "PRAGMA data_version");
+
+        /// <summary>Forgets the remembered rows if another connection committed since (call inside the write transaction).</summary>
+        public void ForgetIfChangedElsewhere()
+        {
+            DataVersion.Read();
+            var version = DataVersion.Long(0);
+            DataVersion.Reset();
+            if (version != _dataVersion || _known.Count > MaxKnown) _known.Clear();
+            _dataVersion = version;
+        }
+
+        /// <summary>An instance's stored row, from memory or else read.</summary>
+        public Stored? Lookup(string instanceKey)
+        {
+            if (_known.TryGetValue(instanceKey, out var known)) return known;
+            var stored = ReadStored(this, instanceKey);
+            if (stored is { } row) _known[instanceKey] = row;
+            return stored;
+        }
+
+        public void Remember(string instanceKey, Stored row) => _known[instanceKey] = row;
+
+        public void Forget(string instanceKey) => _known.Remove(instanceKey);
 
         public void Dispose()
         {
+            DataVersion.Dispose();
             Stored.Dispose();
             Insert.Dispose();
             Merge.Dispose();
@@ -94,15 +131,21 @@ internal static class InstanceStates
     /// <summary>Merges each instance's batch into its stored row (or adds the row); see <see cref="InstanceStateRules.Merge"/>.</summary>
     public static void Write(Statements statements, Batch batch, IReadOnlyList<EventRecord> records, Action<string, int> failingChanged)
     {
+        statements.ForgetIfChangedElsewhere();
         for (var i = 0; i < batch.Deltas.Count; i++)
         {
             var delta = batch.Deltas[i];
-            var current = Merge(delta, ReadStored(statements, delta.Current.InstanceKey), failingChanged);
+            var candidate = delta.Current;
+            var current = Merge(delta, statements.Lookup(candidate.InstanceKey), failingChanged);
             var command = current is null ? statements.Insert : statements.Merge;
             batch.Rows.Bind(command, i);
-            command.Bind(LastRecordIdParameter, records[(int)delta.Current.Id].Id);
+            command.Bind(LastRecordIdParameter, records[(int)candidate.Id].Id);
             if (current is { } isCurrent) command.Bind(16, isCurrent);
             command.Execute();
+            // As the row now stands; the time as stored (milliseconds), so memory and a read decide alike.
+            if (current is not false)
+                statements.Remember(candidate.InstanceKey, new Stored(DateTimeOffset.FromUnixTimeMilliseconds(candidate.At.ToUnixTimeMilliseconds()),
+                    candidate.IsFailure, candidate.Category, candidate.Severity));
         }
     }
 
@@ -135,6 +178,7 @@ internal static class InstanceStates
         }
         statements.Delete.Bind(1, instanceKey);
         statements.Delete.Execute();
+        statements.Forget(instanceKey);
         using var rows = new EncodedRows(StateColumns, 1);
         foreach (var delta in states.Values)
         {

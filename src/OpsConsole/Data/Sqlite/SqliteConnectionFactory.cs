@@ -14,11 +14,17 @@ public sealed class SqliteConnectionFactory(string connectionString, long maxPag
     public string CachePragma { get; } = $"PRAGMA cache_size = -{cacheSizeMb * 1024L};";
 
     /// <summary>The database file and its WAL, in bytes (0 for an in-memory database or a file not created yet).</summary>
-    public long BytesOnDisk()
+    public long BytesOnDisk() => Bytes("") + WalBytes();
+
+    /// <summary>The WAL file's length: it only shrinks (to <see cref="JournalSizeLimitBytes"/>) when a writer restarts the log.</summary>
+    public long WalBytes() => Bytes("-wal");
+
+    private long Bytes(string suffix)
     {
         var file = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
         if (string.IsNullOrEmpty(file) || file == ":memory:") return 0;
-        return new[] { file, file + "-wal" }.Select(f => new FileInfo(f)).Where(f => f.Exists).Sum(f => f.Length);
+        var info = new FileInfo(file + suffix);
+        return info.Exists ? info.Length : 0;
     }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

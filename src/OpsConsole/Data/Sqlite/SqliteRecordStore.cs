@@ -147,9 +147,26 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                 WriteCounts(writer, counts);
                 return i;
             }, cancellationToken, operation);
+            await LetTheWalRestartAsync(cancellationToken);
             // An uncontended lock is taken without yielding; let queued work (a request's continuation) have the thread.
             await Task.Yield();
         }
+    }
+
+    /// <summary>
+    /// Between two slices of a background run, folds the WAL into the database when it has grown past its limit. Slices
+    /// follow each other so closely that the once-a-second checkpointer never finds the log fully folded before the
+    /// next write, so the log is never restarted: it grew to the 1 GB auto-checkpoint, which then ran inside some commit
+    /// and held the writer (and the ingest queued behind it) for seconds. Folded here, outside the lock and before this
+    /// run writes again, the next commit can restart the log and journal_size_limit cuts the file back.
+    /// </summary>
+    private async Task LetTheWalRestartAsync(CancellationToken cancellationToken)
+    {
+        if (connections.WalBytes() <= SqliteConnectionFactory.JournalSizeLimitBytes) return;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        await checkpoint.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken)

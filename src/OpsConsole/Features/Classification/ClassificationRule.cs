@@ -97,6 +97,13 @@ public sealed class ClassificationRule
 
     internal bool HasMessage => _message is not null;
 
+    /// <summary>The number conditions (exitCode, httpCode) with their ranges, for a <see cref="RuleIndex"/>.</summary>
+    internal IEnumerable<(string Field, Func<EventRecord, int?> Read, IReadOnlyList<(int From, int To)> Ranges)> NumberConditions =>
+        _numberConditions.Select(c => (c.Name, c.Field, (IReadOnlyList<(int, int)>)c.Ranges));
+
+    /// <summary>The rule's <c>hasExitCode</c> condition, if it has one.</summary>
+    internal bool? HasExitCode => _hasExitCode;
+
     public bool TryMatch(EventRecord record, out Classification result) => TryMatch(record, indexed: false, out result);
 
     /// <summary>
@@ -147,8 +154,8 @@ public sealed class ClassificationRule
         foreach (var (name, field, _) in _textConditions)
             if (name is not "kind" and not "source") Part(name, field(record));
         foreach (var (name, field, _) in _numberConditions)
-            Part(name, field(record)?.ToString(CultureInfo.InvariantCulture));
-        if (_hasExitCode == true && _numberConditions.Length == 0) Part("exitCode", record.ExitCode?.ToString(CultureInfo.InvariantCulture));
+            Part(name, RecordFields.Text(field(record)));
+        if (_hasExitCode == true && _numberConditions.Length == 0) Part("exitCode", RecordFields.Text(record.ExitCode));
         if (_hints is not null) Part("hint", record.Hints);
         if (matched is not null)
         {
@@ -169,9 +176,13 @@ public sealed class ClassificationRule
     private static bool HasAnyHint(string? hints, string[] wanted)
     {
         if (string.IsNullOrEmpty(hints)) return false;
-        foreach (var part in hints.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var range in hints.AsSpan().Split(' '))
+        {
+            var part = hints.AsSpan(range);
+            if (part.IsEmpty) continue;
             foreach (var w in wanted)
-                if (string.Equals(part, w, StringComparison.OrdinalIgnoreCase)) return true;
+                if (part.Equals(w, StringComparison.OrdinalIgnoreCase)) return true;
+        }
         return false;
     }
 

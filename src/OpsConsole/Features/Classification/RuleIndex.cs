@@ -7,11 +7,14 @@ namespace OpsConsole.Features.Classification;
 
 /// <summary>
 /// Which rules of one tier a record can match at all, found without testing them one by one: one lookup per field
-/// in the values the rules list exactly (source, entry, state, reason, errorCode…) narrows the tier to its
-/// candidates, which are then tested in rule order, so the first match is the one testing every rule would find.
-/// A rule with a prefix or suffix value ("Failed*") stays a candidate as far as that field goes. (One search of the
-/// message for all rules' prefilter literals at once was slower than each candidate's own: with that many literals
-/// <see cref="System.Buffers.SearchValues"/> falls back from its vectorised search to a scalar Aho-Corasick.)
+/// in the values the rules list exactly (source, entry, state, reason, errorCode…, and the exit and HTTP codes their
+/// ranges hold), and whether the record has a message and an exit code, narrow the tier to its candidates, which are
+/// then tested in rule order, so the first match is the one testing every rule would find. A rule with a prefix or
+/// suffix value ("Failed*") stays a candidate as far as that field goes. (One search of the message for all rules'
+/// prefilter literals at once was slower than each candidate's own: with that many literals
+/// <see cref="System.Buffers.SearchValues"/> falls back from its vectorised search to a scalar Aho-Corasick. So was
+/// a set of the message's three-character sequences tested against each candidate's literals: building the set
+/// for every message cost about what it saved.)
 /// </summary>
 internal sealed class RuleIndex
 {
@@ -24,6 +27,20 @@ internal sealed class RuleIndex
 
     /// <summary>Rules with no message pattern: the only candidates for a record without a message.</summary>
     private readonly ulong[] _withoutMessage;
+
+    /// <summary>Rules that can take a record with an exit code, and those that can take one without.</summary>
+    private readonly ulong[] _withExitCode;
+    private readonly ulong[] _withoutExitCode;
+    private readonly NumberIndex[] _numbers;
+
+    /// <summary>
+    /// The rules a number field narrows: those with no condition on it, plus, per value some rule's ranges hold, the
+    /// rules holding it. A rule's ranges never hold a missing value or one no rule names, so those get <c>Unconstrained</c>.
+    /// </summary>
+    private sealed record NumberIndex(Func<EventRecord, int?> Read, ulong[] Unconstrained, FrozenDictionary<int, ulong[]> Accepting);
+
+    // Beyond this many values (a range such as 1-65535) a number field is left to the rules themselves.
+    private const int MostIndexedNumbers = 4096;
 
     /// <summary>The rules one field narrows: those that name none of its values, plus those naming the record's value.</summary>
     private sealed record FieldIndex(Func<EventRecord, string?> Read, ulong[] Unconstrained, FrozenDictionary<string, ulong[]> Accepting);
@@ -46,6 +63,22 @@ internal sealed class RuleIndex
         _fields = [.. fields];
 
         _withoutMessage = Mask(i => !_rules[i].HasMessage);
+        _withExitCode = Mask(i => _rules[i].HasExitCode != false);
+        _withoutExitCode = Mask(i => _rules[i].HasExitCode != true);
+
+        var numbers = new List<NumberIndex>();
+        foreach (var name in _rules.SelectMany(r => r.NumberConditions).Select(c => c.Field).Distinct(StringComparer.Ordinal))
+        {
+            var conditions = _rules.Select(r => r.NumberConditions.Where(c => c.Field == name).Select(c => ((int From, int To)[]?)[.. c.Ranges]).FirstOrDefault()).ToArray();
+            var read = _rules.SelectMany(r => r.NumberConditions).First(c => c.Field == name).Read;
+            var held = conditions.OfType<(int From, int To)[]>().SelectMany(r => r).Sum(r => (long)r.To - r.From + 1);
+            if (held > MostIndexedNumbers) continue;
+            var unconstrained = Mask(i => conditions[i] is null);
+            var values = conditions.OfType<(int From, int To)[]>().SelectMany(r => r).SelectMany(r => Enumerable.Range(r.From, r.To - r.From + 1)).Distinct();
+            var accepting = values.ToFrozenDictionary(v => v, v => Or(unconstrained, Mask(i => conditions[i]?.Any(r => v >= r.From && v <= r.To) == true)));
+            numbers.Add(new NumberIndex(read, unconstrained, accepting));
+        }
+        _numbers = [.. numbers];
     }
 
     /// <summary>
@@ -74,7 +107,11 @@ internal sealed class RuleIndex
         foreach (var field in _fields)
             And(candidates, field.Read(record) is { } value && field.Accepting.TryGetValue(value, out var accepting) ? accepting : field.Unconstrained);
 
+        foreach (var number in _numbers)
+            And(candidates, number.Read(record) is { } value && number.Accepting.TryGetValue(value, out var accepting) ? accepting : number.Unconstrained);
+
         if (record.Message is null) And(candidates, _withoutMessage);
+        And(candidates, record.ExitCode.HasValue ? _withExitCode : _withoutExitCode);
     }
 
     private ulong[] Mask(Func<int, bool> includes)

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
 using OpsConsole.Features.Classification.Vocabulary;
@@ -24,10 +25,11 @@ public sealed class RuleSet
     /// <summary>The rules one kind of record can match, split by tier, each in load order.</summary>
     private sealed record Tiers(RuleIndex Operator, RuleIndex Source, RuleIndex Fallback, RuleIndex Healthy);
 
-    private readonly Dictionary<string, Tiers> _byKind;
+    // Frozen: looked up three times for every record classified.
+    private readonly FrozenDictionary<string, Tiers> _byKind;
     private readonly Tiers _anyKind;
-    private readonly Dictionary<string, VocabularySlot[]> _vocabularyBySource;
-    private readonly Dictionary<string, VocabularySlot[]> _vocabularyByKind;
+    private readonly FrozenDictionary<string, VocabularyPlan> _vocabularyBySource;
+    private readonly FrozenDictionary<string, VocabularyPlan> _vocabularyByKind;
     private readonly int _tableCount;
 
     /// <summary>Every category some rule or vocabulary entry assigns.</summary>
@@ -54,7 +56,7 @@ public sealed class RuleSet
         Upstream = UpstreamIdentifiers.ByCategory(vocabularies);
         // Most rules name a kind; indexing by kind keeps a record from testing rules that cannot apply to it.
         var kinds = rules.Where(r => r.Kinds is not null).SelectMany(r => r.Kinds!).Distinct(StringComparer.OrdinalIgnoreCase);
-        _byKind = kinds.ToDictionary(k => k,
+        _byKind = kinds.ToFrozenDictionary(k => k,
             k => Split(rules.Where(r => r.Kinds is null || r.Kinds.Contains(k, StringComparer.OrdinalIgnoreCase))),
             StringComparer.OrdinalIgnoreCase);
         _anyKind = Split(rules.Where(r => r.Kinds is null));
@@ -64,10 +66,10 @@ public sealed class RuleSet
             foreach (var table in vocabulary.Tables)
                 slots[vocabulary].Add(new VocabularySlot(vocabulary.Source, table, _tableCount++));
         _vocabularyBySource = vocabularies.Where(v => v.Kinds is null).GroupBy(v => v.Source, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.SelectMany(v => slots[v]).ToArray(), StringComparer.Ordinal);
+            .ToFrozenDictionary(g => g.Key, g => new VocabularyPlan(g.SelectMany(v => slots[v])), StringComparer.Ordinal);
         _vocabularyByKind = vocabularies.Where(v => v.Kinds is not null).SelectMany(v => v.Kinds!.Select(k => (k, v)))
             .GroupBy(p => p.k, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.SelectMany(p => slots[p.v]).ToArray(), StringComparer.OrdinalIgnoreCase);
+            .ToFrozenDictionary(g => g.Key, g => new VocabularyPlan(g.SelectMany(p => slots[p.v])), StringComparer.OrdinalIgnoreCase);
     }
 
     private static Tiers Split(IEnumerable<ClassificationRule> rules)
@@ -116,16 +118,16 @@ public sealed class RuleSet
     }
 
     /// <summary>The first table (the source's own, then the kind's shared ones, in file order) whose match in the record belongs to <paramref name="pass"/>.</summary>
-    private static bool Vocabulary(VocabularySlot[]? own, VocabularySlot[]? shared, EventRecord record, VocabularyScan scan, bool exact, VocabularyPass pass, out Classification result)
+    private static bool Vocabulary(VocabularyPlan? own, VocabularyPlan? shared, EventRecord record, VocabularyScan scan, bool exact, VocabularyPass pass, out Classification result)
     {
         if (First(own, record, scan, exact, pass, out result)) return true;
         return First(shared, record, scan, exact, pass, out result);
     }
 
-    private static bool First(VocabularySlot[]? slots, EventRecord record, VocabularyScan scan, bool exact, VocabularyPass pass, out Classification result)
+    private static bool First(VocabularyPlan? plan, EventRecord record, VocabularyScan scan, bool exact, VocabularyPass pass, out Classification result)
     {
-        foreach (var slot in slots ?? [])
-            if (slot.Table.IsExact == exact && slot.Table.Has(pass) && scan.TryMatch(slot, record, out var match) && slot.PassOf(match.Entry) == pass)
+        foreach (var slot in plan?.Slots(exact, pass) ?? [])
+            if (scan.TryMatch(slot, record, out var match) && slot.PassOf(match.Entry) == pass)
             {
                 result = match.ToClassification();
                 return true;

@@ -21,10 +21,19 @@ public sealed class ChannelDirectory(IOptions<NotificationOptions> options, IDbC
     private readonly IDataProtector _protector = protection.CreateProtector("OpsConsole.Notifications.Channels");
     private readonly List<Route> _configuredRoutes = options.Value.Routes.Select(r => new Route(r)).ToList();
 
-    public async Task<IReadOnlyList<NotificationChannel>> ChannelsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NotificationChannel>> ChannelsAsync(CancellationToken cancellationToken) => Channels(await StoredAsync(cancellationToken));
+
+    /// <summary>Every channel and route from one read of the stored channels (the dispatcher's pass after each commit).</summary>
+    public async Task<(IReadOnlyList<NotificationChannel> Channels, IReadOnlyList<Route> Routes)> ChannelsAndRoutesAsync(CancellationToken cancellationToken)
+    {
+        var stored = await StoredAsync(cancellationToken);
+        return (Channels(stored), Routes(stored));
+    }
+
+    private List<NotificationChannel> Channels(List<StoredChannel> storedChannels)
     {
         var channels = options.Value.Channels.Select(c => new NotificationChannel(c.Name!, c.Type!, c.Url!, c.Secret, true)).ToList();
-        foreach (var stored in await StoredAsync(cancellationToken))
+        foreach (var stored in storedChannels)
         {
             try
             {
@@ -41,8 +50,8 @@ public sealed class ChannelDirectory(IOptions<NotificationOptions> options, IDbC
     }
 
     /// <summary>Configured routes, then one per channel added on the page (every failure at its minimum severity).</summary>
-    public async Task<IReadOnlyList<Route>> RoutesAsync(CancellationToken cancellationToken) =>
-        [.. _configuredRoutes, .. (await StoredAsync(cancellationToken)).Select(s => new Route(new RouteOptions { Channel = s.Name, MinSeverity = s.MinSeverity }))];
+    private List<Route> Routes(List<StoredChannel> stored) =>
+        [.. _configuredRoutes, .. stored.Select(s => new Route(new RouteOptions { Channel = s.Name, MinSeverity = s.MinSeverity }))];
 
     public async Task<List<StoredChannel>> StoredAsync(CancellationToken cancellationToken)
     {

@@ -113,8 +113,9 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
     private async Task<List<(NotificationChannel, Notification)>> DecideAsync(IReadOnlyCollection<string>? touched, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var channels = (await directory.ChannelsAsync(cancellationToken)).ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
-        var routes = (await directory.RoutesAsync(cancellationToken)).Where(r => channels.ContainsKey(r.Channel)).ToList();
+        var (allChannels, allRoutes) = await directory.ChannelsAndRoutesAsync(cancellationToken);
+        var channels = allChannels.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+        var routes = allRoutes.Where(r => channels.ContainsKey(r.Channel)).ToList();
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
 
         var alerts = await db.NotificationAlerts.Where(a => a.Status != NotificationAlert.Resolved).ToListAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpsConsole.Data;
 using OpsConsole.Features.Records;
@@ -10,21 +11,30 @@ public sealed record SourceSummary(string Source, string Origin, string Kind, Da
 
 /// <summary>
 /// Who is sending: per source and origin, when it last sent and how many records in the last hour. Kept in
-/// memory from every node's committed records (primed from the store at start-up), so the page never scans the records table.
+/// memory from every node's committed records, so the page never scans the records table. Each sender's last sighting
+/// is saved in <see cref="SourceOrigin"/> rows (one per sender, every <see cref="SaveInterval"/> and at shutdown);
+/// start-up reads those rows and the last hour's records, both bounded whatever the history or the number of instances.
 /// </summary>
 public sealed class SourceActivity : BackgroundService
 {
+    /// <summary>How often new sightings are saved: a crash loses at most this much of "last seen" (the last hour is re-read anyway).</summary>
+    public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(30);
+
     private readonly CommittedRecords _committed;
     private readonly IRecordStore _store;
+    private readonly IDbContextFactory<OpsDbContext> _databases;
     private readonly IOptionsMonitor<SourcesOptions> _options;
     private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Source, string Origin), Activity> _activity = [];
+    private readonly HashSet<(string Source, string Origin)> _unsaved = [];
 
-    public SourceActivity(CommittedRecords committed, IRecordStore store, IOptionsMonitor<SourcesOptions> options, TimeProvider clock)
+    public SourceActivity(CommittedRecords committed, IRecordStore store, IDbContextFactory<OpsDbContext> databases,
+        IOptionsMonitor<SourcesOptions> options, TimeProvider clock)
     {
         _committed = committed;
         _store = store;
+        _databases = databases;
         _options = options;
         _clock = clock;
     }
@@ -76,9 +86,45 @@ public sealed class SourceActivity : BackgroundService
     {
         _subscription?.Dispose();
         await base.StopAsync(cancellationToken);
+        await SaveAsync(cancellationToken);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => PrimeAsync(stoppingToken);
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await PrimeAsync(stoppingToken);
+        using var timer = new PeriodicTimer(SaveInterval, _clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken)) await SaveAsync(stoppingToken);
+    }
+
+    /// <summary>
+    /// Saves the senders seen since the last save: reads the rows (one per sender, bounded like the memory) and moves
+    /// each one's last sighting forward. Two nodes adding the same new sender at once: one insert fails and is retried next time.
+    /// </summary>
+    internal async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        List<SourceOrigin> seen;
+        lock (_gate)
+        {
+            seen = _unsaved.Select(k => new SourceOrigin { Source = k.Source, Origin = k.Origin, Kind = _activity[k].Kind, LastSeenAt = _activity[k].LastSeenAt }).ToList();
+            _unsaved.Clear();
+        }
+        if (seen.Count == 0) return;
+        try
+        {
+            await using var db = await _databases.CreateDbContextAsync(cancellationToken);
+            var stored = await db.SourceOrigins.ToDictionaryAsync(o => (o.Source, o.Origin), cancellationToken);
+            foreach (var sighting in seen)
+            {
+                if (!stored.TryGetValue((sighting.Source, sighting.Origin), out var row)) db.SourceOrigins.Add(sighting);
+                else if (sighting.LastSeenAt > row.LastSeenAt) (row.LastSeenAt, row.Kind) = (sighting.LastSeenAt, sighting.Kind);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
+        {
+            lock (_gate) _unsaved.UnionWith(seen.Select(s => (s.Source, s.Origin)));
+        }
+    }
 
     private void Add(IReadOnlyList<EventRecord> records)
     {
@@ -100,17 +146,20 @@ public sealed class SourceActivity : BackgroundService
 
     private async Task PrimeAsync(CancellationToken cancellationToken)
     {
-        // Older origins come from the instance states (one row per instance; their time is the source's own, close
-        // enough for "last seen" beyond the hour); the last hour's counts from the records received in it.
+        // Senders from their saved rows; the last hour's counts from the records received in it (a bounded window).
+        await using var db = await _databases.CreateDbContextAsync(cancellationToken);
+        var saved = await db.SourceOrigins.AsNoTracking().ToListAsync(cancellationToken);
         var sightings = await _store.SendersAsync(_clock.GetUtcNow() - TimeSpan.FromHours(1), cancellationToken);
+        // A store from before the rows were kept: its senders are read from the instance states once, then saved.
+        var instances = saved.Count > 0 ? [] : await db.InstanceStates.AsNoTracking()
+            .Select(s => new { s.Source, s.Kind, s.InstanceKey, s.Identity, s.LastSeenAt }).ToListAsync(cancellationToken);
         lock (_gate)
         {
+            foreach (var sender in saved) Touch(sender.Source, sender.Origin, sender.Kind, sender.LastSeenAt);
+            foreach (var instance in instances)
+                Touch(instance.Source, OriginOf(instance.Source, instance.Kind, InstanceIdentity.Read(instance.Identity, instance.InstanceKey)), instance.Kind, instance.LastSeenAt);
             foreach (var seen in sightings)
-            {
-                var origin = OriginOf(seen.Source, seen.Kind, InstanceIdentity.Read(seen.Identity, seen.InstanceKey));
-                if (seen.Counted) Count(seen.Source, origin, seen.Kind, seen.At, 1);
-                else Touch(seen.Source, origin, seen.Kind, seen.At);
-            }
+                Count(seen.Source, OriginOf(seen.Source, seen.Kind, InstanceIdentity.Read(seen.Identity, seen.InstanceKey)), seen.Kind, seen.At, 1);
         }
     }
 
@@ -123,7 +172,11 @@ public sealed class SourceActivity : BackgroundService
             if (!_activity.TryGetValue((source, origin), out activity))
                 _activity[(source, origin)] = activity = new Activity(kind);
         }
-        if (at > activity.LastSeenAt) activity.LastSeenAt = at;
+        if (at > activity.LastSeenAt)
+        {
+            activity.LastSeenAt = at;
+            _unsaved.Add((source, origin));
+        }
         return activity;
     }
 

@@ -1,5 +1,9 @@
 using System.Text.RegularExpressions;
 using OpsConsole.Features.Classification;
+using OpsConsole.Tests.Corpus;
+using OpsConsole.Tests.Infrastructure;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
 
 namespace OpsConsole.Tests.Features.Classification;
 
@@ -13,7 +17,23 @@ public sealed class LiteralPatternTests
         Assert.Equal(alternatives.Split('|'), LiteralPattern.For(pattern)!.Alternatives);
 
     [Theory]
-    [InlineData("cancell?ed")]
+    [InlineData("download cancell?ed", "download cancelled|download canceled")] // greedy: with the character first, as the regex tries it
+    [InlineData("oom[-_ ]?kill|out of memory", "oom-kill|oom_kill|oom kill|oomkill|out of memory")]
+    [InlineData("could(n't| not) (connect|resolve)", "couldn't connect|couldn't resolve|could not connect|could not resolve")]
+    [InlineData(@"169\.254\.169\.254|timed? ?out|timeout", "169.254.169.254|timed out|timedout|time out|timeout")] // a repeat is dropped
+    [InlineData("persistent fail(i)?ure|[Ss]top", "persistent failiure|persistent failure|Stop")] // as is one that differs only in case
+    public void Spells_out_optional_parts_groups_and_classes_in_the_order_the_regex_tries_them(string pattern, string alternatives) =>
+        Assert.Equal(alternatives.Split('|'), LiteralPattern.For(pattern)!.Alternatives);
+
+    [Theory]
+    [InlineData("cancel+ed")] // a repeat has no end to its spellings
+    [InlineData("cancell??ed")] // a lazy option tries the shorter spelling first
+    [InlineData("(?:a|b)c")]
+    [InlineData("[^a]bc")]
+    [InlineData("[a-z]bc")]
+    [InlineData("(a|)")] // an empty spelling matches anywhere
+    [InlineData("x?")]
+    [InlineData("(a|b)(c|d)(e|f)(g|h)(i|j)(k|l)(m|n)")] // 128 spellings: more than a literal search is worth
     [InlineData(@"\b401\b")]
     [InlineData("a.b")]
     [InlineData("fork|")] // an empty alternative matches anywhere
@@ -36,6 +56,44 @@ public sealed class LiteralPatternTests
 
         Assert.Equal(regex.Success, found);
         Assert.Equal(regex.Success ? regex.Value : "", matched);
+    }
+
+    [Theory]
+    [InlineData("download cancell?ed", "Download Canceled by user")]
+    [InlineData("timed? ?out|timeout", "request TIMEDOUT after a time out")]
+    [InlineData("fail(i)?ure|failure to start", "persistent failure to start")]
+    [InlineData("oom[-_ ]?kill", "an oom_kill and an oom-kill")]
+    public void Finds_what_the_regex_finds_when_spelling_a_pattern_out(string pattern, string message) => Finds_what_the_regex_finds(pattern, message);
+
+    [Fact]
+    public void Finds_what_the_regex_finds_for_every_shipped_pattern_it_reads()
+    {
+        var yaml = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).IgnoreUnmatchedProperties().Build();
+        var patterns = IncidentClassifier.ShippedRuleFiles().Where(f => !RuleSet.IsVocabulary(f.Origin))
+            .SelectMany(f => yaml.Deserialize<RuleFile>(f.Yaml).Rules)
+            .SelectMany(r => new[] { r.When?.Message, r.When?.MessageAlso, r.When?.MessageNot }).OfType<string>().Distinct().ToList();
+        var texts = Directory.EnumerateFiles(CorpusPayloads.Root, "*", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Samples.Root, "*", SearchOption.AllDirectories))
+            .Concat(Directory.EnumerateFiles(Path.Combine(Repository.Root, "tests", "OpsConsole.Tests", "Corpus", "Snapshots")))
+            .SelectMany(File.ReadLines).Distinct().ToList();
+        var read = 0;
+        var matched = 0;
+        foreach (var pattern in patterns)
+        {
+            if (LiteralPattern.For(pattern) is not { } literal) continue;
+            read++;
+            var regex = new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+            foreach (var text in texts)
+            {
+                var expected = regex.Match(text);
+                if (literal.TryMatch(text, out var found) is not { } known) continue; // outside ASCII: the regex decides
+                Assert.True(expected.Success == known && (expected.Success ? expected.Value : "") == found,
+                    $"'{pattern}' on \"{text}\": the regex found \"{expected.Value}\", the literal search \"{found}\"");
+                if (known) matched++;
+            }
+        }
+        Assert.True(read * 2 >= patterns.Count, $"only {read} of {patterns.Count} shipped message patterns are read as literals");
+        Assert.True(matched > 100, $"only {matched} pattern/line matches were checked");
     }
 
     [Fact]

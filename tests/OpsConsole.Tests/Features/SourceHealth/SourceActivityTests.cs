@@ -35,7 +35,7 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
         using var committed = new CommittedRecords(feed, _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>(), NullLogger<CommittedRecords>.Instance);
-        var activity = new SourceActivity(committed, _factory.Services.GetRequiredService<IRecordStore>(),
+        var activity = new SourceActivity(committed, _factory.Services.GetRequiredService<IRecordStore>(), _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>(),
             new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
         await activity.StartAsync(CancellationToken.None);
         try
@@ -55,6 +55,48 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         finally
         {
             await activity.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Senders_are_saved_one_row_each_and_a_restart_lists_them_from_those_rows()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var databases = _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
+        var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
+        using var committed = new CommittedRecords(feed, databases, NullLogger<CommittedRecords>.Instance);
+        SourceActivity Activity() => new(committed, _factory.Services.GetRequiredService<IRecordStore>(), databases,
+            new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
+
+        var before = Activity();
+        await before.StartAsync(CancellationToken.None);
+        feed.Publish(new CommitNotice(CommitKinds.Records, 1, 2, null)
+        {
+            Records = [Record("docker/saved-host/web", clock.Now.AddSeconds(-5)), Record("docker/saved-host/db", clock.Now)],
+        });
+        await before.StopAsync(CancellationToken.None);
+        await using (var db = await databases.CreateDbContextAsync())
+        {
+            var saved = Assert.Single(await db.SourceOrigins.Where(o => o.Origin == "saved-host").ToListAsync());
+            Assert.Equal(clock.Now.ToUnixTimeMilliseconds(), saved.LastSeenAt.ToUnixTimeMilliseconds());
+            // A sender known only by its row (no instance state, nothing in the last hour): start-up must still list it.
+            db.SourceOrigins.Add(new SourceOrigin { Source = "docker", Origin = "row-only-host", Kind = "container", LastSeenAt = clock.Now.AddDays(-3) });
+            await db.SaveChangesAsync();
+        }
+
+        var after = Activity();
+        await after.StartAsync(CancellationToken.None);
+        try
+        {
+            for (var i = 0; i < 200 && !after.Summaries().Any(s => s.Origin == "row-only-host"); i++) await Task.Delay(25);
+            var rowOnly = after.Summaries().Single(s => s.Origin == "row-only-host");
+            Assert.True(rowOnly.IsSilent);
+            Assert.Equal(0, rowOnly.LastHour);
+            Assert.Equal(clock.Now.ToUnixTimeMilliseconds(), after.Summaries().Single(s => s.Origin == "saved-host").LastSeenAt.ToUnixTimeMilliseconds());
+        }
+        finally
+        {
+            await after.StopAsync(CancellationToken.None);
         }
     }
 

@@ -52,11 +52,28 @@ public sealed class PhraseSearch
         return false;
     }
 
+    // The text this thread normalised last: the tables of one source read the same message one after another.
+    [ThreadStatic] private static string? _lastText;
+    [ThreadStatic] private static string? _lastNormalised;
+    [ThreadStatic] private static int[]? _lastOrigin;
+
     /// <summary>
     /// The text with every run of white space as one space; <paramref name="origin"/> maps each of its characters back
     /// to the text (null when the text needed no change, which is the usual case and allocates nothing).
     /// </summary>
     private static string Normalise(string text, out int[]? origin)
+    {
+        if (ReferenceEquals(text, _lastText))
+        {
+            origin = _lastOrigin;
+            return _lastNormalised!;
+        }
+        var normalised = NormaliseAnew(text, out origin);
+        (_lastText, _lastNormalised, _lastOrigin) = (text, normalised, origin);
+        return normalised;
+    }
+
+    private static string NormaliseAnew(string text, out int[]? origin)
     {
         origin = null;
         if (text.AsSpan().IndexOfAny(OddWhiteSpace) < 0 && !text.Contains("  ", StringComparison.Ordinal)) return text;

@@ -21,8 +21,19 @@ public static class RecordFields
         ["stage"] = r => r.Stage,
         ["signal"] = r => r.Signal,
         ["entry"] = r => r.Entry,
-        ["exitCode"] = r => r.ExitCode?.ToString(CultureInfo.InvariantCulture),
-        ["httpCode"] = r => r.HttpCode?.ToString(CultureInfo.InvariantCulture),
+        ["exitCode"] = r => Text(r.ExitCode),
+        ["httpCode"] = r => Text(r.HttpCode),
+    };
+
+    // Exit codes and HTTP statuses are small: their text is made once, not on every read of every record.
+    private static readonly string[] SmallNumbers = [.. Enumerable.Range(0, 1024).Select(n => n.ToString(CultureInfo.InvariantCulture))];
+
+    /// <summary>A number field's invariant text.</summary>
+    public static string? Text(int? number) => number switch
+    {
+        null => null,
+        >= 0 and < 1024 => SmallNumbers[number.Value],
+        _ => number.Value.ToString(CultureInfo.InvariantCulture),
     };
 
     public static IReadOnlyCollection<string> Names => Accessors.Keys;

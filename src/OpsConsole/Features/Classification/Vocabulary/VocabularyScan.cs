@@ -9,6 +9,29 @@ public sealed record VocabularySlot(string Source, VocabularyTable Table, int In
 }
 
 /// <summary>
+/// A source's (or a kind's) tables as each pass asks them, worked out once: per pass and match style, only the tables
+/// holding entries of that pass, in file order — so classifying a record walks no table a pass would skip.
+/// </summary>
+public sealed class VocabularyPlan
+{
+    private readonly VocabularySlot[][] _slots;
+
+    public VocabularyPlan(IEnumerable<VocabularySlot> slots)
+    {
+        var all = slots.ToList();
+        var passes = Enum.GetValues<VocabularyPass>();
+        _slots = new VocabularySlot[passes.Length * 2][];
+        foreach (var pass in passes)
+            foreach (var exact in (bool[])[false, true])
+                _slots[Index(exact, pass)] = [.. all.Where(s => s.Table.IsExact == exact && s.Table.Has(pass))];
+    }
+
+    public VocabularySlot[] Slots(bool exact, VocabularyPass pass) => _slots[Index(exact, pass)];
+
+    private static int Index(bool exact, VocabularyPass pass) => (int)pass * 2 + (exact ? 1 : 0);
+}
+
+/// <summary>
 /// What each vocabulary table found in the one record being classified. Classification asks the tables pass after
 /// pass (specific, generic, healthy…) but a table's match does not depend on the pass, so each table reads the
 /// record's fields at most once, and only if some pass gets that far. One per thread, reused record after record.
