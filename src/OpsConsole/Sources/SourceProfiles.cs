@@ -31,13 +31,15 @@ public static class SourceProfiles
 
     /// <summary>
     /// Every shipped rules file in the order rules are tried (Features/Classification/rules.md): each source's own
-    /// file, the rules several sources share, each source's fallback file, then the healthy states of any source.
+    /// file, the rules several sources share, the container sources' shared fallback, each source's fallback file, then the healthy states of any source.
     /// </summary>
     public static IReadOnlyList<string> RulesFiles { get; } =
     [
         .. All.Select(p => p.RulesFile).OfType<string>(),
         "Sources/Containers/rules.yaml",
         "Sources/VirtualMachines/rules.yaml",
+        // Before the sources' own fallbacks: those end in catch-alls (a Docker event is context) that must not hide a failed pull.
+        "Sources/Containers/fallback.rules.yaml",
         .. All.Select(p => p.FallbackRulesFile).OfType<string>(),
         Features.Classification.RuleSet.HealthyRulesFile,
     ];

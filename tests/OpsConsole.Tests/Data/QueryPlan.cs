@@ -65,9 +65,13 @@ internal sealed record QueryPlan(IReadOnlyList<string> Steps, bool Postgres = fa
         ? Steps.Any(s => s.Contains("Seq Scan on ", StringComparison.Ordinal))
         : Steps.Any(s => s.StartsWith("SCAN ", StringComparison.Ordinal) && !s.Contains(" INDEX ", StringComparison.Ordinal));
 
-    /// <summary>The rows are sorted after reading (the order is not the index's).</summary>
+    /// <summary>
+    /// The rows are sorted after reading (the order is not the index's). On PostgreSQL a Merge Append, which merges the
+    /// day partitions of records each read in index order, names a sort key too but sorts nothing.
+    /// </summary>
     public bool SortsAfterReading => Postgres
-        ? Steps.Any(s => s.StartsWith("Sort Key:", StringComparison.Ordinal))
+        ? Steps.Select((step, i) => (step, i)).Any(s => s.step.StartsWith("Sort Key:", StringComparison.Ordinal)
+            && !Steps.Take(s.i).Last(line => !line.Contains(':', StringComparison.Ordinal) || line.StartsWith("->", StringComparison.Ordinal)).Contains("Merge Append", StringComparison.Ordinal))
         : Steps.Any(s => s.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal));
 
     /// <summary>
@@ -82,11 +86,23 @@ internal sealed record QueryPlan(IReadOnlyList<string> Steps, bool Postgres = fa
         for (var i = 0; i < Steps.Count; i++)
         {
             var step = Steps[i];
-            if (!step.Contains($"using {index} ", StringComparison.Ordinal) && !step.Contains($"Index Scan on {index} ", StringComparison.Ordinal)) continue;
+            if (!Uses(step, index)) continue;
             var node = new List<string> { step };
             for (var j = i + 1; j < Steps.Count && !Steps[j].StartsWith("->", StringComparison.Ordinal); j++) node.Add(Steps[j]);
             yield return node;
         }
+    }
+
+    /// <summary>
+    /// A plan line reads <paramref name="index"/>, or on a day partition of records the partition's copy of it, which
+    /// PostgreSQL names records_pYYYYMMDD_&lt;columns&gt;_idx (IX_records_Category_Id: records_p20261127_category_id_idx).
+    /// </summary>
+    private static bool Uses(string step, string index)
+    {
+        if (step.Contains($"using {index} ", StringComparison.Ordinal) || step.Contains($"Index Scan on {index} ", StringComparison.Ordinal)) return true;
+        const string prefix = "IX_records_";
+        return index.StartsWith(prefix, StringComparison.Ordinal) && System.Text.RegularExpressions.Regex.IsMatch(step,
+            $@"using records_p\d{{8}}_{index[prefix.Length..].ToLowerInvariant()}_idx ");
     }
 
     public override string ToString() => string.Join(Environment.NewLine, Steps);

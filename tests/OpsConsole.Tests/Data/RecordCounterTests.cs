@@ -25,14 +25,7 @@ public abstract class RecordCounterTests : IDisposable
         var failing = await (await api.GetAsync("/api/v1/instances/failing")).ReadJsonAsync();
         Assert.Equal(factory.Scalar("SELECT COUNT(*) FROM instance_states WHERE IsFailing"), failing.GetProperty("total").GetInt32());
 
-        File.WriteAllText(_rulesPath, """
-            rules:
-              - id: ops-ci-exit-is-sigkill
-                category: exit.sigkill
-                severity: critical
-                when: { source: [ci], exitCode: [1] }
-            """);
-        Assert.True(factory.Services.GetRequiredService<IncidentClassifier>().Reload());
+        ChangeRules(factory, _rulesPath);
         await factory.Services.GetRequiredService<Reclassifier>().RunAsync(CancellationToken.None);
 
         AssertCountersMatch(factory);
@@ -61,6 +54,19 @@ public abstract class RecordCounterTests : IDisposable
             FULL JOIN (SELECT Category, FailingInstances AS n FROM category_counts WHERE FailingInstances <> 0) c USING (Category)
             WHERE g.n IS DISTINCT FROM c.n
             """));
+    }
+
+    /// <summary>Rewrites the operator rules so exit code 1 from ci is a SIGKILL, and loads them: a new rule-set version.</summary>
+    internal static void ChangeRules(OpsConsoleFactory factory, string rulesPath)
+    {
+        File.WriteAllText(rulesPath, """
+            rules:
+              - id: ops-ci-exit-is-sigkill
+                category: exit.sigkill
+                severity: critical
+                when: { source: [ci], exitCode: [1] }
+            """);
+        Assert.True(factory.Services.GetRequiredService<IncidentClassifier>().Reload());
     }
 
     internal static string Batch(string tag, int count, int exitCode) => "[" + string.Join(",", Enumerable.Range(0, count).Select(i =>

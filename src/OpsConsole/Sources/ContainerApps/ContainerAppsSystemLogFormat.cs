@@ -117,7 +117,7 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
         record.OccurrenceCount = int.TryParse(Get("Count")?.Split('.')[0], out var count) && count > 0 ? count : 1;
 
         if (log is null) return;
-        // There is no exit-code column: the termination text carries both the code and the reason.
+        // There is no exit-code column: the termination text carries the code, and the platform's own text the reason too.
         // A manual stop reports an empty code ("exit code ''"); its reason still says what happened.
         if (Terminated().Match(log) is { Success: true } terminated)
         {
@@ -136,7 +136,12 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
         _ => value.GetRawText(),
     };
 
-    [GeneratedRegex(@"terminated with exit code '(?<code>-?\d*)'(?: and reason '(?<reason>[^']*)')?", RegexOptions.IgnoreCase)]
+    /// <summary>
+    /// The exit of a container in the log text: the platform's "was terminated with exit code '137' and reason
+    /// 'OOMKilled'" (quoted, the code empty on a manual stop), and the unquoted forms rows and guides also show:
+    /// "Container terminated with exit code 139 (SIGSEGV)", "exited with code 1", "exit code: 1".
+    /// </summary>
+    [GeneratedRegex(@"(?:terminated|exited) with (?:exit )?code:?\s*(?:'(?<code>-?\d*)'|(?<code>-?\d+)\b)(?: and reason '(?<reason>[^']*)')?|\bexit code:\s*(?<code>-?\d+)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Terminated();
 
     [GeneratedRegex(@"ErrorCode:\s*\[([^\]]+)\]")]

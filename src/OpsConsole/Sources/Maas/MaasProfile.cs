@@ -26,6 +26,7 @@ public sealed class MaasProfile : ISourceProfile
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new MaasFormat()];
     public string RulesFile => "Sources/Maas/rules.yaml";
     public string VocabularyFile => "Sources/Maas/vocabulary.yaml";
+    public string FallbackRulesFile => "Sources/Maas/fallback.rules.yaml";
 
     public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) => SourceProfiles.NameSegments(instanceKey, 1, Region, Machine);
 

@@ -17,6 +17,9 @@ public sealed partial class NovaFormat : IPayloadFormat
 
     public string Name => NovaProfile.SourceName;
 
+    /// <summary>The entry of a notification record.</summary>
+    public const string NotificationEntry = "notification";
+
     public bool Matches(PayloadNode node) =>
         node.IsObject && (node.Has("server") || node.Has("servers") || node.Has("instanceAction") || node.Has("instanceActions")
                           || node.Has("service") || node.Has("services") || node.Has("hypervisors") || node.Has("migrations")
@@ -128,13 +131,15 @@ public sealed partial class NovaFormat : IPayloadFormat
         var (key, display, parts) = instance is not null
             ? (ServerKey(cloud, instance), data.Str("display_name") ?? instance, ServerParts(cloud, instance))
             : (HostKey(cloud, host!), HostDisplay(host!, data.Str("binary")), HostParts(cloud, host!));
-        var record = context.Add(notification, SourceName, "nova-notification", "notification", key, display, parts,
+        var record = context.Add(notification, SourceName, "nova-notification", NotificationEntry, key, display, parts,
             notification.Time("timestamp"), identity: notification.Str("message_id"));
         record.Reason = eventType;
+        // State is the instance's (or service's) own state only; the priority is a verdict on the notification, not on
+        // the instance, and reaches classification as a hint, so an instance in vm_state error is not an ERROR notification.
         record.State = data.Element.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String
             ? state.GetString()
             : payloadName.StartsWith("ServiceStatusPayload", StringComparison.Ordinal) ? ServiceState(data)
-            : notification.Str("priority")?.ToLowerInvariant();
+            : null;
         record.ErrorCode = exception?.Str("exception");
         record.Message = exception?.Str("exception_message") ?? data.Str("disabled_reason") ?? data.Str("message") ?? eventType;
         // The priority is the notifier's own verdict; classification reads it through NovaProfile.MarkedAsError.

@@ -37,11 +37,16 @@ public sealed class NovaProfile : ISourceProfile
     public string RulesFile => "Sources/Nova/rules.yaml";
     public string VocabularyFile => "Sources/Nova/vocabulary.yaml";
 
-    /// <summary>An <c>*.error</c> notification, priority ERROR, an exception name or an Error result: whatever the server state says.</summary>
+    /// <summary>
+    /// An <c>*.error</c> notification, priority ERROR, an exception name, or an Error result or status of the thing
+    /// reported on: whatever the server state says. A notification's state is its instance's state, not a verdict on
+    /// the notification (deleting a server left in error is no error of the delete), so only its event type, priority
+    /// and exception mark it.
+    /// </summary>
     public bool MarkedAsError(EventRecord record) =>
         record.Reason?.EndsWith(".error", StringComparison.OrdinalIgnoreCase) == true
         || !string.IsNullOrEmpty(record.ErrorCode)
-        || string.Equals(record.State, "Error", StringComparison.OrdinalIgnoreCase)
+        || (record.Entry != NovaFormat.NotificationEntry && string.Equals(record.State, "Error", StringComparison.OrdinalIgnoreCase))
         || record.Hints?.Contains(PriorityErrorHint, StringComparison.Ordinal) == true;
     public string FallbackRulesFile => "Sources/Nova/fallback.rules.yaml";
 

@@ -14,8 +14,11 @@ public sealed class MigratedPostgres : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        await using var db = Context();
-        await db.Database.MigrateAsync();
+        await using (var db = Context())
+            await db.Database.MigrateAsync();
+        // As the console does at start-up: records is partitioned by day, and a query plan needs partitions to read.
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(_database.ConnectionString);
+        await RecordPartitions.EnsureAheadAsync(dataSource, DateTimeOffset.UtcNow, CancellationToken.None);
     }
 
     public OpsDbContext Context() => new PostgresDbContext(new DbContextOptionsBuilder<OpsDbContext>().UseNpgsql(_database.ConnectionString).Options);

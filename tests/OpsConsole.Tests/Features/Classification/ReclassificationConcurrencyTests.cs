@@ -17,21 +17,8 @@ public sealed class ReclassificationConcurrencyTests : IDisposable
     [Fact]
     public async Task Ingest_during_a_reclassification_waits_a_slice_not_the_whole_run()
     {
-        File.WriteAllText(_rulesPath, "rules: []\n");
-        using var factory = new OpsConsoleFactory(new() { ["Classification:ExtraRulesPath"] = _rulesPath });
+        using var factory = await StoredThenRulesChangedAsync();
         var api = factory.CreateApiClient();
-        const int stored = 20_000;
-        for (var b = 0; b < stored / 500; b++)
-            await api.PostOkAsync("/api/v1/container-exits", RecordCounterTests.Batch($"b{b}", 500, exitCode: 1));
-
-        File.WriteAllText(_rulesPath, """
-            rules:
-              - id: ops-ci-exit-is-sigkill
-                category: exit.sigkill
-                severity: critical
-                when: { source: [ci], exitCode: [1] }
-            """);
-        Assert.True(factory.Services.GetRequiredService<IncidentClassifier>().Reload());
         var reclassifier = factory.Services.GetRequiredService<Reclassifier>();
         var run = Stopwatch.StartNew();
         var reclassification = Task.Run(() => reclassifier.RunAsync(CancellationToken.None));
@@ -48,8 +35,8 @@ public sealed class ReclassificationConcurrencyTests : IDisposable
         run.Stop();
 
         Assert.Equal("done", reclassifier.Progress.State);
-        Assert.Equal(stored, reclassifier.Progress.Changed);
-        Assert.Equal(stored, factory.Scalar("SELECT COUNT(*) FROM instance_states WHERE Category = 'exit.sigkill'"));
+        Assert.Equal(Stored, reclassifier.Progress.Changed);
+        Assert.Equal(Stored, factory.Scalar("SELECT COUNT(*) FROM instance_states WHERE Category = 'exit.sigkill'"));
         // Meaningful: the run is long enough that ingest had to interleave with it, several times.
         Assert.True(latencies.Count >= 5, $"{latencies.Count} ingest requests during a {run.ElapsedMilliseconds} ms reclassification");
         // A ratio, so a loaded machine slows both sides alike: one slice is a small part of the run, where the old single
@@ -62,20 +49,8 @@ public sealed class ReclassificationConcurrencyTests : IDisposable
     [Fact]
     public async Task An_ingest_posted_during_a_reclassification_commits_between_its_batches_and_returns_while_it_runs()
     {
-        File.WriteAllText(_rulesPath, "rules: []\n");
-        using var factory = new OpsConsoleFactory(new() { ["Classification:ExtraRulesPath"] = _rulesPath });
+        using var factory = await StoredThenRulesChangedAsync();
         var api = factory.CreateApiClient();
-        const int stored = 20_000;
-        for (var b = 0; b < stored / 500; b++)
-            await api.PostOkAsync("/api/v1/container-exits", RecordCounterTests.Batch($"b{b}", 500, exitCode: 1));
-        File.WriteAllText(_rulesPath, """
-            rules:
-              - id: ops-ci-exit-is-sigkill
-                category: exit.sigkill
-                severity: critical
-                when: { source: [ci], exitCode: [1] }
-            """);
-        Assert.True(factory.Services.GetRequiredService<IncidentClassifier>().Reload());
         // Every commit in the order the store made it: reclassification batches (C) and the posted records (R).
         var commits = new System.Collections.Concurrent.ConcurrentQueue<char>();
         using var listening = factory.Services.GetRequiredService<ICommitFeed>().Subscribe(notice =>
@@ -92,11 +67,25 @@ public sealed class ReclassificationConcurrencyTests : IDisposable
         // Not a time limit: the request is answered while the run still has records to go, and its commit sits between
         // two of the run's, so it queued behind one batch's slice rather than behind the run.
         var progress = reclassifier.Progress;
-        Assert.True(progress.State == "running" && progress.Done < stored, $"{progress.State}: {progress.Done} of {stored} done when the ingest returned");
+        Assert.True(progress.State == "running" && progress.Done < Stored, $"{progress.State}: {progress.Done} of {Stored} done when the ingest returned");
         await reclassification;
         var order = new string([.. commits]);
         Assert.Matches("^C+RC+$", order);
         Assert.Equal("done", reclassifier.Progress.State);
+    }
+
+    private const int Stored = 20_000;
+
+    /// <summary>A console with <see cref="Stored"/> failures from ci, then rules that make them SIGKILLs: every record is due.</summary>
+    private async Task<OpsConsoleFactory> StoredThenRulesChangedAsync()
+    {
+        File.WriteAllText(_rulesPath, "rules: []\n");
+        var factory = new OpsConsoleFactory(new() { ["Classification:ExtraRulesPath"] = _rulesPath });
+        var api = factory.CreateApiClient();
+        for (var b = 0; b < Stored / 500; b++)
+            await api.PostOkAsync("/api/v1/container-exits", RecordCounterTests.Batch($"b{b}", 500, exitCode: 1));
+        RecordCounterTests.ChangeRules(factory, _rulesPath);
+        return factory;
     }
 
     public void Dispose()

@@ -21,4 +21,27 @@ public sealed class ContainerAppsSystemLogFormatTests : IClassFixture<OpsConsole
         var probe = Assert.Single(records, r => r.GetProperty("entry").GetString() == "ProbeFailed");
         Assert.Equal(12, probe.GetProperty("count").GetInt32());
     }
+
+    [Theory]
+    [InlineData("Container 'api' was terminated with exit code '137' and reason 'OOMKilled'", 137, "OOMKilled")]
+    [InlineData("Container terminated with exit code 139 (SIGSEGV)", 139, "ContainerTerminated")]
+    [InlineData("Container terminated with exit code 1", 1, "ContainerTerminated")]
+    [InlineData("Container 'api' exited with code 127", 127, "ContainerTerminated")]
+    [InlineData("Replica exited, exit code: 2", 2, "ContainerTerminated")]
+    public async Task Every_phrasing_of_an_exit_in_a_system_log_row_gives_its_code(string log, int exitCode, string reason)
+    {
+        var api = _factory.CreateApiClient();
+        var row = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["TimeGenerated"] = "2025-06-23T10:02:10.111Z", ["ContainerAppName_s"] = "ca-exits", ["RevisionName_s"] = "ca-exits--e1x2t3",
+            ["ReplicaName_s"] = "ca-exits--e1x2t3-7b5c9d6f8-2mfkd", ["Reason_s"] = "ContainerTerminated", ["Type_s"] = "Warning",
+            ["EventSource_s"] = "ContainerAppController", ["Log_s"] = log,
+        });
+
+        var record = Assert.Single(await api.ReadRecordsAsync(await api.PostOkAsync("/api/v1/container-exits", $"[{row}]")));
+
+        Assert.Equal(exitCode, record.GetProperty("exitCode").GetInt32());
+        Assert.Equal(reason, record.GetProperty("reason").GetString());
+        Assert.StartsWith("exit.", record.GetProperty("category").GetString());
+    }
 }

@@ -32,6 +32,22 @@ public sealed class NovaNotificationTests : IClassFixture<OpsConsoleFactory>
 
         Assert.Equal("nova/virt/host/compute", record.GetProperty("instance").GetString());
         Assert.Equal("libvirtError", record.GetProperty("errorCode").GetString());
+        // The payload names no instance state; the priority ERROR is no state of the host.
+        Assert.True(record.GetProperty("state").ValueKind == System.Text.Json.JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task A_notification_keeps_the_instance_state_apart_from_its_priority()
+    {
+        // An INFO notification about a server left in vm_state error (deleting a server that was never built): the state is
+        // the instance's, the notification itself is no error, so the state rule says why the server is in error.
+        const string legacy = "{\"event_type\":\"compute.instance.delete.start\",\"publisher_id\":\"compute.node-3\",\"priority\":\"INFO\",\"timestamp\":\"2025-06-23 08:10:00.000000\",\"message_id\":\"legacy-2\",\"payload\":{\"instance_id\":\"0c4b1f6e-2d8a-4f3b-9e7c-5a6d1b2c3e4f\",\"state\":\"error\",\"state_description\":\"deleting\"}}";
+
+        var record = await OnlyRecordAsync(legacy, "old");
+
+        Assert.Equal("error", record.GetProperty("state").GetString());
+        Assert.Equal(("vm.build-failed", "nova-notification-instance-in-error"),
+            (record.GetProperty("category").GetString(), record.GetProperty("ruleId").GetString()));
     }
 
     [Fact]
