@@ -68,6 +68,10 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
         }
     }
 
+    // One hashing context per thread, reset after each key: a one-shot hash sets up and tears down OpenSSL's context per record.
+    [ThreadStatic]
+    private static IncrementalHash? _sha256;
+
     /// <summary>
     /// SHA-256 over the parts, each followed by "|" (so "ab|c" and "a|bc" differ), then the item's own UTF-8 text when
     /// given (the bytes its raw JSON string encodes to, read from the body without decoding and encoding it again).
@@ -91,7 +95,9 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
             buffer[length++] = (byte)'|';
         }
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(buffer[..length], digest);
+        var sha256 = _sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha256.AppendData(buffer[..length]);
+        sha256.GetHashAndReset(digest);
         if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         return Convert.ToHexStringLower(digest[..16]);
     }
