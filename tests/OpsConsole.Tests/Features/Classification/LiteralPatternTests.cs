@@ -1,9 +1,5 @@
 using System.Text.RegularExpressions;
 using OpsConsole.Features.Classification;
-using OpsConsole.Tests.Corpus;
-using OpsConsole.Tests.Infrastructure;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace OpsConsole.Tests.Features.Classification;
 
@@ -68,14 +64,8 @@ public sealed class LiteralPatternTests
     [Fact]
     public void Finds_what_the_regex_finds_for_every_shipped_pattern_it_reads()
     {
-        var yaml = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).IgnoreUnmatchedProperties().Build();
-        var patterns = IncidentClassifier.ShippedRuleFiles().Where(f => !RuleSet.IsVocabulary(f.Origin))
-            .SelectMany(f => yaml.Deserialize<RuleFile>(f.Yaml).Rules)
-            .SelectMany(r => new[] { r.When?.Message, r.When?.MessageAlso, r.When?.MessageNot }).OfType<string>().Distinct().ToList();
-        var texts = Directory.EnumerateFiles(CorpusPayloads.Root, "*", SearchOption.AllDirectories)
-            .Concat(Directory.EnumerateFiles(Samples.Root, "*", SearchOption.AllDirectories))
-            .Concat(Directory.EnumerateFiles(Path.Combine(Repository.Root, "tests", "OpsConsole.Tests", "Corpus", "Snapshots")))
-            .SelectMany(File.ReadLines).Distinct().ToList();
+        var patterns = ShippedMessagePatterns.Patterns(alsoAndNot: true);
+        var texts = ShippedMessagePatterns.KnownTexts();
         var read = 0;
         var matched = 0;
         foreach (var pattern in patterns)

@@ -1,9 +1,5 @@
 using System.Text.RegularExpressions;
 using OpsConsole.Features.Classification;
-using OpsConsole.Tests.Corpus;
-using OpsConsole.Tests.Infrastructure;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace OpsConsole.Tests.Features.Classification;
 
@@ -44,14 +40,8 @@ public sealed class MessagePrefilterTests
     [Fact]
     public void Never_turns_away_a_message_a_shipped_pattern_matches()
     {
-        var yaml = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).IgnoreUnmatchedProperties().Build();
-        var patterns = IncidentClassifier.ShippedRuleFiles().Where(f => !RuleSet.IsVocabulary(f.Origin))
-            .SelectMany(f => yaml.Deserialize<RuleFile>(f.Yaml).Rules).Select(r => r.When?.Message).OfType<string>().ToList();
-        // Every line of every corpus payload, sample and snapshot: the messages the rules are known to meet.
-        var texts = Directory.EnumerateFiles(CorpusPayloads.Root, "*", SearchOption.AllDirectories)
-            .Concat(Directory.EnumerateFiles(Samples.Root, "*", SearchOption.AllDirectories))
-            .Concat(Directory.EnumerateFiles(Path.Combine(Repository.Root, "tests", "OpsConsole.Tests", "Corpus", "Snapshots")))
-            .SelectMany(File.ReadLines).Distinct().ToList();
+        var patterns = ShippedMessagePatterns.Patterns(alsoAndNot: false);
+        var texts = ShippedMessagePatterns.KnownTexts();
         var prefiltered = 0;
         var matched = 0;
         foreach (var pattern in patterns)
