@@ -277,14 +277,21 @@ public sealed class OperatorUxTests : IClassFixture<OperatorUxTests.Server>
         await page.GotoAsync($"/embed/failing?token={Token}");
         await page.WaitForFunctionAsync("() => document.querySelector('.panel-fit')?.dataset.shown > 0");
 
-        // One read of the fitted table (live updates may re-render it at any moment).
-        var fitted = await page.EvaluateAsync<double[]>("""
-            () => {
-              const table = document.querySelector('.panel-fit');
-              const rows = [...table.querySelectorAll('tbody tr:not([hidden])')];
-              return [rows.length, +table.dataset.total, Math.max(...rows.map(r => r.getBoundingClientRect().bottom))];
+        // One read of the fitted table as a frame is painted: a live update may re-render it at any moment, and the fit
+        // runs in the next animation frame, so a read between the two (never painted) is retried.
+        var fitted = await page.EvaluateAsync<double[]?>("""
+            async () => {
+              for (let attempt = 0; attempt < 50; attempt++) {
+                await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+                const table = document.querySelector('.panel-fit');
+                const rows = [...table.querySelectorAll('tbody tr:not([hidden])')];
+                if (rows.length === +table.dataset.shown)
+                  return [rows.length, +table.dataset.total, Math.max(...rows.map(r => r.getBoundingClientRect().bottom))];
+              }
+              return null;
             }
             """);
+        Assert.NotNull(fitted);
         var (shown, total, lastBottom) = ((int)fitted[0], (int)fitted[1], fitted[2]);
         await ConsoleServer.ScreenshotAsync(page, $"38-panel-fit-{width}x{height}");
         Console.WriteLine($"{width}x{height}: panel shows {shown} of {total}");
