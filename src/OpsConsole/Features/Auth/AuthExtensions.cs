@@ -120,24 +120,8 @@ public static class AuthExtensions
         options.Cookie.HttpOnly = true;
         options.Cookie.SameSite = SameSiteMode.Lax;
         // The API answers with problem details; a redirect to an HTML page would only confuse a script.
-        options.Events.OnRedirectToLogin = context => IsApi(context.Request)
-            ? RefuseApiCallAsync(context, StatusCodes.Status401Unauthorized, "Sign-in required", "Sign in to the console (or send an API key where the endpoint takes one).")
-            : RedirectAsync(context);
-        options.Events.OnRedirectToAccessDenied = context => IsApi(context.Request)
-            ? RefuseApiCallAsync(context, StatusCodes.Status403Forbidden, "Not allowed", "This user's role may not do that.")
-            : RedirectAsync(context);
-    }
-
-    private static async Task RefuseApiCallAsync(RedirectContext<CookieAuthenticationOptions> context, int status, string title, string detail)
-    {
-        // Another scheme of the same policy (the API key) may have answered already.
-        if (context.Response.HasStarted) return;
-        context.Response.StatusCode = status;
-        await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context.HttpContext,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+        options.Events.OnRedirectToLogin = context => IsApi(context.Request) ? Task.CompletedTask : RedirectAsync(context);
+        options.Events.OnRedirectToAccessDenied = context => IsApi(context.Request) ? Task.CompletedTask : RedirectAsync(context);
     }
 
     private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");

@@ -34,9 +34,9 @@ public static class EmbedTokensEndpoints
         string? scope = null;
         if (body?.Panel is { Length: > 0 } panel)
         {
-            // A path on this console only: an absolute address would make a token whose scope names another site.
-            if (panel.Length > MaxPanelLength || !Uri.TryCreate(panel, UriKind.Relative, out _) || !panel.StartsWith("/embed/", StringComparison.Ordinal)
-                || !Uri.TryCreate(new Uri("http://console/"), panel, out var url) || !url.AbsolutePath.StartsWith("/embed/", StringComparison.Ordinal))
+            // A path on this console only, before and after resolving (no other host, no "/embed/../admin").
+            if (panel.Length > MaxPanelLength || !panel.StartsWith("/embed/", StringComparison.Ordinal)
+                || !Uri.TryCreate(new Uri("http://console/"), panel, out var url) || url.Host != "console" || !url.AbsolutePath.StartsWith("/embed/", StringComparison.Ordinal))
                 return Problems.BadRequest($"'panel' must be an /embed/… path with its query, at most {MaxPanelLength} characters.", field: "panel", title: "Bad embed token");
             scope = EmbedScope.Of(url);
         }
