@@ -127,7 +127,7 @@ public sealed class RuleSet
     private static bool First(VocabularyPlan? plan, EventRecord record, VocabularyScan scan, bool exact, VocabularyPass pass, out Classification result)
     {
         foreach (var slot in plan?.Slots(exact, pass) ?? [])
-            if (scan.TryMatch(slot, record, out var match) && slot.PassOf(match.Entry) == pass)
+            if (scan.TryMatch(slot, record, plan!.Phrases, out var match) && slot.PassOf(match.Entry) == pass)
             {
                 result = match.ToClassification();
                 return true;

@@ -61,7 +61,7 @@ public sealed class PhraseSearch
     /// The text with every run of white space as one space; <paramref name="origin"/> maps each of its characters back
     /// to the text (null when the text needed no change, which is the usual case and allocates nothing).
     /// </summary>
-    private static string Normalise(string text, out int[]? origin)
+    internal static string Normalise(string text, out int[]? origin)
     {
         if (ReferenceEquals(text, _lastText))
         {

@@ -72,6 +72,12 @@ public sealed class VocabularyTable
 
     public bool Has(VocabularyPass pass) => Array.IndexOf(_passes, pass) >= 0;
 
+    /// <summary>The fields it looks in, in order, with their readers.</summary>
+    internal IReadOnlyList<(string Name, Func<EventRecord, string?> Read)> Fields => _fields;
+
+    /// <summary>A phrase table's phrases (normalised: trimmed, single-spaced, lower case) with their entries.</summary>
+    internal IEnumerable<(string Phrase, VocabularyEntry Entry)> Phrases => _entries.Select(e => (e.Key, e.Value));
+
     public bool TryMatch(EventRecord record, string source, out VocabularyMatch match)
     {
         foreach (var (field, read) in _fields)
@@ -98,7 +104,8 @@ public sealed class VocabularyTable
                && _lookup.TryGetValue(trimmed[(dot + 1)..], out entry!);
     }
 
-    private bool TryPhrase(string text, out VocabularyEntry entry, out string found)
+    /// <summary>A phrase table's leftmost (then longest) phrase in <paramref name="text"/>, and the text it matched there.</summary>
+    internal bool TryPhrase(string text, out VocabularyEntry entry, out string found)
     {
         entry = null!;
         return _phrases!.TryFind(text, out var phrase, out found) && _entries.TryGetValue(phrase, out entry!);

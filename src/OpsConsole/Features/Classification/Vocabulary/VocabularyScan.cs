@@ -16,9 +16,13 @@ public sealed class VocabularyPlan
 {
     private readonly VocabularySlot[][] _slots;
 
+    /// <summary>Its phrase tables, searched together the first time a pass asks one of them.</summary>
+    public PhraseGroup? Phrases { get; }
+
     public VocabularyPlan(IEnumerable<VocabularySlot> slots)
     {
         var all = slots.ToList();
+        Phrases = PhraseGroup.For(all);
         var passes = Enum.GetValues<VocabularyPass>();
         _slots = new VocabularySlot[passes.Length * 2][];
         foreach (var pass in passes)
@@ -59,8 +63,10 @@ public sealed class VocabularyScan
         return scan;
     }
 
-    public bool TryMatch(VocabularySlot slot, EventRecord record, out VocabularyMatch match)
+    public bool TryMatch(VocabularySlot slot, EventRecord record, PhraseGroup? phrases, out VocabularyMatch match)
     {
+        if (_states[slot.Index] == State.NotRead && phrases is not null && !slot.Table.IsExact && phrases.Holds(slot))
+            phrases.Search(record, this);
         switch (_states[slot.Index])
         {
             case State.Match:
@@ -74,5 +80,12 @@ public sealed class VocabularyScan
         _states[slot.Index] = found ? State.Match : State.NoMatch;
         _matches[slot.Index] = match;
         return found;
+    }
+
+    /// <summary>A table's outcome found by a <see cref="PhraseGroup"/> along with its other tables'.</summary>
+    internal void Set(VocabularySlot slot, VocabularyMatch? match)
+    {
+        _states[slot.Index] = match is null ? State.NoMatch : State.Match;
+        _matches[slot.Index] = match ?? default;
     }
 }
