@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using OpsConsole.Features.Records;
 
@@ -30,10 +29,11 @@ public sealed class PhraseGroup
     private readonly Dictionary<ulong, Candidate[]> _byKey;
     private readonly int _keyLength;
 
-    private static readonly SearchValues<char> WordChars = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz");
+    /// <summary>The punctuation some phrase begins with ("[Timeout]", "(OOMKilled)"): a place it may begin although no word does.</summary>
+    private readonly bool[] _punctuationStarts = new bool[128];
 
-    /// <summary>Word characters, and the punctuation some phrase begins with ("[Timeout]", "(OOMKilled)"): where a phrase may begin.</summary>
-    private readonly SearchValues<char> _starts;
+    /// <summary>A bit set for every phrase's key (<see cref="Bit"/>): one load rules out most places before a dictionary lookup.</summary>
+    private readonly ulong[] _firstCharacters = new ulong[1 << 10];
 
     [ThreadStatic] private static Hit[]? _hits;
 
@@ -67,7 +67,12 @@ public sealed class PhraseGroup
 
         var phrases = tables.SelectMany((slot, t) => slot.Table.Phrases.Select(p => new Candidate(p.Phrase, t, IsWordChar(p.Phrase[^1]), p.Entry))).ToList();
         _keyLength = Math.Min(4, phrases.Min(p => p.Phrase.Length));
-        _starts = SearchValues.Create([.. "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz", .. phrases.Select(p => p.Phrase[0]).Where(c => !IsWordChar(c)).Distinct()]);
+        foreach (var p in phrases)
+        {
+            if (!IsWordChar(p.Phrase[0])) _punctuationStarts[p.Phrase[0]] = true;
+            var bit = Bit(Key(p.Phrase.AsSpan(0, _keyLength)));
+            _firstCharacters[bit >> 6] |= 1UL << (bit & 63);
+        }
         // Longest first, then in ordinal order: the order each table's own search tries the phrases found at one place.
         _byKey = phrases.GroupBy(p => Key(p.Phrase.AsSpan(0, _keyLength)))
             .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Phrase.Length).ThenBy(p => p.Phrase, StringComparer.Ordinal).ToArray());
@@ -120,21 +125,20 @@ public sealed class PhraseGroup
         var normalised = PhraseSearch.Normalise(text, out var origin);
         var span = normalised.AsSpan();
         var waiting = _tablesIn[field];
-        for (var at = 0; waiting != 0;)
+        var previousIsWord = false;
+        for (var at = 0; at + _keyLength <= span.Length && waiting != 0; at++)
         {
-            // The next place a phrase may begin: a word's first character, or punctuation some phrase begins with.
-            var next = span[at..].IndexOfAny(_starts);
-            if (next < 0) break;
-            at += next;
-            if (at + _keyLength > span.Length) break;
-            var wordStart = IsWordChar(span[at]);
-            if (_byKey.TryGetValue(Key(span.Slice(at, _keyLength)), out var candidates))
+            // A phrase begins where a word does, or at punctuation some phrase begins with; most places are neither,
+            // and of the rest most begin like no phrase (the bitmap of first characters says so without a lookup).
+            var isWord = IsWordChar(span[at]);
+            var mayBegin = isWord ? !previousIsWord : _punctuationStarts[span[at]];
+            previousIsWord = isWord;
+            if (!mayBegin) continue;
+            var key = Key(span.Slice(at, _keyLength));
+            var bit = Bit(key);
+            if ((_firstCharacters[bit >> 6] & (1UL << (bit & 63))) == 0) continue;
+            if (_byKey.TryGetValue(key, out var candidates))
                 waiting = TryPhrasesAt(text, span, origin, at, candidates, field, waiting, hits);
-            if (!wordStart) { at++; continue; }
-            // Past the rest of the word: no phrase begins inside one.
-            var rest = span[(at + 1)..].IndexOfAnyExcept(WordChars);
-            if (rest < 0) break;
-            at += 1 + rest;
         }
     }
 
@@ -166,6 +170,9 @@ public sealed class PhraseGroup
         foreach (var c in chars) key = (key << 16) | (uint)(char.IsAsciiLetterLower(c) ? c - 32 : c);
         return key;
     }
+
+    /// <summary>A key's place in a 2^16-bit map (Fibonacci hashing: every character moves the top bits).</summary>
+    private static int Bit(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 48);
 
     /// <summary>An ASCII word character: letter, digit or '_' (the text is ASCII here).</summary>
     private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
