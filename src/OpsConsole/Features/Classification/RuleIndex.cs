@@ -6,10 +6,11 @@ using OpsConsole.Features.Records;
 namespace OpsConsole.Features.Classification;
 
 /// <summary>
-/// Which rules of one tier a record can match at all, found without testing them one by one: one lookup per field
+/// Which rules of a kind's tiers a record can match at all, found without testing them one by one: one lookup per field
 /// in the values the rules list exactly (source, entry, state, reason, errorCode…, and the exit and HTTP codes their
 /// ranges hold), and whether the record has a message and an exit code, narrow the tier to its candidates, which are
-/// then tested in rule order, so the first match is the one testing every rule would find. A rule with a prefix or
+/// then tested in rule order, so the first match is the one testing every rule would find. The tiers share one index,
+/// so a record's values are looked up once for all of them (each tier is a mask of its rules). A rule with a prefix or
 /// suffix value ("Failed*") stays a candidate as far as that field goes. (One search of the message for all rules'
 /// prefilter literals at once was slower than each candidate's own: with that many literals
 /// <see cref="System.Buffers.SearchValues"/> falls back from its vectorised search to a scalar Aho-Corasick. So was
@@ -45,11 +46,17 @@ internal sealed class RuleIndex
     /// <summary>The rules one field narrows: those that name none of its values, plus those naming the record's value.</summary>
     private sealed record FieldIndex(Func<EventRecord, string?> Read, ulong[] Unconstrained, FrozenDictionary<string, ulong[]> Accepting);
 
-    public RuleIndex(IEnumerable<ClassificationRule> rules)
+    /// <summary>Per tier, the rules it holds (a mask over <see cref="_rules"/>).</summary>
+    private readonly ulong[][] _tiers;
+
+    /// <param name="tiers">Each tier's rules in order; tiers are tried in the order the caller names them.</param>
+    public RuleIndex(IReadOnlyList<IEnumerable<ClassificationRule>> tiers)
     {
-        _rules = [.. rules];
+        var tierOf = tiers.SelectMany((rules, tier) => rules.Select(rule => (rule, tier))).ToArray();
+        _rules = [.. tierOf.Select(r => r.rule)];
         _words = Math.Max(1, (_rules.Length + 63) / 64);
         _all = Mask(_ => true);
+        _tiers = [.. tiers.Select((_, tier) => Mask(i => tierOf[i].tier == tier))];
 
         var fields = new List<FieldIndex>();
         foreach (var name in _rules.SelectMany(r => r.ExactConditions).Select(c => c.Field).Distinct(StringComparer.Ordinal))
@@ -81,17 +88,20 @@ internal sealed class RuleIndex
         _numbers = [.. numbers];
     }
 
+    /// <summary>How many 64-bit words a candidate mask takes.</summary>
+    public int Words => _words;
+
     /// <summary>
-    /// The first rule (in order) that matches; for a record <paramref name="marked"/> as an error upstream, only rules
+    /// The first rule (in order) of <paramref name="tier"/> among <paramref name="candidates"/> (from
+    /// <see cref="Candidates"/>) that matches; for a record <paramref name="marked"/> as an error upstream, only rules
     /// that <see cref="ClassificationRule.AppliesToMarked"/>.
     /// </summary>
-    public bool TryMatch(EventRecord record, bool marked, out Classification result)
+    public bool TryMatch(EventRecord record, ReadOnlySpan<ulong> candidates, int tier, bool marked, out Classification result)
     {
-        Span<ulong> candidates = stackalloc ulong[_words];
-        Candidates(record, candidates);
+        var inTier = _tiers[tier];
         for (var w = 0; w < _words; w++)
         {
-            for (var bits = candidates[w]; bits != 0; bits &= bits - 1)
+            for (var bits = candidates[w] & inTier[w]; bits != 0; bits &= bits - 1)
             {
                 var rule = _rules[w * 64 + BitOperations.TrailingZeroCount(bits)];
                 if ((!marked || rule.AppliesToMarked) && rule.TryMatch(record, indexed: true, out result)) return true;
@@ -101,7 +111,8 @@ internal sealed class RuleIndex
         return false;
     }
 
-    private void Candidates(EventRecord record, Span<ulong> candidates)
+    /// <summary>The rules of every tier that the record's values allow, as a mask of <see cref="Words"/> words.</summary>
+    public void Candidates(EventRecord record, Span<ulong> candidates)
     {
         _all.CopyTo(candidates);
         foreach (var field in _fields)

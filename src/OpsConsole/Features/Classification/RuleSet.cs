@@ -22,12 +22,15 @@ public sealed class RuleSet
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
         .Build();
 
-    /// <summary>The rules one kind of record can match, split by tier, each in load order.</summary>
-    private sealed record Tiers(RuleIndex Operator, RuleIndex Source, RuleIndex Fallback, RuleIndex Healthy);
+    /// <summary>The tiers of a kind's <see cref="RuleIndex"/>: operator rules, shipped rules, fallback files, healthy states.</summary>
+    private static class Tiers
+    {
+        public const int Operator = 0, Source = 1, Fallback = 2, Healthy = 3;
+    }
 
     // Frozen: looked up three times for every record classified.
-    private readonly FrozenDictionary<string, Tiers> _byKind;
-    private readonly Tiers _anyKind;
+    private readonly FrozenDictionary<string, RuleIndex> _byKind;
+    private readonly RuleIndex _anyKind;
     private readonly FrozenDictionary<string, VocabularyPlan> _vocabularyBySource;
     private readonly FrozenDictionary<string, VocabularyPlan> _vocabularyByKind;
     private readonly int _tableCount;
@@ -72,17 +75,18 @@ public sealed class RuleSet
             .ToFrozenDictionary(g => g.Key, g => new VocabularyPlan(g.SelectMany(p => slots[p.v])), StringComparer.OrdinalIgnoreCase);
     }
 
-    private static Tiers Split(IEnumerable<ClassificationRule> rules)
+    private static RuleIndex Split(IEnumerable<ClassificationRule> rules)
     {
         var list = rules.ToList();
         static bool Operator(ClassificationRule r) => !IncidentClassifier.IsShipped(r.Origin);
         static bool Fallback(ClassificationRule r) => r.Origin.EndsWith("fallback.rules.yaml", StringComparison.Ordinal);
         static bool Healthy(ClassificationRule r) => r.Origin == HealthyRulesFile;
-        return new Tiers(
-            new RuleIndex(list.Where(Operator)),
-            new RuleIndex(list.Where(r => !Operator(r) && !Fallback(r) && !Healthy(r))),
-            new RuleIndex(list.Where(r => !Operator(r) && Fallback(r))),
-            new RuleIndex(list.Where(r => !Operator(r) && Healthy(r))));
+        // In the order of Tiers' numbers.
+        return new RuleIndex([
+            list.Where(Operator),
+            list.Where(r => !Operator(r) && !Fallback(r) && !Healthy(r)),
+            list.Where(r => !Operator(r) && Fallback(r)),
+            list.Where(r => !Operator(r) && Healthy(r))]);
     }
 
     /// <summary>The healthy states of any source: tried last of all rules.</summary>
@@ -90,7 +94,9 @@ public sealed class RuleSet
 
     public Classification Classify(EventRecord record)
     {
-        var tiers = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
+        var rules = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
+        Span<ulong> candidates = stackalloc ulong[rules.Words];
+        rules.Candidates(record, candidates);
         _vocabularyBySource.TryGetValue(record.Source, out var own);
         _vocabularyByKind.TryGetValue(record.Kind, out var shared);
         var scan = VocabularyScan.Start(_tableCount);
@@ -98,17 +104,17 @@ public sealed class RuleSet
         // states pass it by; only a specific "this is fine" may say otherwise (a none rule on a message phrase such
         // as "no zTOC for layer", or an identifier such as the ProbeWarning reason).
         var marked = Sources.SourceProfiles.MarkedAsError(record);
-        if (tiers.Operator.TryMatch(record, marked: false, out var result)
-            || tiers.Source.TryMatch(record, marked, out result)
+        if (rules.TryMatch(record, candidates, Tiers.Operator, marked: false, out var result)
+            || rules.TryMatch(record, candidates, Tiers.Source, marked, out result)
             || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Specific, out result)
             || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.Specific, out result)
-            || tiers.Fallback.TryMatch(record, marked, out result)
+            || rules.TryMatch(record, candidates, Tiers.Fallback, marked, out result)
             || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Generic, out result)
             || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.Generic, out result))
             return result;
         if (marked)
             return Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Healthy, out result) ? result : Classification.UnmatchedError(record);
-        if (tiers.Healthy.TryMatch(record, marked, out result)
+        if (rules.TryMatch(record, candidates, Tiers.Healthy, marked, out result)
             || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Healthy, out result)
             || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.Healthy, out result)
             || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.HealthyState, out result)
