@@ -200,22 +200,29 @@ public static class RecordsBenchmark
         foreach (var (_, url) in apis)
             for (var i = 0; i < 60; i++) (await http.GetAsync(url)).EnsureSuccessStatusCode();
         await Task.Delay(TimeSpan.FromSeconds(2));
-        foreach (var (name, url) in apis)
-            rows.Add(Timings(name, await TimesAsync(http, url),
-                name.Contains("failing", StringComparison.Ordinal) && !name.Contains("sort", StringComparison.Ordinal) ? "p95 ≤ 20 ms" : "p95 ≤ 50 ms"));
+        // In rounds of one request per API, so a passing stall (a collection, a compilation, another process) is shared
+        // by all of them instead of landing on whichever API was being timed.
+        var times = apis.Select(_ => new List<double>()).ToList();
+        for (var round = 0; round < 40; round++)
+            for (var i = 0; i < apis.Length; i++)
+                times[i].Add(await TimedGetAsync(http, apis[i].Url));
+        rows.AddRange(apis.Select((api, i) => Timings(api.Name, times[i],
+            api.Name.Contains("failing", StringComparison.Ordinal) && !api.Name.Contains("sort", StringComparison.Ordinal) ? "p95 ≤ 20 ms" : "p95 ≤ 50 ms")));
         return rows;
     }
 
     private static async Task<List<double>> TimesAsync(HttpClient http, string url)
     {
         var times = new List<double>();
-        for (var i = 0; i < 40; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            (await http.GetAsync(url)).EnsureSuccessStatusCode();
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
+        for (var i = 0; i < 40; i++) times.Add(await TimedGetAsync(http, url));
         return times;
+    }
+
+    private static async Task<double> TimedGetAsync(HttpClient http, string url)
+    {
+        var watch = Stopwatch.StartNew();
+        (await http.GetAsync(url)).EnsureSuccessStatusCode();
+        return watch.Elapsed.TotalMilliseconds;
     }
 
     private static Row Timings(string what, List<double> times, string target) =>
