@@ -1130,6 +1130,10 @@ namespace OpsConsole.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("kind");
 
+                    b.Property<string>("LastHour")
+                        .HasColumnType("text")
+                        .HasColumnName("lasthour");
+
                     b.Property<long>("LastSeenAt")
                         .HasColumnType("bigint")
                         .HasColumnName("lastseenat");

@@ -7,6 +7,7 @@ using OpsConsole.Data;
 using OpsConsole.Data.Sqlite;
 using OpsConsole.Features.Classification;
 using OpsConsole.Features.Classification.Patterns;
+using OpsConsole.Features.SourceHealth;
 using OpsConsole.Features.Ingestion.Parsing;
 using OpsConsole.Sources.Docker;
 
@@ -17,6 +18,8 @@ namespace OpsConsole.Benchmarks;
 /// record store — with arrivals spread over the last 30 days, then reused), and in one run: the start-up priming
 /// reads, every read API through HTTP (p50/p95), ingestion at that size against a fresh file, a reclassification
 /// of every record with ingestion going on, and the WAL after the console goes idle. Printed as one table.
+/// With <c>--reads</c>, only the priming reads and the read APIs (a read path checked in minutes, not the half hour
+/// the ingest and reclassification runs take).
 /// </summary>
 public static class RecordsBenchmark
 {
@@ -26,7 +29,7 @@ public static class RecordsBenchmark
 
     private sealed record Row(string What, string Figure, string Target);
 
-    public static async Task<int> RunAsync(int records)
+    public static async Task<int> RunAsync(int records, bool readsOnly)
     {
         var root = Path.Combine(Path.GetTempPath(), "opsconsole-bench");
         Directory.CreateDirectory(root);
@@ -52,10 +55,13 @@ public static class RecordsBenchmark
             await using (var console = await RunningConsole.StartAsync(path))
             {
                 table.AddRange(await ReadApisAsync(console.Http, path));
-                table.AddRange(await IngestAsync(console.Http, Path.Combine(scratch, "fresh.db"), records));
-                table.Add(await WalAfterIdleAsync(path));
+                if (!readsOnly)
+                {
+                    table.AddRange(await IngestAsync(console.Http, Path.Combine(scratch, "fresh.db"), records));
+                    table.Add(await WalAfterIdleAsync(path));
+                }
             }
-            table.Add(await ReclassificationAsync(path, scratch));
+            if (!readsOnly) table.Add(await ReclassificationAsync(path, scratch));
         }
         finally
         {
@@ -121,13 +127,14 @@ public static class RecordsBenchmark
         var store = new SqliteRecordStore(connections);
         var now = DateTimeOffset.UtcNow;
         var rows = new List<Row>();
-        // EF Core builds its model once per process: not a start-up read, so not in the first timed row.
-        await using (var warm = Context(path)) _ = warm.Model;
+        // EF Core builds its model and compiles its query pipeline once per process: not a start-up read, so not in the
+        // first timed row (a query on a table no priming reads).
+        await using (var warm = Context(path)) _ = await warm.CategoryCounts.AsNoTracking().Take(1).ToListAsync();
         var total = Stopwatch.StartNew();
-        rows.Add(await TimedAsync("priming: SourceActivity (saved senders + last hour)", async () =>
+        rows.Add(await TimedAsync("priming: SourceActivity (saved senders with their last hour)", async () =>
         {
             await using var db = Context(path);
-            return (await db.SourceOrigins.AsNoTracking().ToListAsync()).Count + (await store.SendersAsync(now.AddHours(-1), default)).Count;
+            return (await SourceActivity.PrimeQuery(db).ToListAsync()).Count;
         }));
         rows.Add(await TimedAsync("priming: FailureTrend (24 h)", async () => (await store.FailuresPerHourAsync(now.AddHours(-24), default)).Count));
         rows.Add(await TimedAsync("priming: CrashLoopDetector (10 min)", async () =>
@@ -186,23 +193,40 @@ public static class RecordsBenchmark
             ("GET /records/{id}", $"/api/v1/records/{someId}"),
             ("GET /instances/{key}/timeline", $"/api/v1/instances/{busiest}/timeline"),
         ];
-        var rows = new List<Row>();
-        foreach (var (name, url) in apis)
-        {
-            for (var i = 0; i < 3; i++) (await http.GetAsync(url)).EnsureSuccessStatusCode();
-            var times = new List<double>();
-            for (var i = 0; i < 40; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                (await http.GetAsync(url)).EnsureSuccessStatusCode();
-                times.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            times.Sort();
-            rows.Add(new Row(name, $"p50 {times[times.Count / 2]:F1} ms, p95 {times[(int)(times.Count * 0.95)]:F1} ms",
-                name.Contains("failing", StringComparison.Ordinal) && !name.Contains("sort", StringComparison.Ordinal) ? "p95 ≤ 20 ms" : "p95 ≤ 50 ms"));
-        }
+        // The first requests of a fresh process run the read path as the JIT's quick first tier while the optimised
+        // code is compiled beside them on the same two cores: shown on their own row, not mixed into the API figures.
+        var rows = new List<Row> { Timings($"{apis[0].Name}, first 40 after start", await TimesAsync(http, apis[0].Url), "") };
+        // Every API past the 30 calls after which a method is recompiled optimised, then a pause for those compilations.
+        foreach (var (_, url) in apis)
+            for (var i = 0; i < 60; i++) (await http.GetAsync(url)).EnsureSuccessStatusCode();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        // In rounds of one request per API, so a passing stall (a collection, a compilation, another process) is shared
+        // by all of them instead of landing on whichever API was being timed.
+        var times = apis.Select(_ => new List<double>()).ToList();
+        for (var round = 0; round < 40; round++)
+            for (var i = 0; i < apis.Length; i++)
+                times[i].Add(await TimedGetAsync(http, apis[i].Url));
+        rows.AddRange(apis.Select((api, i) => Timings(api.Name, times[i],
+            api.Name.Contains("failing", StringComparison.Ordinal) && !api.Name.Contains("sort", StringComparison.Ordinal) ? "p95 ≤ 20 ms" : "p95 ≤ 50 ms")));
         return rows;
     }
+
+    private static async Task<List<double>> TimesAsync(HttpClient http, string url)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < 40; i++) times.Add(await TimedGetAsync(http, url));
+        return times;
+    }
+
+    private static async Task<double> TimedGetAsync(HttpClient http, string url)
+    {
+        var watch = Stopwatch.StartNew();
+        (await http.GetAsync(url)).EnsureSuccessStatusCode();
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static Row Timings(string what, List<double> times, string target) =>
+        new(what, $"p50 {Percentile(times, 0.5):F1} ms, p95 {Percentile(times, 0.95):F1} ms", target);
 
     /// <summary>HTTP ingestion of the same new records into the big store and into a fresh file, in one run.</summary>
     private static async Task<List<Row>> IngestAsync(HttpClient big, string freshPath, int records)

@@ -5,9 +5,6 @@ namespace OpsConsole.Data;
 /// <summary>What happened to one record on write.</summary>
 public readonly record struct StoredRecord(long Id, bool Duplicate, bool Updated);
 
-/// <summary>One sighting of a sender for the Sources page: a record received in the window, of this instance, at this time.</summary>
-public readonly record struct SenderSighting(string Source, string Kind, string InstanceKey, string? Identity, DateTimeOffset At);
-
 /// <summary>
 /// Where a retention run stands: records received before <paramref name="Cutoff"/> go, and past it the oldest
 /// <paramref name="Excess"/> more (the records over <c>Retention:MaxRecords</c>); <paramref name="AfterReceivedAt"/> and
@@ -40,9 +37,6 @@ public interface IRecordStore
 
     /// <summary>Failures received per hour (unix hour → count) since <paramref name="since"/>, from the counter table, to prime in-memory trends.</summary>
     Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken);
-
-    /// <summary>The records received since <paramref name="since"/> (the newest, up to a bound), to prime the per-sender activity.</summary>
-    Task<IReadOnlyList<SenderSighting>> SendersAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes, in one short transaction, the next records past <paramref name="cut"/> by received time, oldest first,

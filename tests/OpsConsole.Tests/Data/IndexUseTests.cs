@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
 
@@ -113,18 +112,6 @@ public abstract class IndexUseTests : PlannedDatabase
 public abstract class BoundedReadTests : PlannedDatabase
 {
     private static readonly DateTimeOffset HourAgo = DateTimeOffset.Parse("2026-11-27T04:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
-
-    [Fact]
-    public async Task Sender_priming_reads_the_last_hour_newest_first_through_the_received_index()
-    {
-        await using var db = await ContextAsync();
-        var connection = db.Database.GetDbConnection();
-        var plan = await QueryPlan.OfAsync(connection, OpsConsole.Data.RecordStoreReads.SendersInWindowSql,
-            ("@since", HourAgo.ToUnixTimeMilliseconds()), ("@max", 100));
-
-        Assert.True(plan.Searches("IX_records_ReceivedAt"), plan.ToString());
-        Assert.False(plan.SortsAfterReading, plan.ToString());
-    }
 
     [Fact]
     public async Task Crash_loop_and_oom_priming_search_the_received_index()

@@ -43,9 +43,6 @@ public sealed class AnnouncingRecordStore(IRecordStore store, ICommitFeed notice
     public Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         store.FailuresPerHourAsync(since, cancellationToken);
 
-    public Task<IReadOnlyList<SenderSighting>> SendersAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-        store.SendersAsync(since, cancellationToken);
-
     /// <summary>
     /// The new records (their id range, and themselves for this node) and the instances of new or updated ones; null when
     /// the write changed nothing (all duplicates).

@@ -235,12 +235,6 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         return await RecordStoreReads.FailuresPerHourAsync(connection, since, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<SenderSighting>> SendersAsync(DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await RecordStoreReads.SendersAsync(connection, since, cancellationToken);
-    }
-
     /// <summary>
     /// Retention by day partitions: on a run's first call, days wholly past the cut go as whole tables
     /// (<see cref="DropExpiredDaysAsync"/>) and the days ahead are created; then, in short transactions under the write lock,

@@ -175,12 +175,6 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         return await RecordStoreReads.FailuresPerHourAsync(connection, since, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<SenderSighting>> SendersAsync(DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        return await RecordStoreReads.SendersAsync(connection, since, cancellationToken);
-    }
-
     public Task<RetentionBatch> DeleteExpiredAsync(RetentionCut cut, CancellationToken cancellationToken) =>
         InWriteTransactionAsync((writer, transaction) =>
         {

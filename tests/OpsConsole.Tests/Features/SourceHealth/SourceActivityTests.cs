@@ -35,7 +35,7 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
         using var committed = new CommittedRecords(feed, _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>(), NullLogger<CommittedRecords>.Instance);
-        var activity = new SourceActivity(committed, _factory.Services.GetRequiredService<IRecordStore>(), _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>(),
+        var activity = new SourceActivity(committed, _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>(),
             new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
         await activity.StartAsync(CancellationToken.None);
         try
@@ -65,7 +65,7 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         var databases = _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
         using var committed = new CommittedRecords(feed, databases, NullLogger<CommittedRecords>.Instance);
-        SourceActivity Activity() => new(committed, _factory.Services.GetRequiredService<IRecordStore>(), databases,
+        SourceActivity Activity() => new(committed, databases,
             new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
 
         var before = Activity();
@@ -98,6 +98,60 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         {
             await after.StopAsync(CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task A_restart_counts_the_last_hour_from_the_saved_rows_without_reading_records()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var databases = _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
+        var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
+        using var committed = new CommittedRecords(feed, databases, NullLogger<CommittedRecords>.Instance);
+        SourceActivity Activity() => new(committed, databases, new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
+
+        // Published only, never stored: whatever the restarted activity counts can only come from the saved rows. (The
+        // origin sorts after the silent "quiet-host" the test above expects first on this shared database.)
+        var before = Activity();
+        await before.StartAsync(CancellationToken.None);
+        feed.Publish(new CommitNotice(CommitKinds.Records, 1, 5, null)
+        {
+            Records =
+            [
+                Record("docker/tally-host/a", clock.Now.AddMinutes(-10)), Record("docker/tally-host/b", clock.Now.AddMinutes(-10)),
+                Record("docker/tally-host/c", clock.Now.AddMinutes(-10)), Record("docker/tally-host/a", clock.Now), Record("docker/tally-host/b", clock.Now),
+            ],
+        });
+        await before.StopAsync(CancellationToken.None);
+        await using (var db = await databases.CreateDbContextAsync())
+            Assert.Equal(0, await db.Records.CountAsync(r => r.InstanceKey.StartsWith("docker/tally-host/")));
+
+        var after = Activity();
+        await after.StartAsync(CancellationToken.None);
+        try
+        {
+            for (var i = 0; i < 200 && !after.Summaries().Any(s => s.Origin == "tally-host"); i++) await Task.Delay(25);
+            Assert.Equal(5, after.Summaries().Single(s => s.Origin == "tally-host").LastHour);
+            // A record arriving after the restart adds to the saved minutes.
+            feed.Publish(new CommitNotice(CommitKinds.Records, 6, 6, null) { Records = [Record("docker/tally-host/c", clock.Now)] });
+            Assert.Equal(6, after.Summaries().Single(s => s.Origin == "tally-host").LastHour);
+            // The saved minutes leave the hour like counted ones: 55 minutes on, only the newest minute is left.
+            clock.Advance(TimeSpan.FromMinutes(55));
+            Assert.Equal(3, after.Summaries().Single(s => s.Origin == "tally-host").LastHour);
+        }
+        finally
+        {
+            await after.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public void Saved_minutes_from_two_nodes_keep_the_larger_count_of_each_minute_within_the_hour()
+    {
+        var merged = MinuteCounts.Larger(stored: "100:3,101:7,102:1", seen: "101:5,102:4,103:2", after: 100);
+
+        Assert.Equal("101:7,102:4,103:2", merged);
+        Assert.Equal([KeyValuePair.Create(101L, 7), KeyValuePair.Create(103L, 2)], MinuteCounts.Read("101:7,x:1,102:-4,103:2"));
+        Assert.Null(MinuteCounts.Larger(null, "99:4", after: 100));
     }
 
     private static EventRecord Record(string key, DateTimeOffset at) => new()
