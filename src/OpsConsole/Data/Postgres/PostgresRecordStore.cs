@@ -1,4 +1,5 @@
 using Npgsql;
+using OpsConsole.Data.Notices;
 using OpsConsole.Features.Records;
 using static OpsConsole.Data.InstanceStateRules;
 
@@ -10,9 +11,11 @@ namespace OpsConsole.Data.Postgres;
 /// holds. Which record is current and how the counters move is decided by the same rules as on SQLite
 /// (<see cref="InstanceStateRules"/>, <see cref="CounterChanges"/>). Writers are serialised across every console node by
 /// a transaction-scoped advisory lock: the read-decide-write of instance states and the counter rows need one writer at a
-/// time, as SQLite gives by itself.
+/// time, as SQLite gives by itself. Each transaction's commit notice goes to the other nodes as a NOTIFY sent with its
+/// last statements (<paramref name="commits"/>; none without it).
 /// </summary>
-public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHealth? storage = null) : IRecordStore, IDisposable
+public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHealth? storage = null, PostgresCommitFeed? commits = null)
+    : IRecordStore, IDisposable
 {
     /// <summary>The advisory lock key of the write path ("OpsWrite" in ASCII); no other lock of the console uses it.</summary>
     internal const long WriteLockKey = 0x4F70_7357_7269_7465;
@@ -174,6 +177,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                 results[i] = new StoredRecord(existingId, Duplicate: true, Updated: updated);
             }
             WriteStates(tx, states.Values.ToList(), stored);
+            tx.Notice = AnnouncingRecordStore.Written(records, results);
             return results;
         }, cancellationToken);
 
@@ -197,6 +201,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                     if (before.TryGetValue(record.Id, out var was) &&
                         tx.Counts.Reclassified(was.Category, was.Severity, was.Failure, DateTimeOffset.FromUnixTimeMilliseconds(was.Received), record))
                         changedInstances.Add(record.InstanceKey);
+                tx.Notice = CommitNotice.Of(CommitKinds.Classification, slice.Select(r => r.InstanceKey));
                 return 0;
             }, cancellationToken);
         }
@@ -224,6 +229,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                 if (states.Count > 0) tx.BeforeCommit.Add(StatesCommand(InsertStatesSql, states.Values.ToList(), null));
                 foreach (var key in keys)
                     CountFailing(before.TryGetValue(key, out var was) ? was : null, states.GetValueOrDefault(key)?.Current, tx.Counts.AddFailing);
+                tx.Notice = CommitNotice.Of(CommitKinds.Classification, keys);
                 return 0;
             }, cancellationToken);
         }
@@ -271,6 +277,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                 """, Array(doomed.ToArray())))
                 await delete.ExecuteNonQueryAsync(cancellationToken);
             RecordRetention.DropEmptyHours(connection, null, candidates);
+            if (walked.Deleted > 0) tx.Notice = CommitNotice.Of(CommitKinds.Retention, walked.InstanceKeys);
             return walked;
         }, cancellationToken);
         if (dropped is null || dropped.Deleted == 0) return batch;
@@ -341,10 +348,13 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                         tx.Counts.Add(reader.GetString(0), reader.GetBoolean(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2) * 3_600_000), -count);
                         rows += count;
                     }
+                var instanceKeys = new List<string>();
                 await using (var instances = Command(connection, $"SELECT DISTINCT InstanceKey FROM {name}"))
                 await using (var reader = await instances.ExecuteReaderAsync(cancellationToken))
-                    while (await reader.ReadAsync(cancellationToken)) touched.Add(reader.GetString(0));
+                    while (await reader.ReadAsync(cancellationToken)) instanceKeys.Add(reader.GetString(0));
+                touched.UnionWith(instanceKeys);
                 tx.BeforeCommit.Add(new NpgsqlBatchCommand($"DROP TABLE {name}"));
+                tx.Notice = CommitNotice.Of(CommitKinds.Retention, instanceKeys);
                 return rows;
             }, cancellationToken);
             deleted += gone;
@@ -430,8 +440,8 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
 
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction holding the cluster-wide write lock, then sends the statements it
-    /// left for the end and the counter changes it gathered in one batch, and commits. One writer per node queues in
-    /// memory rather than as idle connections on the server.
+    /// left for the end, the counter changes it gathered and its notice's NOTIFY in one batch, and commits. One writer per
+    /// node queues in memory rather than as idle connections on the server.
     /// </summary>
     private async Task<T> InWriteTransactionAsync<T>(Func<WriteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -443,6 +453,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
             var tx = new WriteTransaction(connection);
             var result = await work(tx);
             tx.BeforeCommit.AddRange(CountCommands(tx.Counts));
+            if (tx.Notice is { } notice && commits is not null) tx.BeforeCommit.Add(commits.NotifyCommand(notice));
             if (tx.BeforeCommit.Count > 0) await (await tx.ReadAsync(cancellationToken, [.. tx.BeforeCommit])).DisposeAsync();
             await transaction.CommitAsync(cancellationToken);
             storage?.ReportSuccess();
@@ -463,6 +474,9 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         private bool _locked;
 
         public CounterChanges Counts { get; } = new();
+
+        /// <summary>What the commit changed, for the other nodes: delivered by PostgreSQL when (and only if) it commits.</summary>
+        public CommitNotice? Notice { get; set; }
 
         /// <summary>Statements whose results nobody reads, sent with the counters just before the commit.</summary>
         public List<NpgsqlBatchCommand> BeforeCommit { get; } = [];
