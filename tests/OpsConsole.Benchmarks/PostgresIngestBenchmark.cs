@@ -13,7 +13,7 @@ namespace OpsConsole.Benchmarks;
 /// same rows into the same tables, each on a fresh database of one throwaway cluster that runs with durable settings
 /// (fsync and synchronous commit on, as a production server would). Between them, the console's store alone
 /// (<see cref="PostgresRecordStore.WriteAsync"/> with the same rows, no HTTP, parsing or classification): the gap from raw
-/// to store is the database work the console adds (dedupe keys, instance states, counters, the commit notice), the gap
+/// to store is the database work the console adds (dedupe keys, instance states, counters), the gap
 /// from store to HTTP the pipeline's. Every side starts timing warm: the raw and store sides after one untimed batch
 /// under other names, HTTP after the warm-up of <see cref="IngestBenchmark.PostRateAsync"/>.
 /// </summary>
@@ -21,7 +21,7 @@ public static class PostgresIngestBenchmark
 {
     private const int BatchSize = 500;
 
-    private static readonly Dictionary<string, string> Durable = new()
+    internal static readonly Dictionary<string, string> Durable = new()
     {
         ["fsync"] = "on",
         ["synchronous_commit"] = "on",
@@ -130,7 +130,7 @@ public static class PostgresIngestBenchmark
         return await IngestBenchmark.PostRateAsync(console.Http, batches);
     }
 
-    private static async Task MigrateAsync(string connectionString)
+    internal static async Task MigrateAsync(string connectionString)
     {
         await using (var db = new PostgresDbContext(new DbContextOptionsBuilder<OpsDbContext>().UseNpgsql(connectionString).Options))
             await db.Database.MigrateAsync();

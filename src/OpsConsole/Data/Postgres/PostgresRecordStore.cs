@@ -23,6 +23,9 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
     /// <summary>Records (reclassification) or instances (rebuild) per transaction, so ingestion waits for one slice at most.</summary>
     internal const int SliceSize = 500;
 
+    /// <summary>Dedupe keys of an expiring day deleted per transaction.</summary>
+    private const int KeyChunk = 5_000;
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     private static readonly string RecordColumns = Sqlite.SqliteRecordStore.RecordColumns;
@@ -290,10 +293,11 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
 
     /// <summary>
     /// Drops the day partitions wholly before <paramref name="beforeMs"/> that hold no row explaining a current state
-    /// (a day with such a row stays, and its other rows go by the batched deletes). Per day: its dedupe keys go, the
-    /// partition is detached CONCURRENTLY (ingest keeps writing meanwhile), and then, under the write lock, checked
-    /// again: still unreferenced, its rows leave the counters and the table is dropped; referenced meanwhile, it is
-    /// attached again with its keys. A day left detached by a crash is finished on the next run.
+    /// (a day with such a row stays, and its other rows go by the batched deletes). Per day: its dedupe keys go in
+    /// chunks, the partition is detached CONCURRENTLY (ingest keeps writing meanwhile) and its rows counted, and then,
+    /// under the write lock, checked again: still unreferenced, its rows leave the counters and the table is dropped;
+    /// referenced meanwhile, it is attached again with its keys. A day left detached by a crash is finished on the next
+    /// run. Ingest waits for one key chunk or the last check and drop at most, never for a whole day's rows.
     /// </summary>
     private async Task<RetentionBatch> DropExpiredDaysAsync(long beforeMs, CancellationToken cancellationToken)
     {
@@ -310,11 +314,13 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                 await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
                 await using (var kept = Command(connection, RecordPartitions.KeptSql(name)))
                     if ((bool)(await kept.ExecuteScalarAsync(cancellationToken))!) continue;
-                await InWriteTransactionAsync(async tx =>
+                // A chunk per transaction: ingest waits for one chunk at most, not for a whole day's keys.
+                while (await InWriteTransactionAsync(async tx =>
                 {
-                    await using var keys = Command(await tx.LockedConnectionAsync(cancellationToken), $"DELETE FROM record_dedupe WHERE {range}");
+                    await using var keys = Command(await tx.LockedConnectionAsync(cancellationToken),
+                        $"DELETE FROM record_dedupe WHERE DedupeKey IN (SELECT DedupeKey FROM record_dedupe WHERE {range} LIMIT {KeyChunk})");
                     return await keys.ExecuteNonQueryAsync(cancellationToken);
-                }, cancellationToken);
+                }, cancellationToken) == KeyChunk) { }
             }
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             {
@@ -326,6 +332,9 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                     await detach.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
+            // Detached, the day's rows change no more: what they count and which instances they touch is read before
+            // the write lock is taken, which then covers only the last check and the drop.
+            var (groups, instanceKeys) = await DayContentsAsync(name, cancellationToken);
             var gone = await InWriteTransactionAsync(async tx =>
             {
                 var connection = await tx.LockedConnectionAsync(cancellationToken);
@@ -339,23 +348,12 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                         await attach.ExecuteNonQueryAsync(cancellationToken);
                         return 0;
                     }
-                var rows = 0;
-                await using (var groups = Command(connection, $"SELECT Category, IsFailure, ReceivedAt / 3600000, COUNT(*)::int FROM {name} GROUP BY 1, 2, 3"))
-                await using (var reader = await groups.ExecuteReaderAsync(cancellationToken))
-                    while (await reader.ReadAsync(cancellationToken))
-                    {
-                        var count = reader.GetInt32(3);
-                        tx.Counts.Add(reader.GetString(0), reader.GetBoolean(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2) * 3_600_000), -count);
-                        rows += count;
-                    }
-                var instanceKeys = new List<string>();
-                await using (var instances = Command(connection, $"SELECT DISTINCT InstanceKey FROM {name}"))
-                await using (var reader = await instances.ExecuteReaderAsync(cancellationToken))
-                    while (await reader.ReadAsync(cancellationToken)) instanceKeys.Add(reader.GetString(0));
+                foreach (var (category, failure, hour, count) in groups)
+                    tx.Counts.Add(category, failure, DateTimeOffset.FromUnixTimeMilliseconds(hour * 3_600_000), -count);
                 touched.UnionWith(instanceKeys);
                 tx.BeforeCommit.Add(new NpgsqlBatchCommand($"DROP TABLE {name}"));
                 tx.Notice = CommitNotice.Of(CommitKinds.Retention, instanceKeys);
-                return rows;
+                return groups.Sum(g => g.Count);
             }, cancellationToken);
             deleted += gone;
         }
@@ -368,6 +366,22 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                 return await empty.ExecuteNonQueryAsync(cancellationToken);
             }, cancellationToken);
         return new RetentionBatch(deleted, 0, touched, null);
+    }
+
+    /// <summary>A detached day's rows per category, failure flag and hour, and the instances they belong to.</summary>
+    private async Task<(List<(string Category, bool Failure, long Hour, int Count)> Groups, List<string> InstanceKeys)> DayContentsAsync(
+        string table, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var groups = new List<(string, bool, long, int)>();
+        var instanceKeys = new List<string>();
+        await using (var command = Command(connection, $"SELECT Category, IsFailure, ReceivedAt / 3600000, COUNT(*)::int FROM {table} GROUP BY 1, 2, 3"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) groups.Add((reader.GetString(0), reader.GetBoolean(1), reader.GetInt64(2), reader.GetInt32(3)));
+        await using (var command = Command(connection, $"SELECT DISTINCT InstanceKey FROM {table}"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) instanceKeys.Add(reader.GetString(0));
+        return (groups, instanceKeys);
     }
 
     /// <summary>Nothing to do: autovacuum makes deleted rows' space reusable (only VACUUM FULL would shrink the files, and it locks the table).</summary>
