@@ -6,7 +6,7 @@ using OpsConsole.Benchmarks;
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- classify [records]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- failing-list [records]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- panels [panels] [records/s] [seconds]
-// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- retention [expired records]
+// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- retention [expired records] [--provider postgres]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] [--reads]   (builds or reuses $TMPDIR/opsconsole-bench/records-N.db; --reads: priming and read APIs only)
 return args.FirstOrDefault() switch
 {
@@ -17,7 +17,7 @@ return args.FirstOrDefault() switch
     "classifier" => RunClassifier(args[1..]),
     "classify" => ClassifyBenchmark.Run(Arg(1, 1_000_000)),
     "records" => await RecordsBenchmark.RunAsync(Arg(1, 1_000_000), args.Contains("--reads")),
-    "retention" => await RetentionBenchmark.RunAsync(Arg(1, 1_000_000)),
+    "retention" => await RetentionBenchmark.RunAsync(Arg(1, 1_000_000), Postgres()),
     _ => Usage(),
 };
 
@@ -35,6 +35,6 @@ static int RunClassifier(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres] | classifier [BenchmarkDotNet options] | classify [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records] [--reads] | retention [expired records]");
+    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres] | classifier [BenchmarkDotNet options] | classify [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records] [--reads] | retention [expired records] [--provider postgres]");
     return 2;
 }

@@ -59,16 +59,18 @@ public static class DatabaseExtensions
         services.AddSingleton<ICommitFeed>(sp => sp.GetRequiredService<PostgresCommitFeed>());
         services.AddHostedService(sp => sp.GetRequiredService<PostgresCommitFeed>());
         services.AddSingleton<IClusterLease>(sp => new PostgresClusterLease(connectionString, sp.GetRequiredService<ILogger<PostgresClusterLease>>()));
-        services.AddAnnouncingStore<PostgresRecordStore>();
+        // The store sends its notices to the other nodes inside the transactions they announce; the wrapper tells this node.
+        services.AddAnnouncingStore<PostgresRecordStore>(sp => sp.GetRequiredService<PostgresCommitFeed>().SentWithCommits);
         services.AddSingleton(sp => new StorageHealth(token => PostgresRecordStore.ProbeWriteAsync(dataSource, token), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 
     /// <summary>The provider's store, wrapped so each commit it makes is announced.</summary>
-    private static void AddAnnouncingStore<TStore>(this IServiceCollection services) where TStore : class, IRecordStore
+    private static void AddAnnouncingStore<TStore>(this IServiceCollection services, Func<IServiceProvider, ICommitFeed>? feed = null)
+        where TStore : class, IRecordStore
     {
         services.AddSingleton<TStore>();
-        services.AddSingleton<IRecordStore>(sp => new AnnouncingRecordStore(sp.GetRequiredService<TStore>(), sp.GetRequiredService<ICommitFeed>()));
+        services.AddSingleton<IRecordStore>(sp => new AnnouncingRecordStore(sp.GetRequiredService<TStore>(), feed?.Invoke(sp) ?? sp.GetRequiredService<ICommitFeed>()));
     }
 
     /// <summary>

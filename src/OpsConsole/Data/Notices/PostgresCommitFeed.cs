@@ -9,8 +9,11 @@ namespace OpsConsole.Data.Notices;
 /// <summary>
 /// Commit notices between the nodes of a PostgreSQL cluster: each node delivers its own notices in process at once and
 /// sends them with NOTIFY (ids and keys only, far below the 8 kB payload limit); a dedicated connection LISTENs for the
-/// other nodes'. After that connection is lost and back, listeners get one notice naming every change kind and the
-/// records committed since the last notice heard, so nothing missed meanwhile stays missed.
+/// other nodes'. The record store sends its NOTIFY inside the transaction it announces (<see cref="NotifyCommand"/>):
+/// PostgreSQL delivers it at that commit, in commit order, and a rolled-back write announces nothing, without a second
+/// transaction (and WAL flush) per write. Other writers publish after their commit. After the listening connection is
+/// lost and back, listeners get one notice naming every change kind and the records committed since the last notice
+/// heard, so nothing missed meanwhile stays missed.
 /// </summary>
 public sealed class PostgresCommitFeed(string connectionString, NpgsqlDataSource dataSource, ILogger<PostgresCommitFeed> logger)
     : BackgroundService, ICommitFeed
@@ -25,16 +28,40 @@ public sealed class PostgresCommitFeed(string connectionString, NpgsqlDataSource
 
     public void Publish(CommitNotice notice)
     {
-        Heard(notice);
-        _listeners.Invoke(notice);
-        _outgoing.Writer.TryWrite(JsonSerializer.Serialize(new Wire(_node, notice.Kinds, notice.From, notice.HighWater, notice.InstanceKeys)));
+        Deliver(notice);
+        _outgoing.Writer.TryWrite(Payload(notice));
     }
 
     public IDisposable Subscribe(Action<CommitNotice> listener) => _listeners.Add(listener);
 
+    /// <summary>
+    /// This feed for a writer whose notices travel in its own transactions (<see cref="NotifyCommand"/>): publishing
+    /// only tells this node's listeners.
+    /// </summary>
+    public ICommitFeed SentWithCommits => new ThisNode(this);
+
+    /// <summary>The NOTIFY of <paramref name="notice"/>, for the transaction that commits what it announces.</summary>
+    internal NpgsqlBatchCommand NotifyCommand(CommitNotice notice) =>
+        new("SELECT pg_notify($1, $2)") { Parameters = { new NpgsqlParameter<string> { TypedValue = Channel }, new NpgsqlParameter<string> { TypedValue = Payload(notice) } } };
+
+    private void Deliver(CommitNotice notice)
+    {
+        Heard(notice);
+        _listeners.Invoke(notice);
+    }
+
+    private string Payload(CommitNotice notice) => JsonSerializer.Serialize(new Wire(_node, notice.Kinds, notice.From, notice.HighWater, notice.InstanceKeys));
+
+    private sealed class ThisNode(PostgresCommitFeed feed) : ICommitFeed
+    {
+        public void Publish(CommitNotice notice) => feed.Deliver(notice);
+
+        public IDisposable Subscribe(Action<CommitNotice> listener) => feed.Subscribe(listener);
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(SendAsync(stoppingToken), ListenAsync(stoppingToken));
 
-    /// <summary>One NOTIFY at a time, in commit order, off the writer's path.</summary>
+    /// <summary>One NOTIFY at a time, in publishing order, off the writer's path.</summary>
     private async Task SendAsync(CancellationToken stoppingToken)
     {
         await foreach (var payload in _outgoing.Reader.ReadAllAsync(stoppingToken))

@@ -1,4 +1,5 @@
 using Npgsql;
+using OpsConsole.Data.Notices;
 using OpsConsole.Features.Records;
 using static OpsConsole.Data.InstanceStateRules;
 
@@ -10,15 +11,20 @@ namespace OpsConsole.Data.Postgres;
 /// holds. Which record is current and how the counters move is decided by the same rules as on SQLite
 /// (<see cref="InstanceStateRules"/>, <see cref="CounterChanges"/>). Writers are serialised across every console node by
 /// a transaction-scoped advisory lock: the read-decide-write of instance states and the counter rows need one writer at a
-/// time, as SQLite gives by itself.
+/// time, as SQLite gives by itself. Each transaction's commit notice goes to the other nodes as a NOTIFY sent with its
+/// last statements (<paramref name="commits"/>; none without it).
 /// </summary>
-public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHealth? storage = null) : IRecordStore, IDisposable
+public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHealth? storage = null, PostgresCommitFeed? commits = null)
+    : IRecordStore, IDisposable
 {
     /// <summary>The advisory lock key of the write path ("OpsWrite" in ASCII); no other lock of the console uses it.</summary>
     internal const long WriteLockKey = 0x4F70_7357_7269_7465;
 
     /// <summary>Records (reclassification) or instances (rebuild) per transaction, so ingestion waits for one slice at most.</summary>
     internal const int SliceSize = 500;
+
+    /// <summary>Dedupe keys of an expiring day deleted per transaction.</summary>
+    private const int KeyChunk = 5_000;
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
@@ -174,6 +180,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                 results[i] = new StoredRecord(existingId, Duplicate: true, Updated: updated);
             }
             WriteStates(tx, states.Values.ToList(), stored);
+            tx.Notice = AnnouncingRecordStore.Written(records, results);
             return results;
         }, cancellationToken);
 
@@ -197,6 +204,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                     if (before.TryGetValue(record.Id, out var was) &&
                         tx.Counts.Reclassified(was.Category, was.Severity, was.Failure, DateTimeOffset.FromUnixTimeMilliseconds(was.Received), record))
                         changedInstances.Add(record.InstanceKey);
+                tx.Notice = CommitNotice.Of(CommitKinds.Classification, slice.Select(r => r.InstanceKey));
                 return 0;
             }, cancellationToken);
         }
@@ -224,6 +232,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                 if (states.Count > 0) tx.BeforeCommit.Add(StatesCommand(InsertStatesSql, states.Values.ToList(), null));
                 foreach (var key in keys)
                     CountFailing(before.TryGetValue(key, out var was) ? was : null, states.GetValueOrDefault(key)?.Current, tx.Counts.AddFailing);
+                tx.Notice = CommitNotice.Of(CommitKinds.Classification, keys);
                 return 0;
             }, cancellationToken);
         }
@@ -265,6 +274,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                 """, Array(doomed.ToArray())))
                 await delete.ExecuteNonQueryAsync(cancellationToken);
             RecordRetention.DropEmptyHours(connection, null, candidates);
+            if (walked.Deleted > 0) tx.Notice = CommitNotice.Of(CommitKinds.Retention, walked.InstanceKeys);
             return walked;
         }, cancellationToken);
         if (dropped is null || dropped.Deleted == 0) return batch;
@@ -277,10 +287,11 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
 
     /// <summary>
     /// Drops the day partitions wholly before <paramref name="beforeMs"/> that hold no row explaining a current state
-    /// (a day with such a row stays, and its other rows go by the batched deletes). Per day: its dedupe keys go, the
-    /// partition is detached CONCURRENTLY (ingest keeps writing meanwhile), and then, under the write lock, checked
-    /// again: still unreferenced, its rows leave the counters and the table is dropped; referenced meanwhile, it is
-    /// attached again with its keys. A day left detached by a crash is finished on the next run.
+    /// (a day with such a row stays, and its other rows go by the batched deletes). Per day: its dedupe keys go in
+    /// chunks, the partition is detached CONCURRENTLY (ingest keeps writing meanwhile) and its rows counted, and then,
+    /// under the write lock, checked again: still unreferenced, its rows leave the counters and the table is dropped;
+    /// referenced meanwhile, it is attached again with its keys. A day left detached by a crash is finished on the next
+    /// run. Ingest waits for one key chunk or the last check and drop at most, never for a whole day's rows.
     /// </summary>
     private async Task<RetentionBatch> DropExpiredDaysAsync(long beforeMs, CancellationToken cancellationToken)
     {
@@ -297,11 +308,13 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                 await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
                 await using (var kept = Command(connection, RecordPartitions.KeptSql(name)))
                     if ((bool)(await kept.ExecuteScalarAsync(cancellationToken))!) continue;
-                await InWriteTransactionAsync(async tx =>
+                // A chunk per transaction: ingest waits for one chunk at most, not for a whole day's keys.
+                while (await InWriteTransactionAsync(async tx =>
                 {
-                    await using var keys = Command(await tx.LockedConnectionAsync(cancellationToken), $"DELETE FROM record_dedupe WHERE {range}");
+                    await using var keys = Command(await tx.LockedConnectionAsync(cancellationToken),
+                        $"DELETE FROM record_dedupe WHERE DedupeKey IN (SELECT DedupeKey FROM record_dedupe WHERE {range} LIMIT {KeyChunk})");
                     return await keys.ExecuteNonQueryAsync(cancellationToken);
-                }, cancellationToken);
+                }, cancellationToken) == KeyChunk) { }
             }
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             {
@@ -313,6 +326,9 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                     await detach.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
+            // Detached, the day's rows change no more: what they count and which instances they touch is read before
+            // the write lock is taken, which then covers only the last check and the drop.
+            var (groups, instanceKeys) = await DayContentsAsync(name, cancellationToken);
             var gone = await InWriteTransactionAsync(async tx =>
             {
                 var connection = await tx.LockedConnectionAsync(cancellationToken);
@@ -326,20 +342,12 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                         await attach.ExecuteNonQueryAsync(cancellationToken);
                         return 0;
                     }
-                var rows = 0;
-                await using (var groups = Command(connection, $"SELECT Category, IsFailure, ReceivedAt / 3600000, COUNT(*)::int FROM {name} GROUP BY 1, 2, 3"))
-                await using (var reader = await groups.ExecuteReaderAsync(cancellationToken))
-                    while (await reader.ReadAsync(cancellationToken))
-                    {
-                        var count = reader.GetInt32(3);
-                        tx.Counts.Add(reader.GetString(0), reader.GetBoolean(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2) * 3_600_000), -count);
-                        rows += count;
-                    }
-                await using (var instances = Command(connection, $"SELECT DISTINCT InstanceKey FROM {name}"))
-                await using (var reader = await instances.ExecuteReaderAsync(cancellationToken))
-                    while (await reader.ReadAsync(cancellationToken)) touched.Add(reader.GetString(0));
+                foreach (var (category, failure, hour, count) in groups)
+                    tx.Counts.Add(category, failure, DateTimeOffset.FromUnixTimeMilliseconds(hour * 3_600_000), -count);
+                touched.UnionWith(instanceKeys);
                 tx.BeforeCommit.Add(new NpgsqlBatchCommand($"DROP TABLE {name}"));
-                return rows;
+                tx.Notice = CommitNotice.Of(CommitKinds.Retention, instanceKeys);
+                return groups.Sum(g => g.Count);
             }, cancellationToken);
             deleted += gone;
         }
@@ -352,6 +360,22 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                 return await empty.ExecuteNonQueryAsync(cancellationToken);
             }, cancellationToken);
         return new RetentionBatch(deleted, 0, touched, null);
+    }
+
+    /// <summary>A detached day's rows per category, failure flag and hour, and the instances they belong to.</summary>
+    private async Task<(List<(string Category, bool Failure, long Hour, int Count)> Groups, List<string> InstanceKeys)> DayContentsAsync(
+        string table, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var groups = new List<(string, bool, long, int)>();
+        var instanceKeys = new List<string>();
+        await using (var command = Command(connection, $"SELECT Category, IsFailure, ReceivedAt / 3600000, COUNT(*)::int FROM {table} GROUP BY 1, 2, 3"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) groups.Add((reader.GetString(0), reader.GetBoolean(1), reader.GetInt64(2), reader.GetInt32(3)));
+        await using (var command = Command(connection, $"SELECT DISTINCT InstanceKey FROM {table}"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) instanceKeys.Add(reader.GetString(0));
+        return (groups, instanceKeys);
     }
 
     /// <summary>Nothing to do: autovacuum makes deleted rows' space reusable (only VACUUM FULL would shrink the files, and it locks the table).</summary>
@@ -424,8 +448,8 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
 
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction holding the cluster-wide write lock, then sends the statements it
-    /// left for the end and the counter changes it gathered in one batch, and commits. One writer per node queues in
-    /// memory rather than as idle connections on the server.
+    /// left for the end, the counter changes it gathered and its notice's NOTIFY in one batch, and commits. One writer per
+    /// node queues in memory rather than as idle connections on the server.
     /// </summary>
     private async Task<T> InWriteTransactionAsync<T>(Func<WriteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -437,6 +461,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
             var tx = new WriteTransaction(connection);
             var result = await work(tx);
             tx.BeforeCommit.AddRange(CountCommands(tx.Counts));
+            if (tx.Notice is { } notice && commits is not null) tx.BeforeCommit.Add(commits.NotifyCommand(notice));
             if (tx.BeforeCommit.Count > 0) await (await tx.ReadAsync(cancellationToken, [.. tx.BeforeCommit])).DisposeAsync();
             await transaction.CommitAsync(cancellationToken);
             storage?.ReportSuccess();
@@ -457,6 +482,9 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         private bool _locked;
 
         public CounterChanges Counts { get; } = new();
+
+        /// <summary>What the commit changed, for the other nodes: delivered by PostgreSQL when (and only if) it commits.</summary>
+        public CommitNotice? Notice { get; set; }
 
         /// <summary>Statements whose results nobody reads, sent with the counters just before the commit.</summary>
         public List<NpgsqlBatchCommand> BeforeCommit { get; } = [];
