@@ -166,7 +166,9 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var checkpoint = connection.CreateCommand();
         checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        var started = Stopwatch.GetTimestamp();
         await checkpoint.ExecuteNonQueryAsync(cancellationToken);
+        OpsMetrics.StoreCheckpoint.WithLabels("between-slices").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     public async Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken)
@@ -259,7 +261,9 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                 using (var transaction = _writer.Connection.BeginTransaction())
                 {
                     result = work(_writer, transaction);
+                    var committing = Stopwatch.GetTimestamp();
                     transaction.Commit();
+                    OpsMetrics.StoreWriteCommit.WithLabels(operation).Observe(Stopwatch.GetElapsedTime(committing).TotalSeconds);
                 }
                 storage?.ReportSuccess();
                 return result;
