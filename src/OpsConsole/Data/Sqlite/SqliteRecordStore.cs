@@ -266,6 +266,8 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         }
         var held = Stopwatch.GetTimestamp();
         OpsMetrics.StoreWriteWait.WithLabels(operation).Observe(Stopwatch.GetElapsedTime(queued, held).TotalSeconds);
+        var timing = ingest ? RequestTiming.Current : null;
+        timing?.Add("wait", Stopwatch.GetElapsedTime(queued, held));
         try
         {
             _writer ??= await Writer.OpenAsync(connections, cancellationToken);
@@ -278,6 +280,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                     var committing = Stopwatch.GetTimestamp();
                     transaction.Commit();
                     OpsMetrics.StoreWriteCommit.WithLabels(operation).Observe(Stopwatch.GetElapsedTime(committing).TotalSeconds);
+                    timing?.Add("commit", Stopwatch.GetElapsedTime(committing));
                 }
                 storage?.ReportSuccess();
                 return result;
@@ -292,6 +295,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         finally
         {
             OpsMetrics.StoreWriteHold.WithLabels(operation).Observe(Stopwatch.GetElapsedTime(held).TotalSeconds);
+            timing?.Add("hold", Stopwatch.GetElapsedTime(held));
             WriteLock.Release();
         }
     }
