@@ -23,17 +23,22 @@ public sealed class WriterSliceTests
             return (long)count.ExecuteScalar()!;
         }
 
-        // What each step of the run found committed; the first step queues an ingest behind the slice it runs in.
+        // What each step of the run found committed; the first step queues an ingest behind the slice it runs in and
+        // lasts the minimum a slice does before it gives way.
         var seen = new List<long>();
         Task? ingest = null;
         await store.InSlicesAsync("rebuild", 3, (_, i, _) =>
         {
-            if (i == 0) ingest = store.WriteAsync([SqliteWriterMemoryTests.Record("docker/h/live", 1, failure: true)], CancellationToken.None);
+            if (i == 0)
+            {
+                ingest = store.WriteAsync([SqliteWriterMemoryTests.Record("docker/h/live", 1, failure: true)], CancellationToken.None);
+                Thread.Sleep(SqliteRecordStore.MinimumSlice);
+            }
             seen.Add(Committed());
         }, CancellationToken.None);
         await ingest!;
 
-        // Three steps take microseconds, far within one slice's time: only the queued request ended the first slice there.
+        // The other two steps take microseconds, well within one slice's time: only the queued request ended the first slice there.
         Assert.Equal([0L, 1L, 1L], seen);
     }
 }
