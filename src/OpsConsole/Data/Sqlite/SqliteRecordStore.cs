@@ -17,7 +17,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     // SQLite has one writer; queueing here is cheaper than SQLITE_BUSY retries.
     private static readonly SemaphoreSlim WriteLock = new(1, 1);
 
-    // Ingest transactions queued for the writer now: a background slice ends at its next step when one is.
+    // Ingest transactions queued for the writer now: past MinimumSlice, a background slice ends at its next step when one is.
     private static int _ingestQueued;
 
     /// <summary>A reclassification or rebuild transaction stops taking records after this long, so an ingest request waits at most about this.</summary>
