@@ -19,9 +19,13 @@ public sealed class RequestTiming
     /// <summary>Starts timing the calling request (its awaited calls see it as <see cref="Current"/>).</summary>
     public static RequestTiming Start() => Ambient.Value = new RequestTiming();
 
+    /// <summary>More than one request ever measures: a timer or task started during a request inherits its timing, and must not grow it.</summary>
+    private const int MaxEntries = 16;
+
     public void Add(string name, TimeSpan elapsed)
     {
-        lock (_entries) _entries.Add((name, elapsed));
+        lock (_entries)
+            if (_entries.Count < MaxEntries) _entries.Add((name, elapsed));
     }
 
     /// <summary>The Server-Timing header value: <c>name;dur=milliseconds</c>, in the order measured.</summary>
