@@ -8,6 +8,7 @@ using OpsConsole.Benchmarks;
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- panels [panels] [records/s] [seconds]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- retention [expired records] [--provider postgres]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] [--reads]   (builds or reuses $TMPDIR/opsconsole-bench/records-N.db; --reads: priming and read APIs only)
+// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] --only reclassification   (its last row alone, on a built store)
 return args.FirstOrDefault() switch
 {
     "failing-list" => await FailingListBenchmark.RunAsync(Arg(1, 1_000_000)),
@@ -16,13 +17,15 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(Arg(1, 100_000)),
     "classifier" => RunClassifier(args[1..]),
     "classify" => ClassifyBenchmark.Run(Arg(1, 1_000_000)),
-    "records" => await RecordsBenchmark.RunAsync(Arg(1, 1_000_000), args.Contains("--reads")),
+    "records" => await RecordsBenchmark.RunAsync(Arg(1, 1_000_000), readsOnly: args.Contains("--reads"), reclassificationOnly: Option("--only") == "reclassification"),
     "retention" => await RetentionBenchmark.RunAsync(Arg(1, 1_000_000), Postgres()),
     _ => Usage(),
 };
 
 // --provider postgres: the same measurement on a throwaway PostgreSQL cluster the benchmark starts and stops.
-bool Postgres() => args.SkipWhile(a => a != "--provider").Skip(1).FirstOrDefault()?.Equals("postgres", StringComparison.OrdinalIgnoreCase) == true;
+bool Postgres() => Option("--provider")?.Equals("postgres", StringComparison.OrdinalIgnoreCase) == true;
+
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
 int Arg(int index, int fallback) => args.Length > index && !args[index].StartsWith("--", StringComparison.Ordinal)
     ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
@@ -35,6 +38,6 @@ static int RunClassifier(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres] | classifier [BenchmarkDotNet options] | classify [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records] [--reads] | retention [expired records] [--provider postgres]");
+    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres] | classifier [BenchmarkDotNet options] | classify [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records] [--reads | --only reclassification] | retention [expired records] [--provider postgres]");
     return 2;
 }

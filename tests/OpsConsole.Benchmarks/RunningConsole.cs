@@ -46,12 +46,13 @@ public sealed class RunningConsole : IAsyncDisposable
         return console;
     }
 
-    /// <summary>Posts a container-exit batch; returns how many records the console accepted.</summary>
-    public static async Task<int> PostContainerExitsAsync(HttpClient http, string body)
+    /// <summary>Posts a container-exit batch; returns how many records the console accepted (and gives its Server-Timing header to <paramref name="serverTiming"/>).</summary>
+    public static async Task<int> PostContainerExitsAsync(HttpClient http, string body, Action<string>? serverTiming = null)
     {
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         using var response = await http.PostAsync("/api/v1/container-exits", content);
         var text = await response.Content.ReadAsStringAsync();
+        if (serverTiming is not null && response.Headers.TryGetValues("Server-Timing", out var timing)) serverTiming(string.Join(", ", timing));
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {text}");
         using var document = System.Text.Json.JsonDocument.Parse(text);
         return document.RootElement.GetProperty("accepted").GetInt32();

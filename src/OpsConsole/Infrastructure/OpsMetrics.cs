@@ -61,6 +61,14 @@ public static class OpsMetrics
         "opsconsole_store_write_hold_seconds", "Time a write transaction held SQLite's single writer (what a queued ingest waits for), by operation.",
         new HistogramConfiguration { LabelNames = ["operation"], Buckets = WriteBuckets });
 
+    public static readonly Histogram StoreWriteCommit = Metrics.CreateHistogram(
+        "opsconsole_store_write_commit_seconds", "Time the COMMIT of a write transaction took (part of the hold: the WAL append and any checkpoint run inside it), by operation.",
+        new HistogramConfiguration { LabelNames = ["operation"], Buckets = WriteBuckets });
+
+    public static readonly Histogram StoreCheckpoint = Metrics.CreateHistogram(
+        "opsconsole_store_checkpoint_seconds", "Time a WAL checkpoint took off the request path, by what ran it (background, truncate, between-slices).",
+        new HistogramConfiguration { LabelNames = ["trigger"], Buckets = WriteBuckets });
+
     public static readonly Counter DerivedRecords = Metrics.CreateCounter(
         "opsconsole_derived_records_total", "Pattern records written by the detectors (crash loops, silences).",
         new CounterConfiguration { LabelNames = ["category"] });

@@ -13,7 +13,7 @@ public sealed class SqliteWriterMemoryTests
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-05-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static EventRecord Record(string instance, int second, bool failure) => new()
+    internal static EventRecord Record(string instance, int second, bool failure) => new()
     {
         Kind = "container", Source = "docker", Format = "test", Entry = "die", InstanceKey = instance, InstanceName = instance,
         OccurredAt = Start.AddSeconds(second), ReceivedAt = Start, LastSeenAt = Start.AddSeconds(second),

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using OpsConsole.Infrastructure;
+
 namespace OpsConsole.Data.Sqlite;
 
 /// <summary>
@@ -35,17 +38,21 @@ public sealed class WalCheckpointer(SqliteConnectionFactory connections, ILogger
         await using var checkpoint = connection.CreateCommand();
         checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
         long frames, folded;
+        var started = Stopwatch.GetTimestamp();
         await using (var reader = await checkpoint.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken)) return;
             (frames, folded) = (reader.GetInt64(1), reader.GetInt64(2));
         }
+        OpsMetrics.StoreCheckpoint.WithLabels("background").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         var idle = frames > 0 && frames == folded && frames == _lastFrames;
         _lastFrames = frames;
         if (!idle) return;
         // Idle: nothing to wait for but a reader finishing; a short busy timeout keeps the writer from queueing behind it.
         checkpoint.CommandText = "PRAGMA busy_timeout = 100; PRAGMA wal_checkpoint(TRUNCATE);";
+        started = Stopwatch.GetTimestamp();
         await checkpoint.ExecuteNonQueryAsync(cancellationToken);
+        OpsMetrics.StoreCheckpoint.WithLabels("truncate").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         _lastFrames = 0;
     }
 }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using OpsConsole.Features.Ingestion.Parsing;
+using OpsConsole.Data;
 using OpsConsole.Features.Auth;
 using OpsConsole.Infrastructure;
 
@@ -30,6 +32,9 @@ public static class IngestionEndpoints
     private static async Task<Results<Ok<IngestResult>, ProblemHttpResult>> IngestAsync(
         string kind, HttpContext http, IngestionPipeline pipeline, IngestionOptions options, CancellationToken cancellationToken)
     {
+        // Where the request's time went (body read, parse, classify, the store's wait, hold and commit), for the sender.
+        var started = Stopwatch.GetTimestamp();
+        var timing = RequestTiming.Start();
         try
         {
             // The parsed items point into the pooled body; it goes back to the pool when the request is done.
@@ -41,6 +46,8 @@ public static class IngestionEndpoints
             using var items = PayloadReader.Split(body.Memory, newlineDelimited, options.MaxItems);
             var query = http.Request.Query;
             var result = await pipeline.IngestAsync(kind, items, query["format"].FirstOrDefault(), name => query[name].FirstOrDefault(), cancellationToken);
+            timing.Add("total", Stopwatch.GetElapsedTime(started));
+            http.Response.Headers["Server-Timing"] = timing.Header();
             return TypedResults.Ok(result);
         }
         catch (PayloadException ex)

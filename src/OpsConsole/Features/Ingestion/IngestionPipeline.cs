@@ -39,11 +39,17 @@ public sealed class IngestionPipeline(
             RecordLimits.Apply(record, settings.MaxMessageLength, settings.MaxRawLength);
             SourceTime.ApplySkewLimit(record, settings.MaxClockSkew);
         }
+        var timing = RequestTiming.Current;
+        timing?.Add("parse", Stopwatch.GetElapsedTime(started));
+        var classifying = Stopwatch.GetTimestamp();
         await correlator.AnnotateAsync(records, cancellationToken);
         var rules = classifier.Rules;
         foreach (var record in records) IncidentClassifier.Apply(rules, record);
+        timing?.Add("classify", Stopwatch.GetElapsedTime(classifying));
 
+        var storing = Stopwatch.GetTimestamp();
         var stored = await store.WriteAsync(records, cancellationToken);
+        timing?.Add("store", Stopwatch.GetElapsedTime(storing));
 
         var result = new List<IngestedRecord>(records.Count);
         var accepted = 0;

@@ -1,0 +1,44 @@
+using Microsoft.Data.Sqlite;
+using OpsConsole.Data.Sqlite;
+
+namespace OpsConsole.Tests.Data;
+
+/// <summary>
+/// Background runs (reclassification, state rebuilds) write in slices, and ingestion goes first: a request that queues
+/// for the writer during a slice commits before the run's next step, whatever time is left in the slice.
+/// </summary>
+public sealed class WriterSliceTests
+{
+    [Fact]
+    public async Task An_ingest_queued_during_a_slice_commits_before_the_next_step_of_the_run()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        using var store = new SqliteRecordStore(new SqliteConnectionFactory(database.ConnectionString));
+        await using var reader = new SqliteConnection(database.ConnectionString);
+        await reader.OpenAsync();
+        long Committed()
+        {
+            using var count = reader.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM records WHERE InstanceKey = 'docker/h/live'";
+            return (long)count.ExecuteScalar()!;
+        }
+
+        // What each step of the run found committed; the first step queues an ingest behind the slice it runs in and
+        // lasts the minimum a slice does before it gives way.
+        var seen = new List<long>();
+        Task? ingest = null;
+        await store.InSlicesAsync("rebuild", 3, (_, i, _) =>
+        {
+            if (i == 0)
+            {
+                ingest = store.WriteAsync([SqliteWriterMemoryTests.Record("docker/h/live", 1, failure: true)], CancellationToken.None);
+                Thread.Sleep(SqliteRecordStore.MinimumSlice);
+            }
+            seen.Add(Committed());
+        }, CancellationToken.None);
+        await ingest!;
+
+        // The other two steps take microseconds, well within one slice's time: only the queued request ended the first slice there.
+        Assert.Equal([0L, 1L, 1L], seen);
+    }
+}
