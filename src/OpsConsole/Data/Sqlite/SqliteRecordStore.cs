@@ -235,14 +235,37 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         return new StorageFigures(records, oldest, connections.BytesOnDisk());
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on a connection of its own while no write transaction is open: it holds the
+    /// single-writer lock, so it waits for the running transaction and the next one waits for it (metrics label
+    /// <paramref name="operation"/>).
+    /// </summary>
+    internal static async Task<T> BetweenWritesAsync<T>(string operation, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        var queued = Stopwatch.GetTimestamp();
+        await WriteLock.WaitAsync(cancellationToken);
+        var held = Stopwatch.GetTimestamp();
+        OpsMetrics.StoreWriteWait.WithLabels(operation).Observe(Stopwatch.GetElapsedTime(queued, held).TotalSeconds);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            OpsMetrics.StoreWriteHold.WithLabels(operation).Observe(Stopwatch.GetElapsedTime(held).TotalSeconds);
+            WriteLock.Release();
+        }
+    }
+
     /// <summary>The operations the write-lock metrics are labelled with.</summary>
-    private static class Operations
+    internal static class Operations
     {
         public const string Ingest = "ingest";
         public const string Reclassify = "reclassify";
         public const string Rebuild = "rebuild";
         public const string Retention = "retention";
         public const string Vacuum = "vacuum";
+        public const string Checkpoint = "checkpoint";
     }
 
     /// <summary>

@@ -154,6 +154,51 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         Assert.Null(MinuteCounts.Larger(null, "99:4", after: 100));
     }
 
+    [Fact]
+    public async Task A_saved_sender_seen_again_is_saved_again_only_after_the_resave_interval()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var databases = _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
+        var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
+        using var committed = new CommittedRecords(feed, databases, NullLogger<CommittedRecords>.Instance);
+        var activity = new SourceActivity(committed, databases,
+            new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
+        await activity.StartAsync(CancellationToken.None);
+        var first = clock.Now;
+        async Task<long> SavedAt()
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            return (await db.SourceOrigins.AsNoTracking().SingleAsync(o => o.Origin == "resaved-host")).LastSeenAt.ToUnixTimeMilliseconds();
+        }
+        void Seen() => feed.Publish(new CommitNotice(CommitKinds.Records, 1, 1, null) { Records = [Record("docker/resaved-host/web", clock.Now)] });
+        try
+        {
+            Seen();
+            await activity.SaveAsync(CancellationToken.None);
+            Assert.Equal(first.ToUnixTimeMilliseconds(), await SavedAt());
+
+            // Seen again within the interval: the tick leaves the row (a crash loses at most the interval of it).
+            clock.Advance(SourceActivity.ResaveAfter / 2);
+            Seen();
+            await activity.SaveAsync(CancellationToken.None);
+            Assert.Equal(first.ToUnixTimeMilliseconds(), await SavedAt());
+
+            // Once the interval has passed since the save, the newest sighting is saved.
+            clock.Advance(SourceActivity.ResaveAfter / 2);
+            await activity.SaveAsync(CancellationToken.None);
+            Assert.Equal((first + SourceActivity.ResaveAfter / 2).ToUnixTimeMilliseconds(), await SavedAt());
+
+            // Shutdown saves whatever is newer, due or not.
+            clock.Advance(TimeSpan.FromSeconds(1));
+            Seen();
+        }
+        finally
+        {
+            await activity.StopAsync(CancellationToken.None);
+        }
+        Assert.Equal(clock.Now.ToUnixTimeMilliseconds(), await SavedAt());
+    }
+
     private static EventRecord Record(string key, DateTimeOffset at) => new()
     {
         Kind = "container", Source = "docker", Format = "docker-event", Entry = "die", InstanceKey = key, InstanceName = key,
