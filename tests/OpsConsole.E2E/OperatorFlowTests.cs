@@ -80,8 +80,10 @@ public sealed partial class OperatorFlowTests : IClassFixture<ConsoleServer>
         await page.Locator(".stage-strip .step-failed", new() { HasText = "Verify" }).WaitForAsync();
         await ConsoleServer.ScreenshotAsync(page, "05-instance-aos-stage-strip");
 
+        // The machine this test posted (other tests' MAAS machines may be newer in the shared console's list).
         await page.GotoAsync("/?source=maas");
-        await page.Locator(".failing-list .instance-link").First.ClickAsync();
+        await ConsoleServer.WaitForInteractiveAsync(page);
+        await page.Locator(".failing-list tbody tr", new() { HasText = "r3-node-11" }).First.Locator(".instance-link").ClickAsync();
         await page.Locator(".boot-sequence .step-missing", new() { HasText = "Reported back" }).WaitForAsync();
         await ConsoleServer.ScreenshotAsync(page, "06-instance-maas-boot");
 
