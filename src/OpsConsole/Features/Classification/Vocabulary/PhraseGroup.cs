@@ -37,12 +37,8 @@ public sealed class PhraseGroup
 
     [ThreadStatic] private static Hit[]? _hits;
 
-    private struct Hit
-    {
-        public Candidate Candidate;
-        public string Found;
-        public bool Any;
-    }
+    /// <summary>A table's phrase found in one field, or an empty hit (no entry).</summary>
+    private readonly record struct Hit(VocabularyEntry? Entry, string Found);
 
     private PhraseGroup(VocabularySlot[] tables)
     {
@@ -102,7 +98,7 @@ public sealed class PhraseGroup
             else
                 for (var t = 0; t < _tables.Length; t++)
                     if ((_tablesIn[f] & (1UL << t)) != 0 && _tables[t].Table.TryPhrase(text, out var entry, out var found))
-                        hits[t * _fields.Length + f] = new Hit { Candidate = new Candidate("", t, false, entry), Found = found, Any = true };
+                        hits[t * _fields.Length + f] = new Hit(entry, found);
         }
         for (var t = 0; t < _tables.Length; t++)
         {
@@ -110,9 +106,9 @@ public sealed class PhraseGroup
             VocabularyMatch? match = null;
             foreach (var f in _fieldsOf[t])
             {
-                ref var hit = ref hits[t * _fields.Length + f];
-                if (!hit.Any) continue;
-                match = new VocabularyMatch(slot.Source, slot.Table, hit.Candidate.Entry, _fields[f].Name, hit.Found);
+                var hit = hits[t * _fields.Length + f];
+                if (hit.Entry is null) continue;
+                match = new VocabularyMatch(slot.Source, slot.Table, hit.Entry, _fields[f].Name, hit.Found);
                 break;
             }
             scan.Set(slot, match);
@@ -153,12 +149,7 @@ public sealed class PhraseGroup
             if (end > span.Length || !span.Slice(at, candidate.Phrase.Length).Equals(candidate.Phrase, StringComparison.OrdinalIgnoreCase)) continue;
             if (candidate.WordEnd && end < span.Length && IsWordChar(span[end])) continue;
             waiting &= ~bit;
-            hits[candidate.Table * _fields.Length + field] = new Hit
-            {
-                Candidate = candidate,
-                Found = origin is null ? text.Substring(at, candidate.Phrase.Length) : text[origin[at]..(origin[end - 1] + 1)],
-                Any = true,
-            };
+            hits[candidate.Table * _fields.Length + field] = new Hit(candidate.Entry, PhraseSearch.Found(text, origin, at, end));
         }
         return waiting;
     }

@@ -43,7 +43,7 @@ public sealed class PhraseSearch
                 if (wordStart && at > 0 && IsWordChar(span[at - 1])) continue;
                 if (wordEnd && end < span.Length && IsWordChar(span[end])) continue;
                 phrase = candidate;
-                found = origin is null ? text.Substring(at, candidate.Length) : text[origin[at]..(origin[end - 1] + 1)];
+                found = Found(text, origin, at, end);
                 return true;
             }
             from = at + 1;
@@ -51,6 +51,10 @@ public sealed class PhraseSearch
         phrase = found = "";
         return false;
     }
+
+    /// <summary>The text behind <c>[at, end)</c> of its normalised form, with its own spacing (<paramref name="origin"/> from <see cref="Normalise"/>).</summary>
+    internal static string Found(string text, int[]? origin, int at, int end) =>
+        origin is null ? text[at..end] : text[origin[at]..(origin[end - 1] + 1)];
 
     // The text this thread normalised last: the tables of one source read the same message one after another.
     [ThreadStatic] private static string? _lastText;
