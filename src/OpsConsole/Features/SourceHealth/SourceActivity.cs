@@ -97,7 +97,15 @@ public sealed class SourceActivity : BackgroundService
     {
         _subscription?.Dispose();
         await base.StopAsync(cancellationToken);
-        await SaveAsync(cancellationToken, everything: true);
+        try
+        {
+            await SaveAsync(cancellationToken, everything: true);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A host stopped twice at once (WebApplicationFactory does, dotnet/aspnetcore#57738) may have disposed the
+            // services already. The counts are display figures: the next start shows what the last periodic save kept.
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

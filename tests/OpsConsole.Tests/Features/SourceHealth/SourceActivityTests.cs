@@ -155,6 +155,27 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
     }
 
     [Fact]
+    public async Task Stopping_after_the_host_disposed_its_services_gives_up_the_last_save_without_failing_the_stop()
+    {
+        // WebApplicationFactory can stop a minimal-hosting app twice at once; one stop disposes the services while the
+        // other still runs this service's StopAsync (a CI run failed on exactly that).
+        var services = new ServiceCollection().AddLogging()
+            .AddDbContextFactory<OpsDbContext>(o => o.UseSqlite("Data Source=:memory:")).BuildServiceProvider();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
+        var databases = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
+        using var committed = new CommittedRecords(feed, databases, NullLogger<CommittedRecords>.Instance);
+        var activity = new SourceActivity(committed, databases, new StaticOptions(new SourcesOptions()), clock);
+        await activity.StartAsync(CancellationToken.None);
+        feed.Publish(new CommitNotice(CommitKinds.Records, 1, 1, null) { Records = [Record("docker/late-host/web", clock.Now)] });
+        await services.DisposeAsync();
+
+        await activity.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, activity.Summaries().Single(s => s.Origin == "late-host").LastHour);
+    }
+
+    [Fact]
     public async Task A_saved_sender_seen_again_is_saved_again_only_after_the_resave_interval()
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
