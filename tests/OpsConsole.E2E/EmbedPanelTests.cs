@@ -143,7 +143,7 @@ public sealed class EmbedPanelTests : IClassFixture<EmbedPanelTests.Server>
         var folder = Directory.CreateTempSubdirectory("opsconsole-restart-");
         var database = Path.Combine(folder.FullName, "ops.db");
         var first = ConsoleProcess.Start(database, "restart-key", null, "--Embed:AllowAnonymous=true");
-        await first.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await first.WaitHealthyAsync(TimeSpan.FromSeconds(120));
         var port = first.Port;
         var page = await _server.NewPageAsync();
         await page.GotoAsync($"http://127.0.0.1:{port}/embed/failing");
@@ -160,7 +160,7 @@ public sealed class EmbedPanelTests : IClassFixture<EmbedPanelTests.Server>
         await ConsoleServer.ScreenshotAsync(page, "25-panel-stale");
 
         await using var second = ConsoleProcess.Start(database, "restart-key", port, "--Embed:AllowAnonymous=true");
-        await second.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await second.WaitHealthyAsync(TimeSpan.FromSeconds(120));
         using var api = second.CreateClient("restart-key");
         var response = await api.PostAsync("/api/v1/container-exits?host=after-restart",
             new StringContent(Samples.Read("docker/event-die-exit1-app-error-api152.json"), System.Text.Encoding.UTF8, "application/json"));

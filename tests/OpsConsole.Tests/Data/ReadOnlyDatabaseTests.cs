@@ -26,7 +26,7 @@ public sealed class ReadOnlyDatabaseTests : IDisposable
         {
             await using (var first = Infrastructure.ConsoleProcess.Start(database, Key))
             {
-                await first.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+                await first.WaitHealthyAsync(TimeSpan.FromSeconds(120));
                 first.Crash();
             }
             // Nothing holds the file open now, so the whole file system can turn read-only, as a failing disk does.
@@ -58,7 +58,7 @@ public sealed class ReadOnlyDatabaseTests : IDisposable
         var database = Path.Combine(_directory, "opened-read-only.db");
         await using (var first = Infrastructure.ConsoleProcess.Start(database, Key))
         {
-            await first.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+            await first.WaitHealthyAsync(TimeSpan.FromSeconds(120));
             first.Crash();
         }
 

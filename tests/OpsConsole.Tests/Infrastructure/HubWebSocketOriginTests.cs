@@ -17,7 +17,7 @@ public sealed class HubWebSocketOriginTests : IDisposable
     public async Task A_foreign_origin_gets_no_websocket_and_the_own_origin_does()
     {
         await using var console = ConsoleProcess.Start(Path.Combine(_directory, "ops.db"), "ws-test-key");
-        await console.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await console.WaitHealthyAsync(TimeSpan.FromSeconds(120));
         var hub = new Uri($"ws://127.0.0.1:{console.Port}/_blazor");
 
         using var foreign = new ClientWebSocket();

@@ -67,7 +67,7 @@ public sealed class ClientFaultLoggingTests
         var directory = Path.Combine(Path.GetTempPath(), "opsconsole-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(directory);
         await using var console = ConsoleProcess.Start(Path.Combine(directory, "ops.db"), OpsConsoleFactory.ApiKey);
-        await console.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await console.WaitHealthyAsync(TimeSpan.FromSeconds(120));
 
         // Kestrel's minimum body rate (240 B/s after a 5 s grace) cuts each of these off; the sender trickles one byte a second.
         var senders = Enumerable.Range(0, 5).Select(async _ =>

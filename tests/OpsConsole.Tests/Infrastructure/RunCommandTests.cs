@@ -19,7 +19,7 @@ public sealed class RunCommandTests : IDisposable
     public async Task The_console_creates_and_migrates_its_file_and_serves_every_endpoint()
     {
         await using var console = ConsoleProcess.Start(DatabasePath, Key);
-        var startup = await console.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        var startup = await console.WaitHealthyAsync(TimeSpan.FromSeconds(120));
 
         Assert.True(File.Exists(DatabasePath), "the data directory and file are created when missing");
         using var http = console.CreateClient();
@@ -35,7 +35,7 @@ public sealed class RunCommandTests : IDisposable
         var port = ConsoleProcess.FreePort();
         await using (var first = ConsoleProcess.Start(DatabasePath, Key, port))
         {
-            await first.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+            await first.WaitHealthyAsync(TimeSpan.FromSeconds(120));
             using var http = first.CreateClient(Key);
             var result = await http.PostOkAsync("/api/v1/container-exits", Samples.Read("k8s/podlist-crashloop-oomkilled.json"));
             Assert.Equal(2, result.GetProperty("accepted").GetInt32());
@@ -43,7 +43,7 @@ public sealed class RunCommandTests : IDisposable
         }
 
         await using var second = ConsoleProcess.Start(DatabasePath, Key, port);
-        await second.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await second.WaitHealthyAsync(TimeSpan.FromSeconds(120));
         using var client = second.CreateClient(Key);
         var page = await (await client.GetAsync("/api/v1/records?source=kubernetes")).ReadJsonAsync();
         Assert.Equal(2, page.GetProperty("items").GetArrayLength());
@@ -53,7 +53,7 @@ public sealed class RunCommandTests : IDisposable
     public async Task The_demo_fleet_feeds_records_of_every_kind_through_the_api()
     {
         await using var console = ConsoleProcess.Start(DatabasePath, Key, null, "--demo");
-        await console.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await console.WaitHealthyAsync(TimeSpan.FromSeconds(120));
         using var http = console.CreateClient(Key);
 
         var kinds = new HashSet<string>();
@@ -79,7 +79,7 @@ public sealed class RunCommandTests : IDisposable
     public async Task The_healthcheck_subcommand_reports_the_state_of_a_running_console()
     {
         await using var console = ConsoleProcess.Start(DatabasePath, Key);
-        await console.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await console.WaitHealthyAsync(TimeSpan.FromSeconds(120));
 
         Assert.Equal(0, await RunHealthcheckAsync($"{console.BaseAddress}healthz"));
         Assert.Equal(1, await RunHealthcheckAsync($"http://127.0.0.1:{ConsoleProcess.FreePort()}/healthz"));

@@ -26,7 +26,7 @@ public sealed class SourceFloodMemoryTests(ITestOutputHelper output)
         // A trusted-network console (anonymous viewers), so the Sources page itself is fetched and measured, not the sign-in page;
         // a small page cache, so the growing file's cached pages (bounded by Database:CacheSizeMb per connection) do not hide the rest.
         await using var console = ConsoleProcess.Start(Path.Combine(directory, "ops.db"), OpsConsoleFactory.ApiKey, null, "--Auth:AnonymousRole=Viewer", "--Database:CacheSizeMb=2");
-        await console.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await console.WaitHealthyAsync(TimeSpan.FromSeconds(120));
         using var api = console.CreateClient(OpsConsoleFactory.ApiKey);
         api.Timeout = TimeSpan.FromMinutes(2);
 
