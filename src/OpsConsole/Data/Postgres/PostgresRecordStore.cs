@@ -48,7 +48,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
 
     // Through record_dedupe (the received time finds the partition); a record whose day is being dropped this instant
     // has no row left and counts as seen once.
-    private const string ExistingSql = """
+    internal const string ExistingSql = """
         SELECT d.RecordId, d.DedupeKey, COALESCE(r.OccurrenceCount, 1) FROM record_dedupe d
         LEFT JOIN records r ON r.Id = d.RecordId AND r.ReceivedAt = d.ReceivedAt WHERE d.DedupeKey = ANY($1)
         """;
