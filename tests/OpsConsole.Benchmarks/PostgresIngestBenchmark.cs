@@ -152,28 +152,17 @@ public static class PostgresIngestBenchmark
             ON CONFLICT (Hour) DO UPDATE SET Failures = failure_hours.Failures + excluded.Failures
             """;
 
-        public static async Task<RawSide> StartAsync(string connectionString)
-        {
-            await MigrateAsync(connectionString);
-            return new RawSide(new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { MaxAutoPrepare = 32, NoResetOnClose = true } }.Build());
-        }
+        public static async Task<RawSide> StartAsync(string connectionString) => new(await MigratedAsync(connectionString));
 
         /// <summary>Writes every batch; records per second.</summary>
-        public async Task<double> WriteAsync(List<List<EventRecord>> batches)
+        public Task<double> WriteAsync(List<List<EventRecord>> batches) => RateAsync(batches, async batch =>
         {
-            var watch = Stopwatch.StartNew();
-            long count = 0;
-            foreach (var batch in batches)
-            {
-                await using var connection = await dataSource.OpenConnectionAsync();
-                var insert = new NpgsqlBatchCommand(InsertSql);
-                insert.Parameters.AddRange(PostgresRecordStore.RecordArrays(batch));
-                await using var statements = Statements(connection, batch, insert);
-                await statements.ExecuteNonQueryAsync();
-                count += batch.Count;
-            }
-            return count / watch.Elapsed.TotalSeconds;
-        }
+            await using var connection = await dataSource.OpenConnectionAsync();
+            var insert = new NpgsqlBatchCommand(InsertSql);
+            insert.Parameters.AddRange(PostgresRecordStore.RecordArrays(batch));
+            await using var statements = Statements(connection, batch, insert);
+            await statements.ExecuteNonQueryAsync();
+        });
 
         /// <summary><paramref name="insert"/> followed by the batch's counter upserts.</summary>
         private static NpgsqlBatch Statements(NpgsqlConnection connection, List<EventRecord> batch, NpgsqlBatchCommand insert)
@@ -195,42 +184,35 @@ public static class PostgresIngestBenchmark
         /// arrays: BEGIN and the staging table, the COPY, then the insert from the staging table, the counters and the
         /// COMMIT (four round trips a batch against one). Measures whether COPY's row format beats unnest's arrays.
         /// </summary>
-        public async Task<double> CopyAsync(List<List<EventRecord>> batches)
+        public Task<double> CopyAsync(List<List<EventRecord>> batches) => RateAsync(batches, async batch =>
         {
-            var watch = Stopwatch.StartNew();
-            long count = 0;
-            foreach (var batch in batches)
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using (var begin = new NpgsqlBatch(connection) { BatchCommands = { new("BEGIN"), new(StagingSql) } })
+                await begin.ExecuteNonQueryAsync();
+            var columns = PostgresRecordStore.RecordArrays(batch).Select(p => (Array)p.Value!).ToArray();
+            await using (var importer = await connection.BeginBinaryImportAsync($"COPY records_staging ({SqliteRecordStore.RecordColumns}) FROM STDIN (FORMAT BINARY)"))
             {
-                await using var connection = await dataSource.OpenConnectionAsync();
-                await using (var begin = new NpgsqlBatch(connection) { BatchCommands = { new("BEGIN"), new(StagingSql) } })
-                    await begin.ExecuteNonQueryAsync();
-                var columns = PostgresRecordStore.RecordArrays(batch).Select(p => (Array)p.Value!).ToArray();
-                await using (var importer = await connection.BeginBinaryImportAsync($"COPY records_staging ({SqliteRecordStore.RecordColumns}) FROM STDIN (FORMAT BINARY)"))
+                for (var row = 0; row < batch.Count; row++)
                 {
-                    for (var row = 0; row < batch.Count; row++)
+                    await importer.StartRowAsync();
+                    foreach (var column in columns)
                     {
-                        await importer.StartRowAsync();
-                        foreach (var column in columns)
+                        var value = column.GetValue(row);
+                        if (value is null) await importer.WriteNullAsync();
+                        else await importer.WriteAsync(value, value switch
                         {
-                            var value = column.GetValue(row);
-                            if (value is null) await importer.WriteNullAsync();
-                            else await importer.WriteAsync(value, value switch
-                            {
-                                string => NpgsqlTypes.NpgsqlDbType.Text, int => NpgsqlTypes.NpgsqlDbType.Integer,
-                                long => NpgsqlTypes.NpgsqlDbType.Bigint, bool => NpgsqlTypes.NpgsqlDbType.Boolean,
-                                _ => throw new InvalidOperationException($"no COPY type for {value.GetType()}"),
-                            });
-                        }
+                            string => NpgsqlTypes.NpgsqlDbType.Text, int => NpgsqlTypes.NpgsqlDbType.Integer,
+                            long => NpgsqlTypes.NpgsqlDbType.Bigint, bool => NpgsqlTypes.NpgsqlDbType.Boolean,
+                            _ => throw new InvalidOperationException($"no COPY type for {value.GetType()}"),
+                        });
                     }
-                    await importer.CompleteAsync();
                 }
-                await using var statements = Statements(connection, batch, FromStagingSql);
-                statements.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-                await statements.ExecuteNonQueryAsync();
-                count += batch.Count;
+                await importer.CompleteAsync();
             }
-            return count / watch.Elapsed.TotalSeconds;
-        }
+            await using var statements = Statements(connection, batch, FromStagingSql);
+            statements.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await statements.ExecuteNonQueryAsync();
+        });
 
         private static readonly string StagingSql =
             $"CREATE TEMP TABLE IF NOT EXISTS records_staging ON COMMIT DELETE ROWS AS SELECT {SqliteRecordStore.RecordColumns} FROM records WITH NO DATA";
@@ -243,29 +225,35 @@ public static class PostgresIngestBenchmark
     {
         private readonly PostgresRecordStore _store = new(dataSource);
 
-        public static async Task<StoreSide> StartAsync(string connectionString)
-        {
-            await MigrateAsync(connectionString);
-            return new StoreSide(new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { MaxAutoPrepare = 32, NoResetOnClose = true } }.Build());
-        }
+        public static async Task<StoreSide> StartAsync(string connectionString) => new(await MigratedAsync(connectionString));
 
-        public async Task<double> WriteAsync(List<List<EventRecord>> batches)
-        {
-            var watch = Stopwatch.StartNew();
-            long count = 0;
-            foreach (var batch in batches)
-            {
-                await _store.WriteAsync(batch, CancellationToken.None);
-                count += batch.Count;
-            }
-            return count / watch.Elapsed.TotalSeconds;
-        }
+        public Task<double> WriteAsync(List<List<EventRecord>> batches) => RateAsync(batches, batch => _store.WriteAsync(batch, CancellationToken.None));
 
         public ValueTask DisposeAsync()
         {
             _store.Dispose();
             return dataSource.DisposeAsync();
         }
+    }
+
+    /// <summary>Writes every batch with <paramref name="write"/>; records per second.</summary>
+    private static async Task<double> RateAsync(List<List<EventRecord>> batches, Func<List<EventRecord>, Task> write)
+    {
+        var watch = Stopwatch.StartNew();
+        long count = 0;
+        foreach (var batch in batches)
+        {
+            await write(batch);
+            count += batch.Count;
+        }
+        return count / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>A migrated database's data source, prepared and without reset as the console's own.</summary>
+    private static async Task<NpgsqlDataSource> MigratedAsync(string connectionString)
+    {
+        await MigrateAsync(connectionString);
+        return new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { MaxAutoPrepare = 32, NoResetOnClose = true } }.Build();
     }
 
     internal static async Task MigrateAsync(string connectionString)
