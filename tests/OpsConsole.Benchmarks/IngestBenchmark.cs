@@ -58,7 +58,7 @@ public static class IngestBenchmark
     internal sealed record Rate(long Records, double RecordsPerSecond);
 
     /// <summary>The warm-up: the workload's shapes under other container names, a day before the timed records.</summary>
-    private static List<string> WarmUpBatches() => Workload
+    internal static List<string> WarmUpBatches() => Workload
         .Batches(WarmUpRecords, BatchSize, start: DateTimeOffset.Parse("2025-12-31T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture))
         .Select(body => body.Replace("svc-", "warm-", StringComparison.Ordinal)).ToList();
 

@@ -48,7 +48,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
 
     // Through record_dedupe (the received time finds the partition); a record whose day is being dropped this instant
     // has no row left and counts as seen once.
-    private const string ExistingSql = """
+    internal const string ExistingSql = """
         SELECT d.RecordId, d.DedupeKey, COALESCE(r.OccurrenceCount, 1) FROM record_dedupe d
         LEFT JOIN records r ON r.Id = d.RecordId AND r.ReceivedAt = d.ReceivedAt WHERE d.DedupeKey = ANY($1)
         """;
@@ -113,8 +113,9 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         """;
 
     /// <summary>
-    /// Three round trips whatever the batch holds: the lock, the insert and the stored states of the batch's instances;
-    /// then (dedupe hits only) the rows already stored; then occurrence updates, the states and the counters, and the commit.
+    /// Two round trips whatever the batch holds: the transaction's start, the lock, the insert and the stored states of
+    /// the batch's instances; then (dedupe hits only) the rows already stored; then occurrence updates, the states, the
+    /// counters, the notice and the commit.
     /// </summary>
     public async Task<IReadOnlyList<StoredRecord>> WriteAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
     {
@@ -448,8 +449,11 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
 
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction holding the cluster-wide write lock, then sends the statements it
-    /// left for the end, the counter changes it gathered and its notice's NOTIFY in one batch, and commits. One writer per
-    /// node queues in memory rather than as idle connections on the server.
+    /// left for the end, the counter changes it gathered, its notice's NOTIFY and the COMMIT in one batch. The
+    /// transaction is opened and closed by SQL inside the batches rather than by NpgsqlTransaction, whose commit is a
+    /// round trip of its own (a third per ingest request); a failure leaves it open on the connection, and Npgsql rolls
+    /// it back when the connection goes back to the pool. One writer per node queues in memory rather than as idle
+    /// connections on the server.
     /// </summary>
     private async Task<T> InWriteTransactionAsync<T>(Func<WriteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -457,13 +461,12 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var tx = new WriteTransaction(connection);
             var result = await work(tx);
             tx.BeforeCommit.AddRange(CountCommands(tx.Counts));
             if (tx.Notice is { } notice && commits is not null) tx.BeforeCommit.Add(commits.NotifyCommand(notice));
-            if (tx.BeforeCommit.Count > 0) await (await tx.ReadAsync(cancellationToken, [.. tx.BeforeCommit])).DisposeAsync();
-            await transaction.CommitAsync(cancellationToken);
+            tx.BeforeCommit.Add(new NpgsqlBatchCommand("COMMIT"));
+            await (await tx.ReadAsync(cancellationToken, [.. tx.BeforeCommit])).DisposeAsync();
             storage?.ReportSuccess();
             return result;
         }
@@ -474,8 +477,8 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
     }
 
     /// <summary>
-    /// One write transaction's statements: the first batch sent carries the advisory lock in front (one round trip for
-    /// both), so nothing reads or writes before the lock is held.
+    /// One write transaction's statements: the first batch sent carries the BEGIN and the advisory lock in front (one
+    /// round trip for all), so nothing reads or writes before the lock is held.
     /// </summary>
     private sealed class WriteTransaction(NpgsqlConnection connection)
     {
@@ -494,7 +497,11 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         {
             var batch = new NpgsqlBatch(connection);
             var locking = !_locked;
-            if (locking) batch.BatchCommands.Add(BatchCommand("SELECT pg_advisory_xact_lock($1)", Value(WriteLockKey)));
+            if (locking)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                batch.BatchCommands.Add(BatchCommand("SELECT pg_advisory_xact_lock($1)", Value(WriteLockKey)));
+            }
             foreach (var command in commands) batch.BatchCommands.Add(command);
             _locked = true;
             var reader = await batch.ExecuteReaderAsync(cancellationToken);

@@ -1,0 +1,59 @@
+using Npgsql;
+using OpsConsole.Data.Postgres;
+using OpsConsole.Features.Records;
+
+namespace OpsConsole.Tests.Data.Postgres;
+
+/// <summary>
+/// The dedupe key on PostgreSQL lives in record_dedupe alone (migration DropRecordsDedupeKeyIndex): records carry no
+/// index on it, a repeated key is still found, and the lookup of stored keys reads record_dedupe by its primary key and
+/// the day's records by theirs, scanning neither table.
+/// </summary>
+public sealed class DedupeLookupTests(MigratedPostgres database) : IClassFixture<MigratedPostgres>
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
+    [PostgresFact]
+    public async Task The_lookup_of_stored_keys_uses_the_primary_keys_left()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        using var store = new PostgresRecordStore(dataSource);
+        foreach (var chunk in Enumerable.Range(0, 5_000).Chunk(500))
+            await store.WriteAsync([.. chunk.Select(Record)], CancellationToken.None);
+
+        var again = await store.WriteAsync([Record(42), Record(5_000)], CancellationToken.None);
+
+        Assert.True(again[0].Duplicate);
+        Assert.False(again[1].Duplicate);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        Assert.Equal(0L, await ScalarAsync(connection, "SELECT COUNT(*) FROM pg_indexes WHERE tablename LIKE 'records%' AND indexdef LIKE '%(dedupekey)%'"));
+        await ScalarAsync(connection, "ANALYZE records, record_dedupe");
+        var today = RecordPartitions.Name(RecordPartitions.DayOf(Now.ToUnixTimeMilliseconds()));
+        await using var explain = new NpgsqlCommand("EXPLAIN " + PostgresRecordStore.ExistingSql, connection)
+        {
+            Parameters = { new NpgsqlParameter<string[]> { TypedValue = [.. Enumerable.Range(100, 10).Select(i => $"key-{i}")] } },
+        };
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(0));
+        var text = string.Join('\n', plan);
+
+        Assert.Contains("\"PK_record_dedupe\"", text);
+        Assert.Contains($"{today}_pkey", text);
+        Assert.DoesNotContain("Seq Scan on record_dedupe", text);
+        Assert.DoesNotContain($"Seq Scan on {today}", text);
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private static EventRecord Record(int i) => new()
+    {
+        Kind = "container", Source = "ci", Format = "simple", Entry = "terminated", InstanceKey = $"ci/i{i % 50}", InstanceName = $"i{i % 50}",
+        ExitCode = 1, Reason = "Error", OccurredAt = Now.AddMilliseconds(i), ReceivedAt = Now, LastSeenAt = Now.AddMilliseconds(i),
+        Category = "exit.app-error", Severity = "error", IsFailure = true, DedupeKey = $"key-{i}", RawJson = "{}",
+    };
+}
