@@ -318,7 +318,7 @@ public static class RecordsBenchmark
         // The console's own warnings name the runtime's pauses (collections, a starved thread pool) with their time of day.
         var pauses = new List<string>();
         await using var console = await RunningConsole.StartAsync(copy, new Dictionary<string, string> { ["Classification__ExtraRulesPath"] = rulesPath },
-            line => { lock (pauses) if (line.Contains("UTC", StringComparison.Ordinal)) pauses.Add(line.Trim()); });
+            line => { lock (pauses) if (line.Contains(" UTC", StringComparison.Ordinal)) pauses.Add(LogMessage(line)); });
         var run = Stopwatch.StartNew();
         var latencies = new List<double>();
         var startedAt = new List<double>();
@@ -354,6 +354,20 @@ public static class RecordsBenchmark
             }
         } while (run.Elapsed < TimeSpan.FromMinutes(30) && (state == "running" || run.Elapsed < TimeSpan.FromSeconds(60)));
         return new Row("reclassification with ingest going on", $"ended '{state}' after {run.Elapsed.TotalSeconds:F0} s", "slowest ≤ 200 ms");
+    }
+
+    /// <summary>The message of one of the console's JSON log lines (the line itself when it is not one).</summary>
+    private static string LogMessage(string line)
+    {
+        try
+        {
+            using var entry = System.Text.Json.JsonDocument.Parse(line);
+            return entry.RootElement.TryGetProperty("Message", out var message) ? message.GetString() ?? line : line;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return line.Trim();
+        }
     }
 
     private static string Joined(List<string> lines)
