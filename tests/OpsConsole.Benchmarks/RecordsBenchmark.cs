@@ -315,10 +315,14 @@ public static class RecordsBenchmark
                 severity: error
                 when: { exitCode: [139] }
             """);
-        await using var console = await RunningConsole.StartAsync(copy, new Dictionary<string, string> { ["Classification__ExtraRulesPath"] = rulesPath });
+        // The console's own warnings name the runtime's pauses (collections, a starved thread pool) with their time of day.
+        var pauses = new List<string>();
+        await using var console = await RunningConsole.StartAsync(copy, new Dictionary<string, string> { ["Classification__ExtraRulesPath"] = rulesPath },
+            line => { lock (pauses) if (line.Contains(" UTC", StringComparison.Ordinal)) pauses.Add(LogMessage(line)); });
         var run = Stopwatch.StartNew();
         var latencies = new List<double>();
         var startedAt = new List<double>();
+        var clockAt = new List<DateTime>();
         var timings = new List<string>();
         var n = 0;
         string state;
@@ -328,6 +332,7 @@ public static class RecordsBenchmark
                 $$"""{"source":"bench","instance":"live-{{n}}-{{i}}","exitCode":1,"reason":"Error","finishedAt":"{{DateTimeOffset.UtcNow:O}}"}"""));
             n++;
             startedAt.Add(run.Elapsed.TotalSeconds);
+            clockAt.Add(DateTime.UtcNow);
             var watch = Stopwatch.StartNew();
             var timing = "";
             await RunningConsole.PostContainerExitsAsync(console.Http, $"[{body}]", t => timing = t);
@@ -344,10 +349,30 @@ public static class RecordsBenchmark
                     $"first (cold) {latencies[0]:F0} ms, then slowest {warm.Max():F0} ms, p95 {Percentile(warm, 0.95):F0} ms; " +
                     await SlowWritesAsync(console.Http) + "; slowest at " +
                     string.Join(", ", Enumerable.Range(1, latencies.Count - 1).OrderByDescending(i => latencies[i]).Take(3)
-                        .Select(i => $"{startedAt[i]:F1} s ({latencies[i]:F0} ms: {timings[i]})")) + $"; cold: {timings[0]}", "slowest ≤ 200 ms");
+                        .Select(i => $"{startedAt[i]:F1} s = {clockAt[i]:HH:mm:ss.fff} UTC ({latencies[i]:F0} ms: {timings[i]})")) + $"; cold: {timings[0]}" +
+                    $"; runtime pauses ≥ 50 ms: {Joined(pauses)}", "slowest ≤ 200 ms");
             }
         } while (run.Elapsed < TimeSpan.FromMinutes(30) && (state == "running" || run.Elapsed < TimeSpan.FromSeconds(60)));
         return new Row("reclassification with ingest going on", $"ended '{state}' after {run.Elapsed.TotalSeconds:F0} s", "slowest ≤ 200 ms");
+    }
+
+    /// <summary>The message of one of the console's JSON log lines (the line itself when it is not one).</summary>
+    private static string LogMessage(string line)
+    {
+        try
+        {
+            using var entry = System.Text.Json.JsonDocument.Parse(line);
+            return entry.RootElement.TryGetProperty("Message", out var message) ? message.GetString() ?? line : line;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return line.Trim();
+        }
+    }
+
+    private static string Joined(List<string> lines)
+    {
+        lock (lines) return lines.Count == 0 ? "none" : string.Join(" | ", lines);
     }
 
     /// <summary>From the console's write-lock histograms: how many transactions of each kind held the writer, or waited for it, over 100 ms.</summary>
@@ -369,13 +394,22 @@ public static class RecordsBenchmark
             var seconds = Value($"opsconsole_store_checkpoint_seconds_sum{{trigger=\"{trigger}\"}}");
             return $"{trigger} {all - within:F0}/{all:F0} ({seconds:F1} s)";
         }
+        string GcPauses(string generation)
+        {
+            var all = Value($"opsconsole_gc_pause_seconds_count{{generation=\"{generation}\"}}");
+            var within = Value($"opsconsole_gc_pause_seconds_bucket{{generation=\"{generation}\",le=\"0.1\"}}");
+            var seconds = Value($"opsconsole_gc_pause_seconds_sum{{generation=\"{generation}\"}}");
+            return $"gen{generation} {all - within:F0}/{all:F0} ({seconds:F1} s)";
+        }
         // The server's own time for a request (parse to commit), against what the client saw.
         var requests = Value("opsconsole_ingest_batch_duration_seconds_count{kind=\"container\"}");
         var pipelineFast = Value("opsconsole_ingest_batch_duration_seconds_bucket{kind=\"container\",le=\"0.128\"}");
-        return $"writer held > 100 ms: {Over("hold", "ingest")}, {Over("hold", "reclassify")}, {Over("hold", "rebuild")}; " +
+        return $"writer held > 100 ms: {Over("hold", "ingest")}, {Over("hold", "reclassify")}, {Over("hold", "rebuild")}, {Over("hold", "checkpoint")}; " +
                $"ingest waited > 100 ms: {Over("wait", "ingest")}; commit > 100 ms: {Over("commit", "ingest")}, {Over("commit", "reclassify")}, {Over("commit", "rebuild")}; " +
                $"ingest pipeline > 128 ms: {requests - pipelineFast:F0}/{requests:F0}; checkpoints > 100 ms: {Checkpoints("background")}, " +
                $"{Checkpoints("truncate")}, {Checkpoints("between-slices")}; gen2 GCs {Value("dotnet_collection_count_total{generation=\"2\"}"):F0}; " +
+               $"GC pauses > 100 ms: {GcPauses("0")}, {GcPauses("1")}, {GcPauses("2")}; " +
+               $"thread-pool starvation {Value("opsconsole_threadpool_starvation_total"):F0}; " +
                $"console CPU {Value("process_cpu_seconds_total"):F0} s";
     }
 

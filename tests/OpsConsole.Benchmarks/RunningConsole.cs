@@ -22,7 +22,8 @@ public sealed class RunningConsole : IAsyncDisposable
     public string BaseUrl { get; }
     public HttpClient Http { get; }
 
-    public static async Task<RunningConsole> StartAsync(string databasePath, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Starts the console; its log lines (warnings and up) go to <paramref name="output"/> when given.</summary>
+    public static async Task<RunningConsole> StartAsync(string databasePath, IReadOnlyDictionary<string, string>? settings = null, Action<string>? output = null)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryRoot(), RedirectStandardOutput = true, RedirectStandardError = true };
@@ -37,7 +38,7 @@ public sealed class RunningConsole : IAsyncDisposable
         info.Environment["Auth__ApiKeys__0__Scopes__2"] = "operate";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output?.Invoke(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

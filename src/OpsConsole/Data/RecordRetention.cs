@@ -15,6 +15,9 @@ internal static class RecordRetention
 
     // Keyset over the ReceivedAt index (Id breaks ties), so kept records are passed once, not read again each batch. The
     // keep test is primary-key lookups: the state by instance, its current record, the ticks by (instance, record).
+    // @until ends the index range at the cut (or nowhere, when a record-count limit is exceeded): as "ReceivedAt < cut OR
+    // excess > 0" no bound could be taken from it, and with nothing expired every sweep walked the whole index under the
+    // single writer (1-5 s at 1 M records, with ingestion queued behind it).
     public const string OldestSql = """
         SELECT c.Id, c.InstanceKey, c.Category, c.IsFailure, c.ReceivedAt,
             EXISTS (SELECT 1 FROM instance_states s WHERE s.InstanceKey = c.InstanceKey AND (
@@ -22,7 +25,7 @@ internal static class RecordRetention
                 OR EXISTS (SELECT 1 FROM records d WHERE d.Id = s.LastRecordId AND ',' || d.DerivedFrom || ',' LIKE '%,' || c.Id || ',%')
                 OR (s.IsFailing AND EXISTS (SELECT 1 FROM runbook_steps m WHERE m.InstanceKey = c.InstanceKey AND m.RecordId = c.Id))))
         FROM records c
-        WHERE (c.ReceivedAt, c.Id) > (@afterReceived, @afterId) AND (c.ReceivedAt < @cutoff OR @excess > 0)
+        WHERE (c.ReceivedAt, c.Id) > (@afterReceived, @afterId) AND c.ReceivedAt < @until
         ORDER BY c.ReceivedAt, c.Id LIMIT @batch
         """;
 
@@ -39,7 +42,7 @@ internal static class RecordRetention
     public static List<Candidate> Oldest(DbConnection connection, DbTransaction? transaction, RetentionCut cut)
     {
         using var command = RecordStoreReads.Command(connection, OldestSql, ("@afterReceived", cut.AfterReceivedAt), ("@afterId", cut.AfterId),
-            ("@cutoff", cut.Cutoff.ToUnixTimeMilliseconds()), ("@excess", cut.Excess), ("@batch", BatchSize));
+            ("@until", cut.Excess > 0 ? long.MaxValue : cut.Cutoff.ToUnixTimeMilliseconds()), ("@batch", BatchSize));
         command.Transaction = transaction;
         using var reader = command.ExecuteReader();
         var candidates = new List<Candidate>(BatchSize);

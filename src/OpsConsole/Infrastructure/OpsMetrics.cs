@@ -69,6 +69,13 @@ public static class OpsMetrics
         "opsconsole_store_checkpoint_seconds", "Time a WAL checkpoint took off the request path, by what ran it (background, truncate, between-slices).",
         new HistogramConfiguration { LabelNames = ["trigger"], Buckets = WriteBuckets });
 
+    public static readonly Histogram GcPause = Metrics.CreateHistogram(
+        "opsconsole_gc_pause_seconds", "Time a garbage collection held every thread of the console (requests included), by generation collected.",
+        new HistogramConfiguration { LabelNames = ["generation"], Buckets = WriteBuckets });
+
+    public static readonly Counter ThreadPoolStarvation = Metrics.CreateCounter(
+        "opsconsole_threadpool_starvation_total", "Times the thread pool added a thread because its queued work (requests included) made no progress.");
+
     public static readonly Counter DerivedRecords = Metrics.CreateCounter(
         "opsconsole_derived_records_total", "Pattern records written by the detectors (crash loops, silences).",
         new CounterConfiguration { LabelNames = ["category"] });

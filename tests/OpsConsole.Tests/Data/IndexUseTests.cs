@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using OpsConsole.Features.Instances;
 using OpsConsole.Features.Records;
 
@@ -162,6 +163,18 @@ public sealed class MigratedSqlite : IAsyncLifetime
 public sealed class SqliteIndexUseTests(MigratedSqlite database) : IndexUseTests, IClassFixture<MigratedSqlite>
 {
     protected override OpsConsole.Data.OpsDbContext Context() => database.Context();
+
+    [Fact]
+    public async Task A_retention_sweep_reads_the_received_index_only_up_to_the_cut()
+    {
+        await using var db = await ContextAsync();
+        var plan = await QueryPlan.OfAsync(db.Database.GetDbConnection(), OpsConsole.Data.RecordRetention.OldestSql,
+            ("@afterReceived", 0L), ("@afterId", 0L), ("@until", 1_000L), ("@batch", 500));
+
+        // Bounded at both ends: with nothing past the cut, a sweep costs one seek, not a walk of every record (it holds the writer).
+        Assert.Contains(plan.Steps, s => s.StartsWith("SEARCH c ", StringComparison.Ordinal) && s.Contains("ReceivedAt>?", StringComparison.Ordinal)
+                                         && s.Contains("ReceivedAt<?", StringComparison.Ordinal));
+    }
 }
 
 public sealed class PostgresIndexUseTests(Postgres.MigratedPostgres database) : IndexUseTests, IClassFixture<Postgres.MigratedPostgres>

@@ -41,4 +41,33 @@ public sealed class WriterSliceTests
         // The other two steps take microseconds, well within one slice's time: only the queued request ended the first slice there.
         Assert.Equal([0L, 1L, 1L], seen);
     }
+
+    [Fact]
+    public async Task The_checkpointer_queues_for_the_writer_behind_an_ingest_that_queued_first()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        using var store = new SqliteRecordStore(new SqliteConnectionFactory(database.ConnectionString));
+        await using var reader = new SqliteConnection(database.ConnectionString);
+        await reader.OpenAsync();
+
+        // During a slice: an ingest queues for the writer, then the checkpointer's thread does (it blocks, on a thread of its own).
+        Task? ingest = null;
+        Task<long>? checkpoint = null;
+        await store.InSlicesAsync("rebuild", 1, (_, _, _) =>
+        {
+            ingest = store.WriteAsync([SqliteWriterMemoryTests.Record("docker/h/first", 1, failure: true)], CancellationToken.None);
+            checkpoint = Task.Factory.StartNew(() => SqliteRecordStore.BetweenWrites(SqliteRecordStore.Operations.Checkpoint, () =>
+            {
+                using var count = reader.CreateCommand();
+                count.CommandText = "SELECT COUNT(*) FROM records WHERE InstanceKey = 'docker/h/first'";
+                return (long)count.ExecuteScalar()!;
+            }, CancellationToken.None), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            // Long enough for the thread to be waiting: the order of the queue is what is checked, not this time.
+            Thread.Sleep(200);
+        }, CancellationToken.None);
+        await ingest!;
+
+        // First come, first served: the ingest committed before the checkpointer held the writer.
+        Assert.Equal(1L, await checkpoint!);
+    }
 }

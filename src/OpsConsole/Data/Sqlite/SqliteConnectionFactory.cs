@@ -44,6 +44,9 @@ public sealed class SqliteConnectionFactory(string connectionString, long maxPag
         return connection;
     }
 
+    /// <summary>Opens on the calling thread, for code on a thread of its own (Microsoft.Data.Sqlite completes its async opens synchronously anyway).</summary>
+    public SqliteConnection Open() => OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
+
     /// <summary>A small committed write that allocates pages: whether the file can take writes again (see <see cref="StorageHealth"/>).</summary>
     public async Task ProbeWriteAsync(CancellationToken cancellationToken)
     {

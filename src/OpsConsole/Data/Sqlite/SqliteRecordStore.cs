@@ -172,15 +172,20 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     /// and held the writer (and the ingest queued behind it) for seconds. Folded here, outside the lock and before this
     /// run writes again, the next commit can restart the log and journal_size_limit cuts the file back.
     /// </summary>
-    private async Task LetTheWalRestartAsync(CancellationToken cancellationToken)
+    private Task LetTheWalRestartAsync(CancellationToken cancellationToken)
     {
-        if (connections.WalBytes() <= SqliteConnectionFactory.JournalSizeLimitBytes) return;
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var checkpoint = connection.CreateCommand();
-        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-        var started = Stopwatch.GetTimestamp();
-        await checkpoint.ExecuteNonQueryAsync(cancellationToken);
-        OpsMetrics.StoreCheckpoint.WithLabels("between-slices").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        if (connections.WalBytes() <= SqliteConnectionFactory.JournalSizeLimitBytes) return Task.CompletedTask;
+        // On a thread of its own: the copy blocks in SQLite, at times for seconds, and a thread-pool thread blocked
+        // that long (with the checkpointer's at once) left none for the ingest requests the slices make way for.
+        return Task.Factory.StartNew(() =>
+        {
+            using var connection = connections.Open();
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            var started = Stopwatch.GetTimestamp();
+            checkpoint.ExecuteNonQuery();
+            OpsMetrics.StoreCheckpoint.WithLabels("between-slices").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public async Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken)
@@ -238,17 +243,18 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     /// <summary>
     /// Runs <paramref name="work"/> on a connection of its own while no write transaction is open: it holds the
     /// single-writer lock, so it waits for the running transaction and the next one waits for it (metrics label
-    /// <paramref name="operation"/>).
+    /// <paramref name="operation"/>). Blocks the calling thread: for code on a thread of its own (<see cref="WalCheckpointer"/>).
     /// </summary>
-    internal static async Task<T> BetweenWritesAsync<T>(string operation, Func<Task<T>> work, CancellationToken cancellationToken)
+    internal static T BetweenWrites<T>(string operation, Func<T> work, CancellationToken cancellationToken)
     {
         var queued = Stopwatch.GetTimestamp();
-        await WriteLock.WaitAsync(cancellationToken);
+        // Queued among the transactions' own asynchronous waits (a synchronous Wait would go ahead of them): first come, first served.
+        WriteLock.WaitAsync(cancellationToken).GetAwaiter().GetResult();
         var held = Stopwatch.GetTimestamp();
         OpsMetrics.StoreWriteWait.WithLabels(operation).Observe(Stopwatch.GetElapsedTime(queued, held).TotalSeconds);
         try
         {
-            return await work();
+            return work();
         }
         finally
         {

@@ -127,9 +127,22 @@ public sealed class Reclassifier(
         return versions.OrderBy(v => v).Take(1);
     }
 
-    /// <summary>The next records of one old version, in id order, from the (RulesetVersion, Id) index.</summary>
+    /// <summary>
+    /// The next records of one old version, in id order, from the (RulesetVersion, Id) index: only the fields the rules
+    /// read and the store's update writes. The raw payload and the identity are most of a row's bytes; materialised for
+    /// a million records they were most of what the run allocated, and its collections paused ingestion with it.
+    /// </summary>
     internal static IQueryable<Records.EventRecord> BatchQuery(OpsDbContext db, string version, long afterId) =>
-        db.Records.AsNoTracking().Where(r => r.RulesetVersion == version && r.Id > afterId).OrderBy(r => r.Id).Take(BatchSize);
+        db.Records.AsNoTracking().Where(r => r.RulesetVersion == version && r.Id > afterId).OrderBy(r => r.Id).Take(BatchSize)
+            .Select(r => new Records.EventRecord
+            {
+                Id = r.Id, Kind = r.Kind, Source = r.Source, Format = r.Format, Entry = r.Entry, InstanceKey = r.InstanceKey,
+                State = r.State, ExitCode = r.ExitCode, Signal = r.Signal, Reason = r.Reason, Message = r.Message,
+                ErrorCode = r.ErrorCode, HttpCode = r.HttpCode, Stage = r.Stage, Hints = r.Hints,
+                Category = r.Category, Severity = r.Severity, RuleId = r.RuleId, Evidence = r.Evidence,
+                RulesetVersion = r.RulesetVersion, IsFailure = r.IsFailure,
+                InstanceName = "", DedupeKey = "", RawJson = "",
+            });
 
     /// <summary>Re-reads the rule files; an invalid edit is logged and the current rules stay in force.</summary>
     private bool ReloadRules()

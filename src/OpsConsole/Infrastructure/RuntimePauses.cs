@@ -1,0 +1,76 @@
+using System.Diagnostics.Tracing;
+
+namespace OpsConsole.Infrastructure;
+
+/// <summary>
+/// Time the runtime, not the console's code, kept requests waiting: garbage-collection pauses (from suspending the
+/// threads to restarting them) and thread-pool starvation (the pool adding a thread because queued work made no
+/// progress). Both are invisible to a request's own timing — a request that waited 500 ms in the pool's queue
+/// reports a 5 ms Server-Timing — so they are measured here from the runtime's own events, counted in metrics
+/// and logged with the time when long enough to matter to a sender.
+/// </summary>
+public sealed class RuntimePauses : EventListener
+{
+    /// <summary>A pause at least this long is logged: one ingest request may wait that long.</summary>
+    public static readonly TimeSpan Noticeable = TimeSpan.FromMilliseconds(50);
+
+    private const string RuntimeSource = "Microsoft-Windows-DotNETRuntime";
+    private const EventKeywords GcKeyword = (EventKeywords)0x1;
+    private const EventKeywords ThreadingKeyword = (EventKeywords)0x10000;
+
+    // Runtime event ids (ClrEtwAll.man): GCStart, GCSuspendEEBegin, GCRestartEEEnd, ThreadPoolWorkerThreadAdjustmentAdjustment.
+    private const int GcStart = 1, SuspendBegin = 9, RestartEnd = 3, PoolAdjustment = 55;
+
+    // ThreadPoolWorkerThreadAdjustmentAdjustment's reason when the pool grew because its work items made no progress.
+    private const uint Starvation = 6;
+
+    private readonly ILogger<RuntimePauses>? _logger;
+    private DateTime _suspended;
+    private (uint Generation, uint Type, uint Reason) _collection;
+
+    private long _collections;
+
+    public RuntimePauses(ILogger<RuntimePauses> logger) => _logger = logger;
+
+    /// <summary>The collections (pauses) this listener has measured.</summary>
+    public long Collections => Interlocked.Read(ref _collections);
+
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        // Called from the base constructor for sources that exist already, before _logger is set: enabling is all it does.
+        if (eventSource.Name == RuntimeSource) EnableEvents(eventSource, EventLevel.Informational, GcKeyword | ThreadingKeyword);
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs e)
+    {
+        switch (e.EventId)
+        {
+            case GcStart:
+                _collection = (Value(e, "Depth"), Value(e, "Type"), Value(e, "Reason"));
+                break;
+            case SuspendBegin:
+                _suspended = e.TimeStamp;
+                break;
+            case RestartEnd when _suspended != default:
+                var pause = e.TimeStamp - _suspended;
+                _suspended = default;
+                Interlocked.Increment(ref _collections);
+                OpsMetrics.GcPause.WithLabels(_collection.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)).Observe(pause.TotalSeconds);
+                if (pause >= Noticeable)
+                    _logger?.LogWarning("The runtime paused every thread for {Milliseconds:F0} ms at {At:HH:mm:ss.fff} UTC: gen{Generation} collection (type {Type}, reason {Reason})",
+                        pause.TotalMilliseconds, e.TimeStamp.ToUniversalTime(), _collection.Generation, _collection.Type, _collection.Reason);
+                break;
+            case PoolAdjustment when Value(e, "Reason") == Starvation:
+                OpsMetrics.ThreadPoolStarvation.Inc();
+                _logger?.LogWarning("The thread pool was starved at {At:HH:mm:ss.fff} UTC (queued work made no progress); it grows to {Threads} threads",
+                    e.TimeStamp.ToUniversalTime(), Value(e, "NewWorkerThreadCount"));
+                break;
+        }
+    }
+
+    private static uint Value(EventWrittenEventArgs e, string name)
+    {
+        var index = e.PayloadNames?.IndexOf(name) ?? -1;
+        return index >= 0 && e.Payload?[index] is { } value ? Convert.ToUInt32(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+}
