@@ -39,12 +39,12 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     internal static readonly string InsertSql =
         $"INSERT INTO records ({RecordColumns}) VALUES ({string.Join(", ", RecordColumns.Split(", ").Select((_, i) => $"?{i + 1}"))})";
 
-    private const string CategoryCountSql = """
+    internal const string CategoryCountSql = """
         INSERT INTO category_counts (Category, Records, FailingInstances) VALUES (?1, ?2, ?3)
         ON CONFLICT (Category) DO UPDATE SET Records = Records + excluded.Records, FailingInstances = FailingInstances + excluded.FailingInstances
         """;
 
-    private const string FailureHourSql =
+    internal const string FailureHourSql =
         "INSERT INTO failure_hours (Hour, Failures) VALUES (?1, ?2) ON CONFLICT (Hour) DO UPDATE SET Failures = Failures + excluded.Failures";
 
     private Writer? _writer;
