@@ -166,8 +166,7 @@ public static class IngestBenchmark
             foreach (var batch in rows)
             {
                 using var transaction = connection.BeginTransaction();
-                var categories = new Dictionary<string, long>(StringComparer.Ordinal);
-                var hours = new Dictionary<long, long>();
+                var counts = new CounterChanges();
                 foreach (var record in batch)
                 {
                     values.Clear();
@@ -195,24 +194,10 @@ public static class IngestBenchmark
                     state.Bind(15, at);
                     if (known) state.Bind(16, true);
                     state.Execute();
-                    categories[record.Category] = categories.GetValueOrDefault(record.Category) + 1;
-                    var hour = record.ReceivedAt.ToUnixTimeMilliseconds() / 3_600_000;
-                    hours[hour] = hours.GetValueOrDefault(hour) + 1;
+                    counts.Add(record.Category, record.IsFailure, record.ReceivedAt, 1);
                     count++;
                 }
-                foreach (var (category, records) in categories)
-                {
-                    _categoryCount.Bind(1, category);
-                    _categoryCount.Bind(2, records);
-                    _categoryCount.Bind(3, 0);
-                    _categoryCount.Execute();
-                }
-                foreach (var (hour, failures) in hours)
-                {
-                    _failureHour.Bind(1, hour);
-                    _failureHour.Bind(2, failures);
-                    _failureHour.Execute();
-                }
+                SqliteRecordStore.WriteCounts(_categoryCount, _failureHour, counts);
                 transaction.Commit();
             }
             return count;

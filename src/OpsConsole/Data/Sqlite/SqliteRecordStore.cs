@@ -395,20 +395,23 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         }
     }
 
-    private static void WriteCounts(Writer writer, CounterChanges counts)
+    private static void WriteCounts(Writer writer, CounterChanges counts) => WriteCounts(writer.CategoryCount, writer.FailureHour, counts);
+
+    /// <summary>The counter rows' upserts (<see cref="CategoryCountSql"/>, <see cref="FailureHourSql"/>); shared with the raw-insert benchmark baseline.</summary>
+    internal static void WriteCounts(RawStatement categoryCount, RawStatement failureHour, CounterChanges counts)
     {
         foreach (var (category, records, failing) in counts.Categories)
         {
-            writer.CategoryCount.Bind(1, category);
-            writer.CategoryCount.Bind(2, records);
-            writer.CategoryCount.Bind(3, failing);
-            writer.CategoryCount.Execute();
+            categoryCount.Bind(1, category);
+            categoryCount.Bind(2, records);
+            categoryCount.Bind(3, failing);
+            categoryCount.Execute();
         }
         foreach (var (hour, delta) in counts.FailureHours)
         {
-            writer.FailureHour.Bind(1, hour);
-            writer.FailureHour.Bind(2, delta);
-            writer.FailureHour.Execute();
+            failureHour.Bind(1, hour);
+            failureHour.Bind(2, delta);
+            failureHour.Execute();
         }
     }
 
