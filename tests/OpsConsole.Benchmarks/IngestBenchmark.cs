@@ -45,9 +45,12 @@ public static class IngestBenchmark
 
         var plainRate = (plain.RecordsPerSecond + plain2.RecordsPerSecond) / 2;
         var tunedRate = (tuned.RecordsPerSecond + tuned2.RecordsPerSecond) / 2;
+        var tunedCpu = (tuned.CpuMicroseconds + tuned2.CpuMicroseconds) / 2;
         Console.WriteLine($"raw inserts, library defaults     : {plainRate:F0} records/s ({plain.RecordsPerSecond:F0} before, {plain2.RecordsPerSecond:F0} after)");
-        Console.WriteLine($"raw inserts, the console's pragmas: {tunedRate:F0} records/s ({tuned.RecordsPerSecond:F0} before, {tuned2.RecordsPerSecond:F0} after)");
+        Console.WriteLine($"raw inserts, the console's pragmas: {tunedRate:F0} records/s ({tuned.RecordsPerSecond:F0} before, {tuned2.RecordsPerSecond:F0} after), CPU {tunedCpu:F1} µs/record");
         Console.WriteLine($"HTTP ingest                       : {http.RecordsPerSecond:F0} records/s, {http.Records} records (parse + classify + commit, {Senders} concurrent senders)");
+        Console.WriteLine($"  CPU per record                  : console {http.CpuMicroseconds:F1} µs ({http.CpuMicroseconds / tunedCpu:F2}× the raw inserts'), HTTP client {http.ClientCpuMicroseconds:F1} µs");
+        Console.WriteLine($"  per request (Server-Timing)     : {http.Stages!.Describe(http.Records)}");
         Console.WriteLine($"ratio vs library defaults         : {http.RecordsPerSecond / plainRate:F2}");
         Console.WriteLine($"ratio vs the console's pragmas    : {http.RecordsPerSecond / tunedRate:F2}");
         SqliteConnection.ClearAllPools();
@@ -55,7 +58,48 @@ public static class IngestBenchmark
         return 0;
     }
 
-    internal sealed record Rate(long Records, double RecordsPerSecond);
+    /// <summary>Records written and their rate; for HTTP also where the console's time went (<see cref="ServerTimings"/>).</summary>
+    internal sealed record Rate(long Records, double RecordsPerSecond, ServerTimings? Stages = null)
+    {
+        /// <summary>
+        /// CPU time per record (µs): of this process for the raw inserts, of the console (and, apart, of this process
+        /// as the HTTP client) for ingest. Unlike the rates it hardly moves with what else the machine runs.
+        /// </summary>
+        public double CpuMicroseconds { get; init; }
+
+        public double ClientCpuMicroseconds { get; init; }
+    }
+
+    private static TimeSpan OwnCpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>
+    /// The Server-Timing entries of the timed requests summed per stage (body read to commit, as the console measured
+    /// them), so a run says which part of a request grew or shrank, not only the rate.
+    /// </summary>
+    internal sealed class ServerTimings
+    {
+        private readonly Dictionary<string, double> _milliseconds = new(StringComparer.Ordinal);
+        private int _requests;
+
+        public void Add(string header)
+        {
+            lock (_milliseconds)
+            {
+                _requests++;
+                foreach (var entry in header.Split(", "))
+                {
+                    var parts = entry.Split(";dur=");
+                    if (parts.Length != 2) continue;
+                    _milliseconds[parts[0]] = _milliseconds.GetValueOrDefault(parts[0])
+                                              + double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        /// <summary>Each stage's mean per request and per record, in the order the console reports them.</summary>
+        public string Describe(long records) => string.Join(", ", _milliseconds.Select(s =>
+            $"{s.Key} {s.Value / _requests:F1} ms ({1000 * s.Value / records:F1} µs/record)"));
+    }
 
     /// <summary>The warm-up: the workload's shapes under other container names, a day before the timed records.</summary>
     internal static List<string> WarmUpBatches() => Workload
@@ -76,8 +120,10 @@ public static class IngestBenchmark
     }).ToList();
 
     /// <summary>
-    /// The same rows the console stores, written with plain prepared inserts into the same tables: per record one
-    /// insert into records and one into instance_states; one transaction per batch.
+    /// The same rows the console stores, written with plain prepared statements into the same tables and with the same
+    /// SQL as the console's write path: per record the records insert (with its dedupe-key conflict clause) and the
+    /// instance-state insert or merge; per batch the category and failure-hour counter upserts; one transaction per
+    /// batch on one connection whose statements are prepared once, as the console's writer keeps them.
     /// </summary>
     /// <remarks>
     /// sameSettings false: Microsoft.Data.Sqlite as it comes (WAL from the migration, synchronous FULL, auto-checkpoint 1000);
@@ -89,76 +135,123 @@ public static class IngestBenchmark
         var connectionString = $"Data Source={path}";
         await MigrateAsync(connectionString);
         var factory = new SqliteConnectionFactory(connectionString);
-        if (warmUp is not null) await InsertAsync(factory, connectionString, RawRows(warmUp), sameSettings);
-        // Parsing is not timed: the baseline is the insert cost alone.
+        await using var connection = sameSettings ? await factory.OpenAsync(CancellationToken.None) : new SqliteConnection(connectionString);
+        if (!sameSettings) await connection.OpenAsync();
+        using var writer = new RawWriter(connection);
+        if (warmUp is not null) writer.Insert(RawRows(warmUp));
+        // Parsing is not timed: the baseline is the write cost alone.
         var rows = RawRows(batches);
 
+        var cpu = OwnCpu();
         var watch = Stopwatch.StartNew();
-        var count = await InsertAsync(factory, connectionString, rows, sameSettings);
-        return new Rate(count, count / watch.Elapsed.TotalSeconds);
+        var count = writer.Insert(rows);
+        return new Rate(count, count / watch.Elapsed.TotalSeconds) { CpuMicroseconds = (OwnCpu() - cpu).TotalMicroseconds / count };
     }
 
-    private static async Task<long> InsertAsync(SqliteConnectionFactory factory, string connectionString, List<List<EventRecord>> rows, bool sameSettings)
+    /// <summary>The console's write statements, without its decisions: every record's instance row is merged as current.</summary>
+    private sealed class RawWriter(SqliteConnection connection) : IDisposable
     {
-        long count = 0;
-        foreach (var batch in rows)
+        private readonly RawStatement _insert = new(connection, SqliteRecordStore.InsertSql + " ON CONFLICT (DedupeKey) DO NOTHING");
+        private readonly RawStatement _stateInsert = new(connection, InstanceStates.InsertSql);
+        private readonly RawStatement _stateMerge = new(connection, InstanceStates.MergeSql);
+        private readonly RawStatement _categoryCount = new(connection, SqliteRecordStore.CategoryCountSql);
+        private readonly RawStatement _failureHour = new(connection, SqliteRecordStore.FailureHourSql);
+        private readonly HashSet<string> _instances = new(StringComparer.Ordinal);
+
+        public long Insert(List<List<EventRecord>> rows)
         {
-            await using var connection = sameSettings ? await factory.OpenAsync(CancellationToken.None) : new SqliteConnection(connectionString);
-            if (!sameSettings) await connection.OpenAsync();
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-            // Prepared statements bound by position, as the console's own write path binds them; each row's values are
-            // encoded here, inside the timed loop, as binding .NET strings would.
-            using var insert = new RawStatement(connection, SqliteRecordStore.InsertSql);
+            long count = 0;
+            // Each row's values are encoded inside the timed loop, as binding .NET strings would.
             using var values = new EncodedRows(SqliteRecordStore.RecordColumnCount, 1);
-            using var state = new RawStatement(connection, """
-                INSERT OR REPLACE INTO instance_states (InstanceKey, Kind, Source, DisplayName, Location, Category, Severity, IsFailing,
-                    LastMessage, LastRecordId, LastSeenAt, FailureCount, FirstFailureAt, LastFailureAt)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, last_insert_rowid(), ?9, 1, ?9, ?9)
-                """);
-            foreach (var record in batch)
+            foreach (var batch in rows)
             {
-                values.Clear();
-                SqliteRecordStore.AddRecord(values, record);
-                values.Bind(insert, 0);
-                insert.Execute();
-                state.Bind(1, record.InstanceKey);
-                state.Bind(2, record.Kind);
-                state.Bind(3, record.Source);
-                state.Bind(4, record.InstanceName);
-                state.Bind(5, record.Location);
-                state.Bind(6, record.Category);
-                state.Bind(7, record.Severity);
-                state.Bind(8, record.Message);
-                state.Bind(9, record.OccurredAt.ToUnixTimeMilliseconds());
-                state.Execute();
-                count++;
+                using var transaction = connection.BeginTransaction();
+                var counts = new CounterChanges();
+                foreach (var record in batch)
+                {
+                    values.Clear();
+                    SqliteRecordStore.AddRecord(values, record);
+                    values.Bind(_insert, 0);
+                    _insert.Execute();
+                    var id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
+                    var known = !_instances.Add(record.InstanceKey);
+                    var state = known ? _stateMerge : _stateInsert;
+                    var at = record.OccurredAt.ToUnixTimeMilliseconds();
+                    state.Bind(1, record.InstanceKey);
+                    state.Bind(2, record.Kind);
+                    state.Bind(3, record.Source);
+                    state.Bind(4, record.InstanceName);
+                    state.Bind(5, record.Location);
+                    state.Bind(6, record.Category);
+                    state.Bind(7, record.Severity);
+                    state.Bind(8, record.IsFailure);
+                    state.Bind(9, record.Message);
+                    state.Bind(10, id);
+                    state.Bind(11, at);
+                    state.Bind(12, record.Identity);
+                    state.Bind(13, 1);
+                    state.Bind(14, at);
+                    state.Bind(15, at);
+                    if (known) state.Bind(16, true);
+                    state.Execute();
+                    counts.Add(record.Category, record.IsFailure, record.ReceivedAt, 1);
+                    count++;
+                }
+                SqliteRecordStore.WriteCounts(_categoryCount, _failureHour, counts);
+                transaction.Commit();
             }
-            await transaction.CommitAsync();
+            return count;
         }
-        return count;
+
+        public void Dispose()
+        {
+            _insert.Dispose();
+            _stateInsert.Dispose();
+            _stateMerge.Dispose();
+            _categoryCount.Dispose();
+            _failureHour.Dispose();
+        }
     }
 
     private static async Task<Rate> HttpIngestRateAsync(string path, List<string> batches, List<string> warmUp)
     {
         await using var console = await RunningConsole.StartAsync(path);
-        return await PostRateAsync(console.Http, batches, warmUp);
+        // process_cpu_seconds_total is prometheus-net's, of the console's process: read just before and after the timed posts.
+        double consoleCpu = 0;
+        var client = TimeSpan.Zero;
+        var rate = await PostRateAsync(console.Http, batches, warmUp, timing: async started =>
+        {
+            if (started)
+            {
+                consoleCpu = await console.MetricAsync("process_cpu_seconds_total");
+                client = OwnCpu();
+                return;
+            }
+            consoleCpu = await console.MetricAsync("process_cpu_seconds_total") - consoleCpu;
+            client = OwnCpu() - client;
+        });
+        return rate with { CpuMicroseconds = consoleCpu * 1e6 / rate.Records, ClientCpuMicroseconds = client.TotalMicroseconds / rate.Records };
     }
 
     /// <summary>
     /// Posts every batch from <see cref="Senders"/> concurrent senders after a warm-up (<paramref name="warmUp"/>, posted
     /// the same way; by default 20 of the batches under other names); the accepted records per second.
     /// </summary>
-    internal static async Task<Rate> PostRateAsync(HttpClient http, List<string> batches, List<string>? warmUp = null)
+    internal static async Task<Rate> PostRateAsync(HttpClient http, List<string> batches, List<string>? warmUp = null, Func<bool, Task>? timing = null)
     {
         // Warm-up (JIT tiers, connection pool, page cache), not counted.
         await PostAllAsync(http, warmUp ?? batches.Take(20).Select((b, w) => b.Replace("svc-", $"warm{w}-", StringComparison.Ordinal)).ToList());
 
+        var stages = new ServerTimings();
+        if (timing is not null) await timing(true);
         var watch = Stopwatch.StartNew();
-        var count = await PostAllAsync(http, batches);
-        return new Rate(count, count / watch.Elapsed.TotalSeconds);
+        var count = await PostAllAsync(http, batches, stages);
+        var elapsed = watch.Elapsed;
+        if (timing is not null) await timing(false);
+        return new Rate(count, count / elapsed.TotalSeconds, stages);
     }
 
-    private static async Task<long> PostAllAsync(HttpClient http, List<string> batches)
+    private static async Task<long> PostAllAsync(HttpClient http, List<string> batches, ServerTimings? stages = null)
     {
         var next = -1;
         long count = 0;
@@ -166,7 +259,7 @@ public static class IngestBenchmark
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < batches.Count)
-                Interlocked.Add(ref count, await RunningConsole.PostContainerExitsAsync(http, batches[i]));
+                Interlocked.Add(ref count, await RunningConsole.PostContainerExitsAsync(http, batches[i], stages is null ? null : stages.Add));
         });
         await Task.WhenAll(senders);
         return count;

@@ -39,12 +39,12 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     internal static readonly string InsertSql =
         $"INSERT INTO records ({RecordColumns}) VALUES ({string.Join(", ", RecordColumns.Split(", ").Select((_, i) => $"?{i + 1}"))})";
 
-    private const string CategoryCountSql = """
+    internal const string CategoryCountSql = """
         INSERT INTO category_counts (Category, Records, FailingInstances) VALUES (?1, ?2, ?3)
         ON CONFLICT (Category) DO UPDATE SET Records = Records + excluded.Records, FailingInstances = FailingInstances + excluded.FailingInstances
         """;
 
-    private const string FailureHourSql =
+    internal const string FailureHourSql =
         "INSERT INTO failure_hours (Hour, Failures) VALUES (?1, ?2) ON CONFLICT (Hour) DO UPDATE SET Failures = Failures + excluded.Failures";
 
     private Writer? _writer;
@@ -401,20 +401,23 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         }
     }
 
-    private static void WriteCounts(Writer writer, CounterChanges counts)
+    private static void WriteCounts(Writer writer, CounterChanges counts) => WriteCounts(writer.CategoryCount, writer.FailureHour, counts);
+
+    /// <summary>The counter rows' upserts (<see cref="CategoryCountSql"/>, <see cref="FailureHourSql"/>); shared with the raw-insert benchmark baseline.</summary>
+    internal static void WriteCounts(RawStatement categoryCount, RawStatement failureHour, CounterChanges counts)
     {
         foreach (var (category, records, failing) in counts.Categories)
         {
-            writer.CategoryCount.Bind(1, category);
-            writer.CategoryCount.Bind(2, records);
-            writer.CategoryCount.Bind(3, failing);
-            writer.CategoryCount.Execute();
+            categoryCount.Bind(1, category);
+            categoryCount.Bind(2, records);
+            categoryCount.Bind(3, failing);
+            categoryCount.Execute();
         }
         foreach (var (hour, delta) in counts.FailureHours)
         {
-            writer.FailureHour.Bind(1, hour);
-            writer.FailureHour.Bind(2, delta);
-            writer.FailureHour.Execute();
+            failureHour.Bind(1, hour);
+            failureHour.Bind(2, delta);
+            failureHour.Execute();
         }
     }
 

@@ -25,6 +25,9 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
 {
     private const CommitKinds Wakers = CommitKinds.Records | CommitKinds.Classification | CommitKinds.Acknowledgement;
 
+    /// <summary>The least time between two passes that notices started (a route's group window is a minute or more).</summary>
+    internal static readonly TimeSpan NoticeGap = TimeSpan.FromMilliseconds(250);
+
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly SemaphoreSlim _woken = new(0, 1);
     private readonly Lock _touchedGate = new();
@@ -57,6 +60,9 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
             {
                 logger.LogError(e, "Sending notifications failed; trying again on the next change or poll");
             }
+            // Under sustained ingest a notice comes with every commit: passes at most every NoticeGap, each covering
+            // every instance touched meanwhile, instead of two queries per commit competing with ingest for the CPU.
+            if (woken) await Task.Delay(NoticeGap, cancellationToken);
             woken = await _woken.WaitAsync(options.Value.PollInterval, cancellationToken);
         }
     }
