@@ -28,11 +28,16 @@ public sealed class RuleSet
         public const int Operator = 0, Source = 1, Fallback = 2, Healthy = 3;
     }
 
-    // Frozen: looked up three times for every record classified.
-    private readonly FrozenDictionary<string, RuleIndex> _byKind;
-    private readonly RuleIndex _anyKind;
-    private readonly FrozenDictionary<string, VocabularyPlan> _vocabularyBySource;
-    private readonly FrozenDictionary<string, VocabularyPlan> _vocabularyByKind;
+    /// <summary>
+    /// What a record of one kind consults: the kind's rules, and per source the vocabulary tables its records ask —
+    /// the source's own, then the kind's shared ones, as one plan, so one pass over a field serves both (see
+    /// <see cref="PhraseGroup"/>); <c>Shared</c> serves the sources without tables of their own.
+    /// </summary>
+    private sealed record KindPlan(RuleIndex Rules, FrozenDictionary<string, VocabularyPlan> BySource, VocabularyPlan? Shared);
+
+    // Frozen: looked up for every record classified.
+    private readonly FrozenDictionary<string, KindPlan> _byKind;
+    private readonly KindPlan _anyKind;
     private readonly int _tableCount;
 
     /// <summary>Every category some rule or vocabulary entry assigns.</summary>
@@ -57,22 +62,31 @@ public sealed class RuleSet
         Warnings = warnings;
         Vocabularies = vocabularies;
         Upstream = UpstreamIdentifiers.ByCategory(vocabularies);
-        // Most rules name a kind; indexing by kind keeps a record from testing rules that cannot apply to it.
-        var kinds = rules.Where(r => r.Kinds is not null).SelectMany(r => r.Kinds!).Distinct(StringComparer.OrdinalIgnoreCase);
-        _byKind = kinds.ToFrozenDictionary(k => k,
-            k => Split(rules.Where(r => r.Kinds is null || r.Kinds.Contains(k, StringComparer.OrdinalIgnoreCase))),
-            StringComparer.OrdinalIgnoreCase);
-        _anyKind = Split(rules.Where(r => r.Kinds is null));
         // Every table gets one place in the per-record scan; a source's and a kind's tables keep file order.
         var slots = vocabularies.ToDictionary(v => v, v => new List<VocabularySlot>());
         foreach (var vocabulary in vocabularies)
             foreach (var table in vocabulary.Tables)
                 slots[vocabulary].Add(new VocabularySlot(vocabulary.Source, table, _tableCount++));
-        _vocabularyBySource = vocabularies.Where(v => v.Kinds is null).GroupBy(v => v.Source, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => new VocabularyPlan(g.SelectMany(v => slots[v])), StringComparer.Ordinal);
-        _vocabularyByKind = vocabularies.Where(v => v.Kinds is not null).SelectMany(v => v.Kinds!.Select(k => (k, v)))
-            .GroupBy(p => p.k, StringComparer.OrdinalIgnoreCase)
-            .ToFrozenDictionary(g => g.Key, g => new VocabularyPlan(g.SelectMany(p => slots[p.v])), StringComparer.OrdinalIgnoreCase);
+        var own = vocabularies.Where(v => v.Kinds is null).GroupBy(v => v.Source, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.SelectMany(v => slots[v]).ToList(), StringComparer.Ordinal);
+        List<VocabularySlot> SharedBy(string? kind) => [.. vocabularies
+            .Where(v => kind is not null && v.Kinds is not null && v.Kinds.Contains(kind, StringComparer.OrdinalIgnoreCase)).SelectMany(v => slots[v])];
+        KindPlan Plan(string? kind, IEnumerable<ClassificationRule> forKind)
+        {
+            var shared = SharedBy(kind);
+            // A table already among the source's own is not asked again (its first answer stands).
+            var bySource = own.ToFrozenDictionary(o => o.Key, o => new VocabularyPlan([.. o.Value, .. shared.Except(o.Value)]), StringComparer.Ordinal);
+            return new KindPlan(Split(forKind), bySource, shared.Count > 0 ? new VocabularyPlan(shared) : null);
+        }
+
+        // Most rules name a kind; indexing by kind keeps a record from testing rules that cannot apply to it.
+        var kinds = rules.Where(r => r.Kinds is not null).SelectMany(r => r.Kinds!)
+            .Concat(vocabularies.Where(v => v.Kinds is not null).SelectMany(v => v.Kinds!))
+            .Distinct(StringComparer.OrdinalIgnoreCase);
+        _byKind = kinds.ToFrozenDictionary(k => k,
+            k => Plan(k, rules.Where(r => r.Kinds is null || r.Kinds.Contains(k, StringComparer.OrdinalIgnoreCase))),
+            StringComparer.OrdinalIgnoreCase);
+        _anyKind = Plan(null, rules.Where(r => r.Kinds is null));
     }
 
     private static RuleIndex Split(IEnumerable<ClassificationRule> rules)
@@ -94,11 +108,11 @@ public sealed class RuleSet
 
     public Classification Classify(EventRecord record)
     {
-        var rules = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
+        var plan = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
+        var rules = plan.Rules;
+        var vocabulary = plan.BySource.TryGetValue(record.Source, out var own) ? own : plan.Shared;
         Span<ulong> candidates = stackalloc ulong[rules.Words];
         rules.Candidates(record, candidates);
-        _vocabularyBySource.TryGetValue(record.Source, out var own);
-        _vocabularyByKind.TryGetValue(record.Kind, out var shared);
         var scan = VocabularyScan.Start(_tableCount);
         // A record its own source calls an error is never "healthy" or "in progress": none rules on states and healthy
         // states pass it by; only a specific "this is fine" may say otherwise (a none rule on a message phrase such
@@ -106,30 +120,24 @@ public sealed class RuleSet
         var marked = Sources.SourceProfiles.MarkedAsError(record);
         if (rules.TryMatch(record, candidates, Tiers.Operator, marked: false, out var result)
             || rules.TryMatch(record, candidates, Tiers.Source, marked, out result)
-            || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Specific, out result)
-            || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.Specific, out result)
+            || First(vocabulary, record, scan, exact: true, VocabularyPass.Specific, out result)
+            || First(vocabulary, record, scan, exact: false, VocabularyPass.Specific, out result)
             || rules.TryMatch(record, candidates, Tiers.Fallback, marked, out result)
-            || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Generic, out result)
-            || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.Generic, out result))
+            || First(vocabulary, record, scan, exact: true, VocabularyPass.Generic, out result)
+            || First(vocabulary, record, scan, exact: false, VocabularyPass.Generic, out result))
             return result;
         if (marked)
-            return Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Healthy, out result) ? result : Classification.UnmatchedError(record);
+            return First(vocabulary, record, scan, exact: true, VocabularyPass.Healthy, out result) ? result : Classification.UnmatchedError(record);
         if (rules.TryMatch(record, candidates, Tiers.Healthy, marked, out result)
-            || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.Healthy, out result)
-            || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.Healthy, out result)
-            || Vocabulary(own, shared, record, scan, exact: true, VocabularyPass.HealthyState, out result)
-            || Vocabulary(own, shared, record, scan, exact: false, VocabularyPass.HealthyState, out result))
+            || First(vocabulary, record, scan, exact: true, VocabularyPass.Healthy, out result)
+            || First(vocabulary, record, scan, exact: false, VocabularyPass.Healthy, out result)
+            || First(vocabulary, record, scan, exact: true, VocabularyPass.HealthyState, out result)
+            || First(vocabulary, record, scan, exact: false, VocabularyPass.HealthyState, out result))
             return result;
         return Classification.Unmatched(record);
     }
 
     /// <summary>The first table (the source's own, then the kind's shared ones, in file order) whose match in the record belongs to <paramref name="pass"/>.</summary>
-    private static bool Vocabulary(VocabularyPlan? own, VocabularyPlan? shared, EventRecord record, VocabularyScan scan, bool exact, VocabularyPass pass, out Classification result)
-    {
-        if (First(own, record, scan, exact, pass, out result)) return true;
-        return First(shared, record, scan, exact, pass, out result);
-    }
-
     private static bool First(VocabularyPlan? plan, EventRecord record, VocabularyScan scan, bool exact, VocabularyPass pass, out Classification result)
     {
         foreach (var slot in plan?.Slots(exact, pass) ?? [])

@@ -86,6 +86,33 @@ public sealed class VocabularyTests
         Assert.False(vocabulary.TryMatch(Record(exitCode: 136), out _));
     }
 
+    private const string SharedByVms = """
+        source: shared
+        kinds: [vm]
+        tables:
+          - name: shared-message
+            lookIn: [message]
+            match: word
+            entries:
+              "port binding failed": {category: vm.build-failed, severity: error}
+              "no valid host": {category: vm.schedule.no-valid-host, severity: error}
+        """;
+
+    [Theory]
+    [InlineData("vm", "nova", "neutron: port binding failed", "vocabulary:nova/message")] // the source's own table first, though one pass searches both
+    [InlineData("vm", "nova", "there is no valid host", "vocabulary:shared/shared-message")] // then the kind's shared tables
+    [InlineData("vm", "other", "neutron: port binding failed", "vocabulary:shared/shared-message")] // a source without tables gets the shared ones
+    [InlineData("container", "nova", "there is no valid host", "fallback-unknown")] // shared tables name their kinds
+    [InlineData("container", "nova", "neutron: port binding failed", "vocabulary:nova/message")]
+    public void A_source_asks_its_own_tables_before_those_its_kind_shares(string kind, string source, string message, string rule)
+    {
+        var rules = RuleSet.Load([("Sources/Nova/vocabulary.yaml", Nova), ("Sources/Shared/shared.vocabulary.yaml", SharedByVms)]);
+        var record = Record(message: message);
+        record.Kind = kind;
+        record.Source = source;
+        Assert.Equal(rule, rules.Classify(record).RuleId);
+    }
+
     [Theory]
     [InlineData("", "v.yaml: the file is empty")]
     [InlineData("source: x\ntables:\n", "v.yaml: has no tables")]

@@ -80,7 +80,9 @@ public sealed class PhraseSearch
     private static string NormaliseAnew(string text, out int[]? origin)
     {
         origin = null;
-        if (text.AsSpan().IndexOfAny(OddWhiteSpace) < 0 && !text.Contains("  ", StringComparison.Ordinal)) return text;
+        // Printable ASCII (most texts) holds no odd white space: one cheap range search says so before the costlier one.
+        if ((text.AsSpan().IndexOfAnyExceptInRange(' ', '~') < 0 || text.AsSpan().IndexOfAny(OddWhiteSpace) < 0)
+            && !text.Contains("  ", StringComparison.Ordinal)) return text;
         var chars = new char[text.Length];
         origin = new int[text.Length];
         var length = 0;
