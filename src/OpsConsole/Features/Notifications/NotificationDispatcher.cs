@@ -84,13 +84,15 @@ public sealed class NotificationDispatcher(ChannelDirectory directory, Notificat
 
     private void Wake()
     {
+        // Already woken by another notice: one pass covers both. The count is checked first because a commit comes with
+        // every ingest request and most find the pass already woken; the catch is for two notices racing past the check.
+        if (_woken.CurrentCount > 0) return;
         try
         {
             _woken.Release();
         }
         catch (SemaphoreFullException)
         {
-            // Already woken by another notice: one pass covers both.
         }
     }
 
