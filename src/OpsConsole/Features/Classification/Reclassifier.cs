@@ -130,7 +130,8 @@ public sealed class Reclassifier(
     /// <summary>
     /// The next records of one old version, in id order, from the (RulesetVersion, Id) index: only the fields the rules
     /// read and the store's update writes. The raw payload and the identity are most of a row's bytes; materialised for
-    /// a million records they were most of what the run allocated, and its collections paused ingestion with it.
+    /// a million records they were most of what the run allocated, and its collections paused ingestion with it. A field
+    /// added to <see cref="Vocabulary.RecordFields"/> must be added here too (ReclassifierBatchTests fails until it is).
     /// </summary>
     internal static IQueryable<Records.EventRecord> BatchQuery(OpsDbContext db, string version, long afterId) =>
         db.Records.AsNoTracking().Where(r => r.RulesetVersion == version && r.Id > afterId).OrderBy(r => r.Id).Take(BatchSize)
