@@ -28,7 +28,7 @@ public static class OpsConsoleExtensions
     public static IServiceCollection AddOpsConsole(this IServiceCollection services, IConfiguration configuration, bool demo)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<RuntimePauses>();
+        services.AddSingleton<RuntimePauses.Log>();
         services.AddSingleton<ConsoleOrigins>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ClientFaultHandler>();
@@ -64,7 +64,7 @@ public static class OpsConsoleExtensions
     /// <summary>Migrates the store, loads ingestion keys and the rules; a bad rules file stops start-up here.</summary>
     public static async Task InitializeOpsConsoleAsync(this WebApplication app)
     {
-        app.Services.GetRequiredService<RuntimePauses>();
+        app.Services.GetRequiredService<RuntimePauses.Log>();
         await app.Services.MigrateDatabaseAsync();
         app.Services.GetRequiredService<IncidentClassifier>();
         var url = app.Configuration["OpsConsole:PublicBaseUrl"] ?? app.Configuration["Urls"]?.Split(';')[0] ?? "http://localhost:5080";

@@ -9,6 +9,11 @@ namespace OpsConsole.Infrastructure;
 /// reports a 5 ms Server-Timing — so they are measured here from the runtime's own events, counted in metrics
 /// and logged with the time when long enough to matter to a sender.
 /// </summary>
+/// <remarks>
+/// One listener for the whole process, made on first use and never disposed: the runtime deadlocks when listeners on
+/// its own events are made and disposed on two threads at once (seen here on .NET 10 with a tiny program; test hosts
+/// started side by side hung CI for 90 min). A host only adds its logger while it lives (<see cref="Log"/>).
+/// </remarks>
 public sealed class RuntimePauses : EventListener
 {
     /// <summary>A pause at least this long is logged: one ingest request may wait that long.</summary>
@@ -24,20 +29,50 @@ public sealed class RuntimePauses : EventListener
     // ThreadPoolWorkerThreadAdjustmentAdjustment's reason when the pool grew because its work items made no progress.
     private const uint Starvation = 6;
 
-    private readonly ILogger<RuntimePauses>? _logger;
+    private static readonly Lazy<RuntimePauses> Process = new(() => new RuntimePauses());
+    private static readonly Lock LoggersLock = new();
+    private static ILogger[] _loggers = [];
+
     private DateTime _suspended;
     private (uint Generation, uint Type, uint Reason) _collection;
 
     private long _collections;
 
-    public RuntimePauses(ILogger<RuntimePauses> logger) => _logger = logger;
+    private RuntimePauses() { }
 
-    /// <summary>The collections (pauses) this listener has measured.</summary>
+    /// <summary>The process's listener, started by the first call.</summary>
+    public static RuntimePauses Listener => Process.Value;
+
+    /// <summary>Whether a host's logger hears the pauses now.</summary>
+    internal static bool Hears(ILogger logger) => Volatile.Read(ref _loggers).Any(l => ReferenceEquals(l, logger));
+
+    /// <summary>The collections (pauses) measured since the listener started.</summary>
     public long Collections => Interlocked.Read(ref _collections);
+
+    /// <summary>
+    /// A host's share of the listener: its logger hears the noticeable pauses until the host disposes this
+    /// (every host in the process hears them: a pause stops them all).
+    /// </summary>
+    public sealed class Log : IDisposable
+    {
+        private readonly ILogger _logger;
+
+        public Log(ILogger<RuntimePauses> logger)
+        {
+            _logger = logger;
+            _ = Listener;
+            lock (LoggersLock) _loggers = [.. _loggers, logger];
+        }
+
+        public void Dispose()
+        {
+            lock (LoggersLock) _loggers = [.. _loggers.Where(l => !ReferenceEquals(l, _logger))];
+        }
+    }
 
     protected override void OnEventSourceCreated(EventSource eventSource)
     {
-        // Called from the base constructor for sources that exist already, before _logger is set: enabling is all it does.
+        // Called from the base constructor for sources that exist already: enabling is all it does.
         if (eventSource.Name == RuntimeSource) EnableEvents(eventSource, EventLevel.Informational, GcKeyword | ThreadingKeyword);
     }
 
@@ -57,14 +92,24 @@ public sealed class RuntimePauses : EventListener
                 Interlocked.Increment(ref _collections);
                 OpsMetrics.GcPause.WithLabels(_collection.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)).Observe(pause.TotalSeconds);
                 if (pause >= Noticeable)
-                    _logger?.LogWarning("The runtime paused every thread for {Milliseconds:F0} ms at {At:HH:mm:ss.fff} UTC: gen{Generation} collection (type {Type}, reason {Reason})",
-                        pause.TotalMilliseconds, e.TimeStamp.ToUniversalTime(), _collection.Generation, _collection.Type, _collection.Reason);
+                    Warn(logger => logger.LogWarning("The runtime paused every thread for {Milliseconds:F0} ms at {At:HH:mm:ss.fff} UTC: gen{Generation} collection (type {Type}, reason {Reason})",
+                        pause.TotalMilliseconds, e.TimeStamp.ToUniversalTime(), _collection.Generation, _collection.Type, _collection.Reason));
                 break;
             case PoolAdjustment when Value(e, "Reason") == Starvation:
                 OpsMetrics.ThreadPoolStarvation.Inc();
-                _logger?.LogWarning("The thread pool was starved at {At:HH:mm:ss.fff} UTC (queued work made no progress); it grows to {Threads} threads",
-                    e.TimeStamp.ToUniversalTime(), Value(e, "NewWorkerThreadCount"));
+                Warn(logger => logger.LogWarning("The thread pool was starved at {At:HH:mm:ss.fff} UTC (queued work made no progress); it grows to {Threads} threads",
+                    e.TimeStamp.ToUniversalTime(), Value(e, "NewWorkerThreadCount")));
                 break;
+        }
+    }
+
+    private static void Warn(Action<ILogger> write)
+    {
+        foreach (var logger in Volatile.Read(ref _loggers))
+        {
+            // A host stopping now may have disposed its providers a moment before taking its logger out.
+            try { write(logger); }
+            catch (ObjectDisposedException) { }
         }
     }
 
