@@ -34,7 +34,7 @@ public static class RecordsBenchmark
     /// <paramref name="reclassificationOnly"/> only the last row (on a store built before): the row that takes longest to
     /// settle, measured again without minutes of other rows before it.
     /// </summary>
-    public static async Task<int> RunAsync(int records, bool readsOnly = false, bool reclassificationOnly = false)
+    public static async Task<int> RunAsync(int records, bool readsOnly = false, bool reclassificationOnly = false, bool ingestOnly = false)
     {
         var root = Path.Combine(Path.GetTempPath(), "opsconsole-bench");
         Directory.CreateDirectory(root);
@@ -42,6 +42,7 @@ public static class RecordsBenchmark
         var table = new List<Row>();
 
         if (reclassificationOnly) return await ReclassificationOnlyAsync(path, records, root);
+        if (ingestOnly) return await IngestOnlyAsync(path, records, root);
         if (!await IsCompleteAsync(path, records)) table.Add(await BuildAsync(path, records));
         else
         {
@@ -99,6 +100,33 @@ public static class RecordsBenchmark
             SqliteConnection.ClearAllPools();
             Directory.Delete(scratch, recursive: true);
         }
+        return 0;
+    }
+
+    private static async Task<int> IngestOnlyAsync(string path, int records, string root)
+    {
+        if (!await IsCompleteAsync(path, records))
+        {
+            Console.Error.WriteLine($"{path} is missing or incomplete: run 'records {records}' once to build it");
+            return 1;
+        }
+        await IngestBenchmark.MigrateAsync($"Data Source={path}");
+        SqliteConnection.ClearAllPools();
+        var scratch = Path.Combine(root, Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(scratch);
+        var table = new List<Row>();
+        try
+        {
+            await using (var console = await RunningConsole.StartAsync(path))
+                table.AddRange(await IngestAsync(console.Http, Path.Combine(scratch, "fresh.db"), records));
+            table.Add(await WalAfterIdleAsync(path));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(scratch, recursive: true);
+        }
+        Print(table);
         return 0;
     }
 
