@@ -46,19 +46,20 @@ public sealed class WalTests
 
         uint? sequenceWhenPast = null;
         var restarted = false;
-        long largest = 0;
+        long largest = 0, shortest = long.MaxValue;
         var deadline = DateTime.UtcNow.AddMinutes(3);
         try
         {
             // Without a restart the log only grows (to the ~1 GB auto-checkpoint); a few limits' worth is the cut-off.
-            while (!restarted && largest < 4 * SqliteConnectionFactory.JournalSizeLimitBytes && DateTime.UtcNow < deadline && !writers.Any(w => w.IsCompleted))
+            while (!restarted && largest < 4 * SqliteConnectionFactory.LogRestartBytes && DateTime.UtcNow < deadline && !writers.Any(w => w.IsCompleted))
             {
                 await Task.Delay(50);
                 var (length, sequence) = Header(wal);
                 largest = Math.Max(largest, length);
                 // The checkpoint sequence in the WAL header moves each time SQLite restarts the log.
-                if (sequenceWhenPast is null && length > SqliteConnectionFactory.JournalSizeLimitBytes) sequenceWhenPast = sequence;
+                if (sequenceWhenPast is null && length > SqliteConnectionFactory.LogRestartBytes) sequenceWhenPast = sequence;
                 else if (sequence > sequenceWhenPast) restarted = true;
+                if (sequenceWhenPast is not null) shortest = Math.Min(shortest, length);
             }
         }
         finally
@@ -68,7 +69,14 @@ public sealed class WalTests
             await checkpointer.StopAsync(CancellationToken.None);
         }
         Assert.NotNull(sequenceWhenPast);
-        Assert.True(restarted, $"a WAL past journal_size_limit must be restarted while ingestion goes on (it reached {largest / 1_000_000} MB)");
+        Assert.True(restarted, $"a WAL past its restart length must be restarted while ingestion goes on (it reached {largest / 1_000_000} MB)");
+        // The restarted log is rewritten inside the file: no commit cut the file back (a truncation inside a commit held the writer for ~280 ms).
+        Assert.True(shortest > SqliteConnectionFactory.LogRestartBytes, $"the WAL file was cut back to {shortest / 1_000_000} MB while the writers wrote");
+        // What decides the next restart is the log's own length, not the file's.
+        await using (var connection = await connections.OpenAsync(CancellationToken.None))
+        await using (var checkpoint = connection.CreateCommand())
+            connections.PassiveCheckpoint(checkpoint);
+        Assert.True(connections.LogBytes < connections.WalBytes(), $"log {connections.LogBytes} B, file {connections.WalBytes()} B");
     }
 
     private static (long Length, uint Sequence) Header(string wal)

@@ -166,24 +166,23 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     }
 
     /// <summary>
-    /// Between two slices of a background run, folds the WAL into the database when it has grown past its limit. Slices
-    /// follow each other so closely that the once-a-second checkpointer never finds the log fully folded before the
-    /// next write, so the log is never restarted: it grew to the 1 GB auto-checkpoint, which then ran inside some commit
-    /// and held the writer (and the ingest queued behind it) for seconds. Folded here, outside the lock and before this
-    /// run writes again, the next commit can restart the log and journal_size_limit cuts the file back.
+    /// Between two slices of a background run, folds the WAL into the database when the log has grown past its limit.
+    /// Slices follow each other so closely that the once-a-second checkpointer never finds the log fully folded before
+    /// the next write, so the log is never restarted: it grew to the 1 GB auto-checkpoint, which then ran inside some
+    /// commit and held the writer (and the ingest queued behind it) for seconds. Folded here, outside the lock and
+    /// before this run writes again, the next commit can restart the log at the file's start.
     /// </summary>
     private Task LetTheWalRestartAsync(CancellationToken cancellationToken)
     {
-        if (connections.WalBytes() <= SqliteConnectionFactory.JournalSizeLimitBytes) return Task.CompletedTask;
+        if (connections.LogBytes <= SqliteConnectionFactory.LogRestartBytes) return Task.CompletedTask;
         // On a thread of its own: the copy blocks in SQLite, at times for seconds, and a thread-pool thread blocked
         // that long (with the checkpointer's at once) left none for the ingest requests the slices make way for.
         return Task.Factory.StartNew(() =>
         {
             using var connection = connections.Open();
             using var checkpoint = connection.CreateCommand();
-            checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
             var started = Stopwatch.GetTimestamp();
-            checkpoint.ExecuteNonQuery();
+            connections.PassiveCheckpoint(checkpoint);
             OpsMetrics.StoreCheckpoint.WithLabels("between-slices").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }

@@ -10,10 +10,11 @@ namespace OpsConsole.Data.Sqlite;
 /// leave gigabytes of WAL behind. SQLite restarts the log only in a write transaction that began with every committed
 /// frame folded; under sustained ingest a transaction is always open while the pass copies, and it commits new frames
 /// before the next one begins, so the log never restarted: it grew by ~5 kB per record (0.28 GB after 60 k records)
-/// until the ~1 GB auto-checkpoint ran inside a commit. So once the file is past journal_size_limit, a second pass
-/// folds the few frames committed meanwhile with the writer held, and the next write restarts the log at its start
-/// (and cuts the file back to the limit). The write connections keep a high auto-checkpoint threshold and
-/// journal_size_limit as safety nets should this loop ever fall behind.
+/// until the ~1 GB auto-checkpoint ran inside a commit. So once the log is past
+/// <see cref="SqliteConnectionFactory.LogRestartBytes"/>, a second pass folds the few frames committed meanwhile with
+/// the writer held, and the next write restarts the log at the file's start. The file keeps its length (cutting it
+/// back inside that commit stalled it for hundreds of milliseconds) until the idle truncation. The write connections
+/// keep a high auto-checkpoint threshold and journal_size_limit as safety nets should this loop ever fall behind.
 /// </summary>
 public sealed class WalCheckpointer(SqliteConnectionFactory connections, ILogger<WalCheckpointer> logger) : BackgroundService
 {
@@ -49,10 +50,10 @@ public sealed class WalCheckpointer(SqliteConnectionFactory connections, ILogger
         using var connection = connections.Open();
         using var checkpoint = connection.CreateCommand();
         var started = Stopwatch.GetTimestamp();
-        var (frames, folded) = Passive(checkpoint);
-        // Frames still coming and the file past its limit: fold again with no transaction open, so the next one restarts the log.
-        if (frames != _lastFrames && connections.WalBytes() > SqliteConnectionFactory.JournalSizeLimitBytes && CaughtUp(checkpoint, ref frames, ref folded))
-            (frames, folded) = SqliteRecordStore.BetweenWrites(SqliteRecordStore.Operations.Checkpoint, () => Passive(checkpoint), cancellationToken);
+        var (frames, folded) = connections.PassiveCheckpoint(checkpoint);
+        // Frames still coming and the log past its limit: fold again with no transaction open, so the next one restarts the log.
+        if (frames != _lastFrames && connections.LogBytes > SqliteConnectionFactory.LogRestartBytes && CaughtUp(checkpoint, ref frames, ref folded))
+            (frames, folded) = SqliteRecordStore.BetweenWrites(SqliteRecordStore.Operations.Checkpoint, () => connections.PassiveCheckpoint(checkpoint), cancellationToken);
         OpsMetrics.StoreCheckpoint.WithLabels("background").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         var idle = frames > 0 && frames == folded && frames == _lastFrames;
         _lastFrames = frames;
@@ -77,22 +78,14 @@ public sealed class WalCheckpointer(SqliteConnectionFactory connections, ILogger
     /// (a reclassification commits megabytes a second) copied everything committed meanwhile with ingestion queued:
     /// 20 of 237 such holds took over 100 ms, one over 500 ms. False when no pass got short (the next second tries again).
     /// </summary>
-    private static bool CaughtUp(Microsoft.Data.Sqlite.SqliteCommand checkpoint, ref long frames, ref long folded)
+    private bool CaughtUp(Microsoft.Data.Sqlite.SqliteCommand checkpoint, ref long frames, ref long folded)
     {
         for (var pass = 0; pass < CatchUpPasses; pass++)
         {
             var started = Stopwatch.GetTimestamp();
-            (frames, folded) = Passive(checkpoint);
+            (frames, folded) = connections.PassiveCheckpoint(checkpoint);
             if (Stopwatch.GetElapsedTime(started) < ShortPass) return true;
         }
         return false;
-    }
-
-    /// <summary>A PASSIVE checkpoint: the frames in the log and how many of them are folded into the database file.</summary>
-    private static (long Frames, long Folded) Passive(Microsoft.Data.Sqlite.SqliteCommand checkpoint)
-    {
-        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-        using var reader = checkpoint.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(1), reader.GetInt64(2)) : (0, 0);
     }
 }
