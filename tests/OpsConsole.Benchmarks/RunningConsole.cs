@@ -43,7 +43,16 @@ public sealed class RunningConsole : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var console = new RunningConsole(process, port);
-        await console.WaitHealthyAsync();
+        try
+        {
+            await console.WaitHealthyAsync();
+        }
+        catch
+        {
+            // Not left running when it never answered: the next run's console would share the machine with it.
+            await console.DisposeAsync();
+            throw;
+        }
         return console;
     }
 
@@ -69,7 +78,8 @@ public sealed class RunningConsole : IAsyncDisposable
 
     private async Task WaitHealthyAsync()
     {
-        for (var i = 0; i < 600; i++)
+        // Up to about five minutes: with the other helpers' builds and tests running, start-up took over one.
+        for (var i = 0; i < 3000; i++)
         {
             try
             {

@@ -42,13 +42,21 @@ public sealed record InstanceIdentity(string Key, string Kind, string Source, st
     /// <summary>The stored form: one JSON object, parts in order (<c>{"cloud":"east","server":"9e2c"}</c>).</summary>
     public static string Write(IReadOnlyList<IdentityPart> parts)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var part in parts) writer.WriteString(part.Label, part.Value);
-            writer.WriteEndObject();
-        }
+        // Written for every ingested record: the buffer and writer are kept per thread and reset, not made each time.
+        var buffer = _buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        var writer = _writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        foreach (var part in parts) writer.WriteString(part.Label, part.Value);
+        writer.WriteEndObject();
+        writer.Flush();
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _writer;
 }

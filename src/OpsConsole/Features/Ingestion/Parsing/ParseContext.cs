@@ -60,12 +60,18 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
     /// </summary>
     private static void CheckIdentity(PayloadNode item, string instanceKey)
     {
-        foreach (var part in instanceKey.Split('/'))
+        // Runs for every record: the parts are walked in place, not split into strings.
+        var key = instanceKey.AsSpan();
+        // char.IsControl's ranges; '/' is none of them, so the whole key is checked at once.
+        var broken = key.IndexOfAnyInRange('\0', '\u001f') >= 0 || key.IndexOfAnyInRange('\u007f', '\u009f') >= 0;
+        foreach (var range in key.Split('/'))
         {
-            if (part.Length == 0 || part == "-" || part.Any(char.IsControl))
-                throw new PayloadException(item.Item, "instance",
-                    $"The item does not name its instance fully: the key would be \"{instanceKey.Replace("\0", "\\0", StringComparison.Ordinal)}\".");
+            var part = key[range];
+            broken |= part.IsEmpty || part is "-";
         }
+        if (broken)
+            throw new PayloadException(item.Item, "instance",
+                $"The item does not name its instance fully: the key would be \"{instanceKey.Replace("\0", "\\0", StringComparison.Ordinal)}\".");
     }
 
     // One hashing context per thread, reset after each key: a one-shot hash sets up and tears down OpenSSL's context per record.
