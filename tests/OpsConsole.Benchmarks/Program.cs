@@ -10,6 +10,7 @@ using OpsConsole.Benchmarks;
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] [--reads]   (builds or reuses $TMPDIR/opsconsole-bench/records-N.db; --reads: priming and read APIs only)
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] --only reclassification   (its last row alone, on a built store)
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] --only ingest   (ingest at that size vs a fresh file and the WAL after idle, on a built store)
+// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] --reads --provider postgres   (the same store copied into a kept cluster, $TMPDIR/opsconsole-bench/records-N.pg)
 return args.FirstOrDefault() switch
 {
     "failing-list" => await FailingListBenchmark.RunAsync(Arg(1, 1_000_000)),
@@ -18,6 +19,8 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(Arg(1, 100_000)),
     "classifier" => RunClassifier(args[1..]),
     "classify" => ClassifyBenchmark.Run(Arg(1, 1_000_000)),
+    "records" when Postgres() && args.Contains("--reads") => await PostgresRecordsBenchmark.RunAsync(Arg(1, 1_000_000)),
+    "records" when Postgres() => Usage(),
     "records" => await RecordsBenchmark.RunAsync(Arg(1, 1_000_000), readsOnly: args.Contains("--reads"), reclassificationOnly: Option("--only") == "reclassification", ingestOnly: Option("--only") == "ingest"),
     "retention" => await RetentionBenchmark.RunAsync(Arg(1, 1_000_000), Postgres()),
     _ => Usage(),
@@ -39,6 +42,6 @@ static int RunClassifier(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres] | classifier [BenchmarkDotNet options] | classify [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records] [--reads | --only reclassification | --only ingest] | retention [expired records] [--provider postgres]");
+    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres] | classifier [BenchmarkDotNet options] | classify [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records] [--reads | --only reclassification | --only ingest] | records [records] --reads --provider postgres | retention [expired records] [--provider postgres]");
     return 2;
 }

@@ -180,6 +180,23 @@ public sealed class SqliteIndexUseTests(MigratedSqlite database) : IndexUseTests
 public sealed class PostgresIndexUseTests(Postgres.MigratedPostgres database) : IndexUseTests, IClassFixture<Postgres.MigratedPostgres>
 {
     protected override OpsConsole.Data.OpsDbContext Context() => database.Context();
+
+    [Fact]
+    public async Task A_record_page_is_read_from_the_partition_of_its_received_day_only()
+    {
+        await using var db = await ContextAsync();
+        var noon = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(12);
+        var plan = await QueryPlan.OfAsync(RecordQueries.RowsQuery(db, [new RecordKey(7, noon), new RecordKey(9, noon.AddMinutes(5))]));
+
+        // The database has today's partition and seven ahead: ids alone would be looked up in all eight.
+        var partitions = plan.Steps.Where(s => System.Text.RegularExpressions.Regex.IsMatch(s, @" on records_p\d{8}")).ToList();
+        Assert.Single(partitions);
+        Assert.Contains(RecordPartitionName(noon), partitions[0], StringComparison.Ordinal);
+        Assert.False(plan.ScansATable, plan.ToString());
+    }
+
+    private static string RecordPartitionName(DateTimeOffset at) =>
+        OpsConsole.Data.Postgres.RecordPartitions.Name(OpsConsole.Data.Postgres.RecordPartitions.DayOf(at.ToUnixTimeMilliseconds()));
 }
 
 public sealed class SqliteBoundedReadTests(MigratedSqlite database) : BoundedReadTests, IClassFixture<MigratedSqlite>

@@ -9,6 +9,9 @@ public sealed record RecordFilter(
 
 public sealed record RecordPage(IReadOnlyList<RecordDto> Items, string? NextCursor);
 
+/// <summary>A record's id and received time: together they find its row in one day partition on PostgreSQL.</summary>
+internal readonly record struct RecordKey(long Id, DateTimeOffset ReceivedAt);
+
 /// <summary>Reads of stored records for the API and the pages; newest first, keyset-paged by a record id.</summary>
 public sealed class RecordQueries(IDbContextFactory<OpsDbContext> databases)
 {
@@ -18,27 +21,42 @@ public sealed class RecordQueries(IDbContextFactory<OpsDbContext> databases)
     {
         limit = Math.Clamp(limit, 1, MaxPageSize);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        // Ids first, from the index alone; then only the page's rows are read whole (a wide range never loads every row to sort it).
-        var ids = await PageQuery(db, filter, cursor, limit).ToListAsync(cancellationToken);
-        var order = ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
-        var rows = (await db.Records.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync(cancellationToken)).OrderBy(r => order[r.Id]).ToList();
+        // Keys first, from the index; then only the page's rows are read whole (a wide range never loads every row to sort it).
+        var page = await PageQuery(db, filter, cursor, limit).ToListAsync(cancellationToken);
+        if (page.Count == 0) return new RecordPage([], null);
+        var order = page.Select((key, i) => (key.Id, i)).ToDictionary(p => p.Id, p => p.i);
+        var rows = (await RowsQuery(db, page).ToListAsync(cancellationToken)).OrderBy(r => order[r.Id]).ToList();
         var next = rows.Count > limit ? rows[limit - 1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return new RecordPage(rows.Take(limit).Select(r => RecordDto.From(r, includeRaw: false)).ToList(), next);
     }
 
     /// <summary>
-    /// The ids of one page and one beyond it (to know whether there is a next page); its plan is tested. Newest first:
+    /// The rows of a page's keys. Bounded by the page's received times as well as by id: on PostgreSQL records is
+    /// partitioned by received day and an id alone is looked up in every day's partition (over a hundred at the default
+    /// retention); the bounds leave the days the page holds. On SQLite they only filter the rows the ids find. Its plan is tested.
+    /// The bounds are written into the SQL, not sent as parameters: PostgreSQL's generic plan for a prepared statement,
+    /// blind to the values, took the received-time index for the range and walked whole days to find a page of ids.
+    /// </summary>
+    internal static IQueryable<EventRecord> RowsQuery(OpsDbContext db, IReadOnlyCollection<RecordKey> page)
+    {
+        var ids = page.Select(k => k.Id).ToList();
+        var (first, last) = (page.Min(k => k.ReceivedAt), page.Max(k => k.ReceivedAt));
+        return db.Records.AsNoTracking().Where(r => ids.Contains(r.Id) && r.ReceivedAt >= EF.Constant(first) && r.ReceivedAt <= EF.Constant(last));
+    }
+
+    /// <summary>
+    /// The keys of one page and one beyond it (to know whether there is a next page); its plan is tested. Newest first:
     /// by id (arrival), or by the source's time when the filter bounds that time, so a time range is read from its
     /// newest end through a (…, OccurredAt) index and stops at the page, however many records the range holds. The
     /// cursor stays the last record's id; a time-ordered page continues after that record's (OccurredAt, Id).
     /// </summary>
-    internal static IQueryable<long> PageQuery(OpsDbContext db, RecordFilter filter, long? cursor, int limit)
+    internal static IQueryable<RecordKey> PageQuery(OpsDbContext db, RecordFilter filter, long? cursor, int limit)
     {
         var query = Filter(db.Records.AsNoTracking(), filter);
         if (filter.Since is null && filter.Until is null)
         {
             if (cursor is { } before) query = query.Where(r => r.Id < before);
-            return query.OrderByDescending(r => r.Id).Select(r => r.Id).Take(limit + 1);
+            return query.OrderByDescending(r => r.Id).Select(r => new RecordKey(r.Id, r.ReceivedAt)).Take(limit + 1);
         }
         if (cursor is { } after)
         {
@@ -46,7 +64,7 @@ public sealed class RecordQueries(IDbContextFactory<OpsDbContext> databases)
             // The first condition bounds the index range; the second breaks ties at the cursor's own time by id.
             query = query.Where(r => r.OccurredAt <= at.First() && (r.OccurredAt < at.First() || r.Id < after));
         }
-        return query.OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id).Select(r => r.Id).Take(limit + 1);
+        return query.OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id).Select(r => new RecordKey(r.Id, r.ReceivedAt)).Take(limit + 1);
     }
 
     public async Task<RecordDto?> FindAsync(long id, CancellationToken cancellationToken)

@@ -11,6 +11,7 @@ namespace OpsConsole.Tests.Data.Postgres;
 /// loopback port with its socket in that folder, trust authentication (nothing but loopback can reach it), no fsync
 /// (a test cluster needs no durability). As root the server runs as the <c>postgres</c> user, which owns the folder.
 /// Stopped by the postmaster's pid; a cluster left behind by a killed run is stopped by the next one.
+/// <see cref="StartKeptAsync"/> makes one that stays on disk between runs (a benchmark's store).
 /// </summary>
 public sealed class PostgresCluster : IAsyncDisposable
 {
@@ -31,12 +32,14 @@ public sealed class PostgresCluster : IAsyncDisposable
     private const string OwnerFile = "owner.pid";
 
     private readonly string _directory;
+    private readonly bool _kept;
     private int _postmaster;
 
-    private PostgresCluster(string directory, int port)
+    private PostgresCluster(string directory, int port, bool kept = false)
     {
         _directory = directory;
         Port = port;
+        _kept = kept;
     }
 
     public int Port { get; }
@@ -53,33 +56,73 @@ public sealed class PostgresCluster : IAsyncDisposable
         var directory = Path.Combine(Parent, Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        var data = Path.Combine(directory, "data");
         if (AsRoot) Run("chown", "postgres:postgres", directory);
-
         var cluster = new PostgresCluster(directory, FreePort());
         try
         {
-            AsServerUser(InitDb, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync");
-            var options = new Dictionary<string, string>
-            {
-                ["listen_addresses"] = "127.0.0.1",
-                ["fsync"] = "off",
-                ["synchronous_commit"] = "off",
-                ["full_page_writes"] = "off",
-                ["max_connections"] = "300",
-            };
-            foreach (var (name, value) in settings ?? new Dictionary<string, string>()) options[name] = value;
-            var serverOptions = $"-p {cluster.Port} -k {directory} " + string.Join(' ', options.Select(o => $"-c {o.Key}={o.Value}"));
-            AsServerUser(Path.Combine(BinDirectory, "pg_ctl"), "-D", data, "-l", Path.Combine(directory, "server.log"), "-o", serverOptions, "-w", "-t", "60", "start");
-            cluster._postmaster = ReadPostmasterPid(data)
-                ?? throw new InvalidOperationException($"PostgreSQL started without a postmaster.pid; see {directory}/server.log");
-            return cluster;
+            InitDbInto(Path.Combine(directory, "data"));
+            return cluster.Launch(settings);
         }
         catch
         {
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A cluster kept in <paramref name="directory"/> across runs: made by <c>initdb</c> the first time, started again on
+    /// its data after; disposing stops it by pid and leaves it on disk. A postmaster a killed run left running there is
+    /// stopped first (it holds the data folder). Whoever keeps it deletes the folder.
+    /// </summary>
+    public static async Task<PostgresCluster> StartKeptAsync(string directory, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        if (!Installed) throw new InvalidOperationException($"{InitDb} is missing: apt-get install postgresql");
+        var data = Path.Combine(directory, "data");
+        if (ReadPostmasterPid(data) is { } left && IsPostmaster(left)) await StopAsync(left);
+        Directory.CreateDirectory(directory);
+        if (AsRoot) Run("chown", "postgres:postgres", directory);
+        if (!Directory.Exists(data))
+        {
+            // Made aside and renamed: an initdb cut short leaves no half-made data folder to start on.
+            var making = data + ".new";
+            if (Directory.Exists(making)) Directory.Delete(making, recursive: true);
+            InitDbInto(making);
+            Directory.Move(making, data);
+        }
+        var cluster = new PostgresCluster(directory, FreePort(), kept: true);
+        try
+        {
+            return cluster.Launch(settings);
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static void InitDbInto(string data) =>
+        AsServerUser(InitDb, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync");
+
+    /// <summary>Starts the postmaster on this cluster's data folder and port; waits until it accepts connections.</summary>
+    private PostgresCluster Launch(IReadOnlyDictionary<string, string>? settings)
+    {
+        var data = Path.Combine(_directory, "data");
+        var options = new Dictionary<string, string>
+        {
+            ["listen_addresses"] = "127.0.0.1",
+            ["fsync"] = "off",
+            ["synchronous_commit"] = "off",
+            ["full_page_writes"] = "off",
+            ["max_connections"] = "300",
+        };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) options[name] = value;
+        var serverOptions = $"-p {Port} -k {_directory} " + string.Join(' ', options.Select(o => $"-c {o.Key}={o.Value}"));
+        AsServerUser(Path.Combine(BinDirectory, "pg_ctl"), "-D", data, "-l", Path.Combine(_directory, "server.log"), "-o", serverOptions, "-w", "-t", "60", "start");
+        _postmaster = ReadPostmasterPid(data)
+            ?? throw new InvalidOperationException($"PostgreSQL started without a postmaster.pid; see {_directory}/server.log");
+        return this;
     }
 
     /// <summary>Creates an empty database (a fresh one per test class) and gives its connection string.</summary>
@@ -106,7 +149,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     {
         if (_postmaster > 0) await StopAsync(_postmaster);
         _postmaster = 0;
-        TryDelete(_directory);
+        if (!_kept) TryDelete(_directory);
     }
 
     /// <summary>
