@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using OpsConsole.Features.Classification.Vocabulary;
 using OpsConsole.Features.Records;
@@ -104,13 +105,15 @@ public sealed class ClassificationRule
     /// <summary>The rule's <c>hasExitCode</c> condition, if it has one.</summary>
     internal bool? HasExitCode => _hasExitCode;
 
-    public bool TryMatch(EventRecord record, out Classification result) => TryMatch(record, indexed: false, out result);
+    public bool TryMatch(EventRecord record, out Classification result) =>
+        TryMatch(record, indexed: false, record.Message is { } message && Ascii.IsValid(message), out result);
 
     /// <summary>
     /// As <see cref="TryMatch(EventRecord, out Classification)"/>; <paramref name="indexed"/>: a <see cref="RuleIndex"/>
-    /// already found the record's values among those of every <see cref="ExactConditions"/>, so they are not compared again.
+    /// already found the record's values among those of every <see cref="ExactConditions"/>, so they are not compared
+    /// again; <paramref name="asciiMessage"/>: whether the message is ASCII, read once per record rather than per rule.
     /// </summary>
-    internal bool TryMatch(EventRecord record, bool indexed, out Classification result)
+    internal bool TryMatch(EventRecord record, bool indexed, bool asciiMessage, out Classification result)
     {
         result = default;
         foreach (var (_, field, matcher) in indexed ? _unindexedText : _textConditions)
@@ -120,12 +123,16 @@ public sealed class ClassificationRule
         if (_hasExitCode is { } has && has != record.ExitCode.HasValue) return false;
         if (_hints is not null && !HasAnyHint(record.Hints, _hints)) return false;
 
-        string? matched = null;
+        Range? matched = null;
         try
         {
-            if (_message is not null && (record.Message is null || !_message.Find(record.Message, out matched))) return false;
-            if (_messageAlso is not null && (record.Message is null || !_messageAlso.IsMatch(record.Message))) return false;
-            if (_messageNot is not null && record.Message is not null && _messageNot.IsMatch(record.Message)) return false;
+            if (_message is not null)
+            {
+                if (record.Message is null || !_message.Find(record.Message, asciiMessage, out var found)) return false;
+                matched = found;
+            }
+            if (_messageAlso is not null && (record.Message is null || !_messageAlso.IsMatch(record.Message, asciiMessage))) return false;
+            if (_messageNot is not null && record.Message is not null && _messageNot.IsMatch(record.Message, asciiMessage)) return false;
         }
         catch (RegexMatchTimeoutException)
         {
@@ -141,8 +148,11 @@ public sealed class ClassificationRule
     [ThreadStatic]
     private static System.Text.StringBuilder? _evidenceBuilder;
 
-    /// <summary>What the rule looked at, with the record's values: "reason=OOMKilled; exitCode=137".</summary>
-    private string Evidence(EventRecord record, string? matched)
+    /// <summary>
+    /// What the rule looked at, with the record's values: "reason=OOMKilled; exitCode=137"; <paramref name="matched"/>
+    /// is the message condition's match as its place in the message, copied straight in rather than cut out first.
+    /// </summary>
+    private string Evidence(EventRecord record, Range? matched)
     {
         var text = _evidenceBuilder ??= new System.Text.StringBuilder(128);
         text.Clear();
@@ -157,10 +167,10 @@ public sealed class ClassificationRule
             Part(name, RecordFields.Text(field(record)));
         if (_hasExitCode == true && _numberConditions.Length == 0) Part("exitCode", RecordFields.Text(record.ExitCode));
         if (_hints is not null) Part("hint", record.Hints);
-        if (matched is not null)
+        if (matched is { } range)
         {
             if (text.Length > 0) text.Append("; ");
-            text.Append("message~\"").Append(matched).Append('"');
+            text.Append("message~\"").Append(record.Message.AsSpan()[range]).Append('"');
         }
         return text.Length == 0 ? $"source={record.Source}" : text.ToString();
     }
@@ -220,22 +230,23 @@ public sealed class ClassificationRule
         private readonly LiteralPattern? _literal = LiteralPattern.For(pattern);
         private readonly MessagePrefilter? _prefilter = MessagePrefilter.For(pattern);
 
-        public bool Find(string message, out string matched)
+        /// <summary>The first match's place in <paramref name="message"/> (whether it is <paramref name="ascii"/> is read once per record).</summary>
+        public bool Find(string message, bool ascii, out Range matched)
         {
-            if (_literal?.TryMatch(message, out matched) is { } known) return known;
-            matched = "";
-            if (_prefilter?.MayMatch(message) == false) return false;
-            // The first match's place, without a Match object; the text is cut out only when there is one.
+            if (_literal?.TryMatch(message, ascii, out matched) is { } known) return known;
+            matched = default;
+            if (_prefilter?.MayMatch(message, ascii) == false) return false;
+            // The first match's place, without a Match object.
             foreach (var match in regex.EnumerateMatches(message))
             {
-                matched = message.Substring(match.Index, match.Length);
+                matched = match.Index..(match.Index + match.Length);
                 return true;
             }
             return false;
         }
 
-        public bool IsMatch(string message) =>
-            _literal?.TryMatch(message, out _) ?? (_prefilter?.MayMatch(message) != false && regex.IsMatch(message));
+        public bool IsMatch(string message, bool ascii) =>
+            _literal?.TryMatch(message, ascii, out _) ?? (_prefilter?.MayMatch(message, ascii) != false && regex.IsMatch(message));
     }
 
     /// <summary>Exact values compared ignoring case; "Failed*" matches a prefix, "*.error" a suffix.</summary>

@@ -118,15 +118,23 @@ public sealed class LiteralPattern
     /// </summary>
     public bool? TryMatch(string message, out string matched)
     {
-        matched = "";
-        if (!Ascii.IsValid(message)) return null;
+        var found = TryMatch(message, Ascii.IsValid(message), out var range);
+        matched = found == true ? message[range] : "";
+        return found;
+    }
+
+    /// <summary>As above, for a message already known to be ASCII or not; the match as its place in the message.</summary>
+    internal bool? TryMatch(string message, bool ascii, out Range matched)
+    {
+        matched = default;
+        if (!ascii) return null;
         var at = message.AsSpan().IndexOfAny(_any);
         if (at < 0) return false;
         foreach (var alternative in _alternatives)
         {
             if (message.AsSpan(at).StartsWith(alternative, StringComparison.OrdinalIgnoreCase))
             {
-                matched = message.Substring(at, alternative.Length);
+                matched = at..(at + alternative.Length);
                 return true;
             }
         }

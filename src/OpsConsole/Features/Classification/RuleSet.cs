@@ -76,7 +76,7 @@ public sealed class RuleSet
             var shared = SharedBy(kind);
             // A table already among the source's own is not asked again (its first answer stands).
             var bySource = own.ToFrozenDictionary(o => o.Key, o => new VocabularyPlan([.. o.Value, .. shared.Except(o.Value)]), StringComparer.Ordinal);
-            return new KindPlan(Split(forKind), bySource, shared.Count > 0 ? new VocabularyPlan(shared) : null);
+            return new KindPlan(Split(forKind, oneKind: kind is not null), bySource, shared.Count > 0 ? new VocabularyPlan(shared) : null);
         }
 
         // Most rules name a kind; indexing by kind keeps a record from testing rules that cannot apply to it.
@@ -89,7 +89,7 @@ public sealed class RuleSet
         _anyKind = Plan(null, rules.Where(r => r.Kinds is null));
     }
 
-    private static RuleIndex Split(IEnumerable<ClassificationRule> rules)
+    private static RuleIndex Split(IEnumerable<ClassificationRule> rules, bool oneKind)
     {
         var list = rules.ToList();
         static bool Operator(ClassificationRule r) => !IncidentClassifier.IsShipped(r.Origin);
@@ -100,7 +100,7 @@ public sealed class RuleSet
             list.Where(Operator),
             list.Where(r => !Operator(r) && !Fallback(r) && !Healthy(r)),
             list.Where(r => !Operator(r) && Fallback(r)),
-            list.Where(r => !Operator(r) && Healthy(r))]);
+            list.Where(r => !Operator(r) && Healthy(r))], oneKind);
     }
 
     /// <summary>The healthy states of any source: tried last of all rules.</summary>
@@ -118,17 +118,19 @@ public sealed class RuleSet
         // states pass it by; only a specific "this is fine" may say otherwise (a none rule on a message phrase such
         // as "no zTOC for layer", or an identifier such as the ProbeWarning reason).
         var marked = Sources.SourceProfiles.MarkedAsError(record);
-        if (rules.TryMatch(record, candidates, Tiers.Operator, marked: false, out var result)
-            || rules.TryMatch(record, candidates, Tiers.Source, marked, out result)
+        // Literal searches fold case as the regex does only in ASCII: read once here, not by every rule tried.
+        var ascii = record.Message is { } message && Ascii.IsValid(message);
+        if (rules.TryMatch(record, candidates, Tiers.Operator, marked: false, ascii, out var result)
+            || rules.TryMatch(record, candidates, Tiers.Source, marked, ascii, out result)
             || First(vocabulary, record, scan, exact: true, VocabularyPass.Specific, out result)
             || First(vocabulary, record, scan, exact: false, VocabularyPass.Specific, out result)
-            || rules.TryMatch(record, candidates, Tiers.Fallback, marked, out result)
+            || rules.TryMatch(record, candidates, Tiers.Fallback, marked, ascii, out result)
             || First(vocabulary, record, scan, exact: true, VocabularyPass.Generic, out result)
             || First(vocabulary, record, scan, exact: false, VocabularyPass.Generic, out result))
             return result;
         if (marked)
             return First(vocabulary, record, scan, exact: true, VocabularyPass.Healthy, out result) ? result : Classification.UnmatchedError(record);
-        if (rules.TryMatch(record, candidates, Tiers.Healthy, marked, out result)
+        if (rules.TryMatch(record, candidates, Tiers.Healthy, marked, ascii, out result)
             || First(vocabulary, record, scan, exact: true, VocabularyPass.Healthy, out result)
             || First(vocabulary, record, scan, exact: false, VocabularyPass.Healthy, out result)
             || First(vocabulary, record, scan, exact: true, VocabularyPass.HealthyState, out result)
