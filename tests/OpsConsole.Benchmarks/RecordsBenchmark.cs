@@ -94,53 +94,40 @@ public static class RecordsBenchmark
     internal static Row StartUp(TimeSpan elapsed) =>
         new("start-up: console process to /healthz ready", $"{elapsed.TotalMilliseconds:F0} ms", "≤ 5 s at 10 M");
 
-    private static async Task<int> ReclassificationOnlyAsync(string path, int records, string root)
-    {
-        if (!await IsCompleteAsync(path, records))
-        {
-            Console.Error.WriteLine($"{path} is missing or incomplete: run 'records {records}' once to build it");
-            return 1;
-        }
-        await IngestBenchmark.MigrateAsync($"Data Source={path}");
-        SqliteConnection.ClearAllPools();
-        var scratch = Path.Combine(root, Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(scratch);
-        try
-        {
-            Print([await ReclassificationAsync(path, scratch)]);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(scratch, recursive: true);
-        }
-        return 0;
-    }
+    private static Task<int> ReclassificationOnlyAsync(string path, int records, string root) =>
+        OnBuiltStoreAsync(path, records, root, async scratch => [await ReclassificationAsync(path, scratch)]);
 
-    private static async Task<int> IngestOnlyAsync(string path, int records, string root)
-    {
-        if (!await IsCompleteAsync(path, records))
+    private static Task<int> IngestOnlyAsync(string path, int records, string root) =>
+        OnBuiltStoreAsync(path, records, root, async scratch =>
         {
-            Console.Error.WriteLine($"{path} is missing or incomplete: run 'records {records}' once to build it");
-            return 1;
-        }
-        await IngestBenchmark.MigrateAsync($"Data Source={path}");
-        SqliteConnection.ClearAllPools();
-        var scratch = Path.Combine(root, Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(scratch);
-        var table = new List<Row>();
-        try
-        {
+            var table = new List<Row>();
             await using (var console = await RunningConsole.StartAsync(path))
                 table.AddRange(await IngestAsync(console.Http, Path.Combine(scratch, "fresh.db"), records));
             table.Add(await WalAfterIdleAsync(path));
+            return table;
+        });
+
+    /// <summary>Some rows alone on a store built before (migrated first), with a scratch folder that is removed after.</summary>
+    private static async Task<int> OnBuiltStoreAsync(string path, int records, string root, Func<string, Task<List<Row>>> rows)
+    {
+        if (!await IsCompleteAsync(path, records))
+        {
+            Console.Error.WriteLine($"{path} is missing or incomplete: run 'records {records}' once to build it");
+            return 1;
+        }
+        await IngestBenchmark.MigrateAsync($"Data Source={path}");
+        SqliteConnection.ClearAllPools();
+        var scratch = Path.Combine(root, Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(scratch);
+        try
+        {
+            Print(await rows(scratch));
         }
         finally
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(scratch, recursive: true);
         }
-        Print(table);
         return 0;
     }
 
