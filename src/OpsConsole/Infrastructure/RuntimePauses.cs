@@ -107,9 +107,11 @@ public sealed class RuntimePauses : EventListener
     {
         foreach (var logger in Volatile.Read(ref _loggers))
         {
-            // A host stopping now may have disposed its providers a moment before taking its logger out.
+            // A host stopping now may have disposed its providers a moment before taking its logger out: whatever one
+            // host's logging throws stays here, so the other hosts still hear the pause and the runtime's dispatch
+            // thread never sees an exception from this callback.
             try { write(logger); }
-            catch (ObjectDisposedException) { }
+            catch (Exception) { }
         }
     }
 

@@ -12,20 +12,22 @@ public sealed class RuntimePausesTests
     {
         var pauses = RuntimePauses.Listener;
         var collections = pauses.Collections;
-        var before = OpsMetrics.GcPause.WithLabels("2").Count;
+        var before = Pauses();
 
-        // The runtime delivers its events to listeners from a session thread, a moment after they happen; other tests'
-        // young collections arrive too, so this waits for a generation-2 pause, as the forced collection makes.
+        // The runtime delivers its events to listeners from a session thread, a moment after they happen.
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (OpsMetrics.GcPause.WithLabels("2").Count == before && DateTime.UtcNow < deadline)
+        while ((pauses.Collections == collections || Pauses() == before) && DateTime.UtcNow < deadline)
         {
             GC.Collect(2, GCCollectionMode.Forced, blocking: true);
             await Task.Delay(200);
         }
 
         Assert.True(pauses.Collections > collections, "a forced full collection suspends every thread: one pause measured");
-        Assert.True(OpsMetrics.GcPause.WithLabels("2").Count > before, "and observed under generation 2");
+        Assert.True(Pauses() > before, "and observed in the pause histogram");
     }
+
+    /// <summary>Pauses observed under every generation (other tests' collections land in the same process-wide metric).</summary>
+    private static long Pauses() => new[] { "0", "1", "2" }.Sum(g => OpsMetrics.GcPause.WithLabels(g).Count);
 
     [Fact]
     public async Task Hosts_starting_and_stopping_side_by_side_share_one_listener_and_never_hang()
@@ -53,5 +55,46 @@ public sealed class RuntimePausesTests
         Assert.True(shares > 4, $"each host came and went repeatedly ({shares} shares)");
         Assert.Same(listener, RuntimePauses.Listener);
         Assert.All(loggers, logger => Assert.False(RuntimePauses.Hears(logger), "a stopped host's logger is let go"));
+    }
+
+    [Fact]
+    public async Task A_host_logger_that_throws_never_stops_the_measuring()
+    {
+        var throwing = new ThrowingLogger();
+        using (new RuntimePauses.Log(throwing))
+        {
+            // More blocked work items than pool threads: the pool grows by starvation, which is logged to every host.
+            using var release = new ManualResetEventSlim();
+            var blocked = Enumerable.Range(0, Environment.ProcessorCount + 12).Select(_ => Task.Run(() => release.Wait(TimeSpan.FromSeconds(30)))).ToArray();
+            // Polled on this thread without awaiting: a continuation would queue behind the blocked items.
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (throwing.Calls == 0 && DateTime.UtcNow < deadline) Thread.Sleep(100);
+            release.Set();
+            await Task.WhenAll(blocked);
+            Assert.True(throwing.Calls > 0, "the starved pool was reported to the host's logger, which threw");
+        }
+
+        // The listener goes on measuring after a host's logger failed inside its callback.
+        var before = Pauses();
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (Pauses() == before && DateTime.UtcNow < until)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+            Thread.Sleep(200);
+        }
+        Assert.True(Pauses() > before, "pauses are still measured after the logger threw");
+    }
+
+    private sealed class ThrowingLogger : ILogger<RuntimePauses>
+    {
+        private int _calls;
+        public int Calls => Volatile.Read(ref _calls);
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            Interlocked.Increment(ref _calls);
+            throw new InvalidOperationException("this host's logging is gone");
+        }
     }
 }
