@@ -76,6 +76,50 @@ public sealed class RunningConsole : IAsyncDisposable
         return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Bytes the console's processes read and wrote (Linux /proc/&lt;pid&gt;/io: rchar, wchar, page cache hits included).</summary>
+    public readonly record struct Io(long Read, long Written)
+    {
+        public static readonly Io Zero = new(0, 0);
+
+        public static Io operator -(Io a, Io b) => new(a.Read - b.Read, a.Written - b.Written);
+
+        public string PerRecord(long records) =>
+            $"console read {Read / 1024.0 / records:F1} kB and wrote {Written / 1024.0 / records:F1} kB per record";
+    }
+
+    /// <summary>What <c>dotnet run</c> and the console it started have read and written so far.</summary>
+    public Io IoNow()
+    {
+        var total = Io.Zero;
+        foreach (var pid in ProcessTree(_process.Id))
+        {
+            long Field(string[] lines, string name) =>
+                lines.Where(l => l.StartsWith(name + ": ", StringComparison.Ordinal)).Select(l => long.Parse(l[(name.Length + 2)..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+            try
+            {
+                var lines = File.ReadAllLines($"/proc/{pid}/io");
+                total = new Io(total.Read + Field(lines, "rchar"), total.Written + Field(lines, "wchar"));
+            }
+            catch (IOException) { }
+        }
+        return total;
+    }
+
+    private static IEnumerable<int> ProcessTree(int pid)
+    {
+        yield return pid;
+        var tasks = $"/proc/{pid}/task";
+        if (!Directory.Exists(tasks)) yield break;
+        foreach (var task in Directory.EnumerateDirectories(tasks))
+        {
+            var children = Path.Combine(task, "children");
+            if (!File.Exists(children)) continue;
+            foreach (var child in File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                foreach (var descendant in ProcessTree(int.Parse(child, System.Globalization.CultureInfo.InvariantCulture)))
+                    yield return descendant;
+        }
+    }
+
     private async Task WaitHealthyAsync()
     {
         // Up to about five minutes: with the other helpers' builds and tests running, start-up took over one.
