@@ -957,9 +957,6 @@ namespace OpsConsole.Migrations.Postgres
                     b.HasIndex("Category", "Id")
                         .HasDatabaseName("IX_records_Category_Id");
 
-                    b.HasIndex("InstanceKey", "Id")
-                        .HasDatabaseName("IX_records_InstanceKey_Id");
-
                     b.HasIndex("OccurredAt", "Id")
                         .HasDatabaseName("IX_records_OccurredAt");
 

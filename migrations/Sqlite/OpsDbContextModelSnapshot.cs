@@ -765,8 +765,6 @@ namespace OpsConsole.Migrations
 
                     b.HasIndex("Category", "OccurredAt");
 
-                    b.HasIndex("InstanceKey", "Id");
-
                     b.HasIndex("InstanceKey", "OccurredAt");
 
                     b.HasIndex("RulesetVersion", "Id");

@@ -25,7 +25,8 @@ public static class DatabaseExtensions
         EnsureDirectory(connectionString);
         var connections = new SqliteConnectionFactory(connectionString,
             configuration.GetValue<long>($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.MaxPageCount)}"),
-            configuration.GetValue($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.CacheSizeMb)}", DatabaseOptions.DefaultCacheSizeMb));
+            configuration.GetValue($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.CacheSizeMb)}", DatabaseOptions.DefaultCacheSizeMb),
+            configuration.GetValue($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.WriterCacheSizeMb)}", DatabaseOptions.DefaultWriterCacheSizeMb));
         services.AddDbContextFactory<OpsDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new CacheSizeInterceptor(connections)));
         services.AddSingleton(connections);
         // One node: the notices stay in the process and every once-per-cluster job is this node's.

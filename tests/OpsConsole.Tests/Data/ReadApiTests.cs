@@ -64,6 +64,29 @@ public abstract class ReadApiTests<TFactory>(TFactory factory) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Records_of_one_instance_page_newest_first_by_their_own_time_as_its_timeline()
+    {
+        // Arrival order is not the source's order: the newest exit arrives first, the two older ones after it.
+        var api = factory.CreateApiClient();
+        string Exit(int minutesAgo) =>
+            $$"""{"source":"timeline","instance":"Shop/timeline-0","exitCode":1,"reason":"Error","message":"exit {{minutesAgo}}","finishedAt":"{{Now.AddMinutes(-minutesAgo):O}}"}""";
+        await api.PostOkAsync("/api/v1/container-exits", $"[{Exit(1)}]");
+        await api.PostOkAsync("/api/v1/container-exits", $"[{Exit(3)},{Exit(2)}]");
+        var instanceKey = (await (await api.GetAsync("/api/v1/records?source=timeline&limit=1")).ReadJsonAsync()).GetProperty("items")[0].GetProperty("instance").GetString()!;
+
+        var messages = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await api.GetAsync($"/api/v1/records?instance={Uri.EscapeDataString(instanceKey)}&limit=1" + (cursor is null ? "" : $"&cursor={cursor}"))).ReadJsonAsync();
+            messages.AddRange(page.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("message").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+        } while (cursor is not null && messages.Count < 10);
+
+        Assert.Equal(["exit 1", "exit 2", "exit 3"], messages);
+    }
+
+    [Fact]
     public async Task A_family_of_the_failing_list_totals_its_categories_and_lists_only_its_instances()
     {
         var api = await IngestAsync("family");

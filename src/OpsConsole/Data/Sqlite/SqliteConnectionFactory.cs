@@ -3,7 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace OpsConsole.Data.Sqlite;
 
 /// <summary>Opens connections for the raw write path with the pragmas the write path relies on.</summary>
-public sealed class SqliteConnectionFactory(string connectionString, long maxPageCount = 0, int cacheSizeMb = DatabaseOptions.DefaultCacheSizeMb)
+public sealed class SqliteConnectionFactory(string connectionString, long maxPageCount = 0, int cacheSizeMb = DatabaseOptions.DefaultCacheSizeMb,
+    int writerCacheSizeMb = DatabaseOptions.DefaultWriterCacheSizeMb)
 {
     /// <summary>The log's length past which <see cref="WalCheckpointer"/> folds it and has it restarted from the file's start.</summary>
     public const long LogRestartBytes = 64L * 1024 * 1024;
@@ -24,6 +25,14 @@ public sealed class SqliteConnectionFactory(string connectionString, long maxPag
 
     /// <summary>Page cache per connection (a negative cache_size is KiB): random-key index pages of a large file must stay in memory.</summary>
     public string CachePragma { get; } = $"PRAGMA cache_size = -{cacheSizeMb * 1024L};";
+
+    /// <summary>
+    /// The single writer connection's page cache (Database:WriterCacheSizeMb), set after <see cref="CachePragma"/>: every
+    /// ingested record updates an index keyed by a random hash (the dedupe key) and indexes placed by instance, so the
+    /// writer's working set grows with the records stored, not with the request; what does not fit is read again from
+    /// outside SQLite. SQLite takes cache pages as it uses them, so a small store never fills a large limit.
+    /// </summary>
+    public string WriterCachePragma { get; } = $"PRAGMA cache_size = -{Math.Max(writerCacheSizeMb, cacheSizeMb) * 1024L};";
 
     /// <summary>The database file and its WAL, in bytes (0 for an in-memory database or a file not created yet).</summary>
     public long BytesOnDisk() => Bytes("") + WalBytes();

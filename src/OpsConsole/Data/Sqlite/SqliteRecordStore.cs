@@ -377,6 +377,11 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             var connection = await connections.OpenAsync(cancellationToken);
             try
             {
+                await using (var cache = connection.CreateCommand())
+                {
+                    cache.CommandText = connections.WriterCachePragma;
+                    await cache.ExecuteNonQueryAsync(cancellationToken);
+                }
                 return new Writer(connection);
             }
             catch

@@ -105,9 +105,8 @@ internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventR
         builder.HasKey(r => r.Id);
         builder.Ignore(r => r.Parts);
         builder.HasIndex(r => r.DedupeKey).IsUnique();
+        // The instance timeline and ?instance= pages (both newest first by the source's time, then id).
         builder.HasIndex(r => new { r.InstanceKey, r.OccurredAt });
-        // ?instance= pages by id; the timeline index above orders by the source's time.
-        builder.HasIndex(r => new { r.InstanceKey, r.Id });
         builder.HasIndex(r => new { r.Category, r.Id });
         builder.HasIndex(r => new { r.Category, r.OccurredAt });
         builder.HasIndex(r => r.OccurredAt);
