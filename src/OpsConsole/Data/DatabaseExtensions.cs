@@ -87,8 +87,10 @@ public static class DatabaseExtensions
         {
             await db.Database.MigrateAsync(cancellationToken);
             // records is partitioned by received day: today's and the next days' partitions before the first write.
+            var partitions = System.Diagnostics.Stopwatch.StartNew();
             await RecordPartitions.EnsureAheadAsync(services.GetRequiredService<NpgsqlDataSource>(),
                 services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+            services.GetService<Infrastructure.StartUpTimeline>()?.Note("partitions ahead (within migrations)", partitions.Elapsed);
             return;
         }
         try
