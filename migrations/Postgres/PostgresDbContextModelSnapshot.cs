@@ -605,6 +605,10 @@ namespace OpsConsole.Migrations.Postgres
                         .HasDatabaseName("IX_instance_states_failing_Family")
                         .HasFilter("\"isfailing\"");
 
+                    b.HasIndex("Source", "LastRecordId")
+                        .HasDatabaseName("IX_instance_states_quiet_Source")
+                        .HasFilter("not \"isfailing\"");
+
                     b.ToTable("instance_states", (string)null);
                 });
 

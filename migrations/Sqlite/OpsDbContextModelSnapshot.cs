@@ -485,6 +485,10 @@ namespace OpsConsole.Migrations
                         .HasDatabaseName("IX_instance_states_failing_Family")
                         .HasFilter("\"IsFailing\"");
 
+                    b.HasIndex("Source", "LastRecordId")
+                        .HasDatabaseName("IX_instance_states_quiet_Source")
+                        .HasFilter("NOT \"IsFailing\"");
+
                     b.ToTable("instance_states", (string)null);
                 });
 

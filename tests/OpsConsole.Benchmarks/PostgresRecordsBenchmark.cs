@@ -60,7 +60,9 @@ public static class PostgresRecordsBenchmark
         {
             await using var size = dataSource.CreateCommand("SELECT pg_database_size(current_database())");
             table.Add(new Row("PostgreSQL store", $"cluster {directory}, database '{Database}' {(long)(await size.ExecuteScalarAsync())! / 1_048_576} MB", ""));
-            table.AddRange(await RecordsBenchmark.PrimingAsync(() => Context(connectionString), new PostgresRecordStore(dataSource)));
+            using var store = new PostgresRecordStore(dataSource);
+            table.Add(await QuietStore.ReclassifiedAsync(() => Context(connectionString), store));
+            table.AddRange(await RecordsBenchmark.PrimingAsync(() => Context(connectionString), store));
         }
         NpgsqlConnection.ClearAllPools();
 
@@ -71,8 +73,11 @@ public static class PostgresRecordsBenchmark
             ["ConnectionStrings__OpsConsole"] = connectionString,
         }))
         {
-            table.Add(RecordsBenchmark.StartUp(startUp.Elapsed));
-            table.AddRange(await RecordsBenchmark.ReadApisAsync(console.Http, () => Context(connectionString)));
+            var healthy = startUp.Elapsed;
+            // The reads first: by then the console's start-up line has been read from its output.
+            var reads = await RecordsBenchmark.ReadApisAsync(console.Http, () => Context(connectionString));
+            table.AddRange(RecordsBenchmark.StartUp(healthy, console));
+            table.AddRange(reads);
         }
         NpgsqlConnection.ClearAllPools();
         RecordsBenchmark.Print(table);

@@ -22,6 +22,9 @@ public sealed class RunningConsole : IAsyncDisposable
     public string BaseUrl { get; }
     public HttpClient Http { get; }
 
+    /// <summary>The console's own log line of its start-up steps (StartUpTimeline), once it has listened.</summary>
+    public string? StartUpSteps { get; private set; }
+
     /// <summary>Starts the console; its log lines (warnings and up) go to <paramref name="output"/> when given.</summary>
     public static async Task<RunningConsole> StartAsync(string databasePath, IReadOnlyDictionary<string, string>? settings = null, Action<string>? output = null)
     {
@@ -36,13 +39,20 @@ public sealed class RunningConsole : IAsyncDisposable
         info.Environment["Auth__ApiKeys__0__Scopes__0"] = "ingest";
         info.Environment["Auth__ApiKeys__0__Scopes__1"] = "read";
         info.Environment["Auth__ApiKeys__0__Scopes__2"] = "operate";
+        info.Environment["Logging__LogLevel__OpsConsole.Infrastructure.StartUpTimeline"] = "Information";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output?.Invoke(e.Data); };
+        RunningConsole? console = null;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            if (console is not null && e.Data.Contains("Start-up steps", StringComparison.Ordinal)) console.StartUpSteps = RecordsBenchmark.LogMessage(e.Data);
+            output?.Invoke(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var console = new RunningConsole(process, port);
+        console = new RunningConsole(process, port);
         try
         {
             await console.WaitHealthyAsync();

@@ -28,7 +28,8 @@ public interface IRecordStore
 
     /// <summary>
     /// Rewrites the classification of stored records (reclassification after a rule change) and the counters with it;
-    /// gives the instances whose records now say something else (category, severity or failure).
+    /// gives the instances whose records now say something else (category, severity or failure). Each record's id and
+    /// received time find its row (PostgreSQL looks in the received day's partition only).
     /// </summary>
     Task<IReadOnlySet<string>> UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using MudBlazor.Services;
@@ -29,6 +30,7 @@ public static class OpsConsoleExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<RuntimePauses.Log>();
+        services.AddSingleton<StartUpTimeline>();
         services.AddSingleton<ConsoleOrigins>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ClientFaultHandler>();
@@ -64,15 +66,22 @@ public static class OpsConsoleExtensions
     /// <summary>Migrates the store, loads ingestion keys and the rules; a bad rules file stops start-up here.</summary>
     public static async Task InitializeOpsConsoleAsync(this WebApplication app)
     {
+        var timeline = app.Services.GetRequiredService<StartUpTimeline>();
         app.Services.GetRequiredService<RuntimePauses.Log>();
-        await app.Services.MigrateDatabaseAsync();
+        await timeline.StepAsync("migrations", () => app.Services.MigrateDatabaseAsync());
+        var rules = Stopwatch.StartNew();
         app.Services.GetRequiredService<IncidentClassifier>();
+        timeline.Note("rules", rules.Elapsed);
         var url = app.Configuration["OpsConsole:PublicBaseUrl"] ?? app.Configuration["Urls"]?.Split(';')[0] ?? "http://localhost:5080";
-        await app.Services.GetRequiredService<ApiKeyStore>().InitializeAsync(url, CancellationToken.None);
-        await app.Services.InitializeConsoleAuthAsync(url);
-        await app.Services.GetRequiredService<EmbedTokenStore>().InitializeAsync(CancellationToken.None);
-        await IngestWarmUp.RunAsync(app.Services.GetRequiredService<IncidentClassifier>(), app.Services.GetRequiredService<IRecordStore>(),
-            app.Services.GetRequiredService<TimeProvider>(), CancellationToken.None);
+        await timeline.StepAsync("keys and sign-in", async () =>
+        {
+            await app.Services.GetRequiredService<ApiKeyStore>().InitializeAsync(url, CancellationToken.None);
+            await app.Services.InitializeConsoleAuthAsync(url);
+            await app.Services.GetRequiredService<EmbedTokenStore>().InitializeAsync(CancellationToken.None);
+        });
+        await timeline.StepAsync("ingest warm-up", () => IngestWarmUp.RunAsync(app.Services.GetRequiredService<IncidentClassifier>(),
+            app.Services.GetRequiredService<IRecordStore>(), app.Services.GetRequiredService<TimeProvider>(), CancellationToken.None));
+        timeline.LogWhenListening();
     }
 
     public static WebApplication UseOpsConsole(this WebApplication app)

@@ -132,6 +132,16 @@ public abstract class BoundedReadTests : PlannedDatabase
     }
 
     [Fact]
+    public async Task The_silence_check_seeks_the_quiet_instances_of_one_source_and_their_newest_records_by_id()
+    {
+        await using var db = await ContextAsync();
+        var plan = await QueryPlan.OfAsync(OpsConsole.Features.Classification.Patterns.SilenceDetector.NewestOfQuietQuery(db, "aos"));
+
+        Assert.True(plan.Searches("IX_instance_states_quiet_Source"), plan.ToString());
+        Assert.False(plan.ScansATable, plan.ToString());
+    }
+
+    [Fact]
     public async Task The_reclassifier_finds_versions_and_their_records_by_seeking_the_version_index()
     {
         await using var db = await ContextAsync();

@@ -62,5 +62,7 @@ internal sealed class InstanceStateConfiguration : IEntityTypeConfiguration<Inst
         builder.Property(s => s.Family).HasComputedColumnSql(FamilySql, stored: false);
         builder.HasIndex(s => new { s.Family, s.LastFailureAt }).HasFilter(FailingFilterSql).HasDatabaseName("IX_instance_states_failing_Family");
         builder.HasIndex(s => s.FailureCount).HasFilter(FailingFilterSql).HasDatabaseName("IX_instance_states_failing_FailureCount");
+        // The silence checks' instances of one source that are not failing, with their newest record's id (SilenceDetector).
+        builder.HasIndex(s => new { s.Source, s.LastRecordId }).HasFilter("NOT " + FailingFilterSql).HasDatabaseName("IX_instance_states_quiet_Source");
     }
 }

@@ -18,6 +18,7 @@ public sealed class ReclassifierBatchTests
             Kind = "container", Source = "kubernetes", Format = "pod", Entry = "containerStatus", InstanceKey = "kubernetes/c/ns/pod/app",
             InstanceName = "app", State = "terminated", ExitCode = 137, Signal = "SIGKILL", Reason = "OOMKilled", Message = "killed",
             ErrorCode = "E42", HttpCode = 503, Stage = "run", Hints = "oom", RulesetVersion = "v1", DedupeKey = "k", RawJson = "{}",
+            ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_123),
         };
         await using (var db = database.Context())
         {
@@ -32,5 +33,7 @@ public sealed class ReclassifierBatchTests
         foreach (var name in RecordFields.Names)
             Assert.Equal(RecordFields.Get(name)(stored), RecordFields.Get(name)(loaded));
         Assert.Equal(stored.Hints, loaded.Hints);
+        // The store's update finds the row by id and received time.
+        Assert.Equal(stored.ReceivedAt, loaded.ReceivedAt);
     }
 }

@@ -1,0 +1,28 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace OpsConsole.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class QuietInstancesBySource : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_instance_states_quiet_Source",
+                table: "instance_states",
+                columns: new[] { "source", "lastrecordid" },
+                filter: "not \"isfailing\"");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_instance_states_quiet_Source",
+                table: "instance_states");
+        }
+    }
+}
