@@ -71,8 +71,8 @@ public static class OpsConsoleExtensions
         await app.Services.GetRequiredService<ApiKeyStore>().InitializeAsync(url, CancellationToken.None);
         await app.Services.InitializeConsoleAuthAsync(url);
         await app.Services.GetRequiredService<EmbedTokenStore>().InitializeAsync(CancellationToken.None);
-        await IngestWarmUp.RunAsync(app.Services.GetRequiredService<IncidentClassifier>(), app.Services.GetRequiredService<IRecordStore>(),
-            app.Services.GetRequiredService<TimeProvider>(), CancellationToken.None);
+        await IngestWarmUp.RunAsync(app.Services.GetRequiredService<IngestionPipeline>(), app.Services.GetRequiredService<IRecordStore>(),
+            CancellationToken.None);
     }
 
     public static WebApplication UseOpsConsole(this WebApplication app)
