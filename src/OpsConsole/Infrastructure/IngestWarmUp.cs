@@ -1,6 +1,5 @@
 using System.Text;
 using OpsConsole.Data;
-using OpsConsole.Features.Classification;
 using OpsConsole.Features.Ingestion;
 using OpsConsole.Features.Ingestion.Parsing;
 using OpsConsole.Features.Records;
@@ -8,9 +7,9 @@ using OpsConsole.Features.Records;
 namespace OpsConsole.Infrastructure;
 
 /// <summary>
-/// Start-up work the first ingest request would otherwise do while its sender waits: the parsers and the classifier
-/// run once on a sample of each endpoint (their code compiled, their tables and patterns built), and the store opens
-/// its writer with its prepared statements in an empty transaction. Nothing is stored. Runs before the console
+/// Start-up work the first ingest request would otherwise do while its sender waits: the pipeline's steps before the
+/// store (parse, record limits, correlations, classifier) run once on a sample of each endpoint (their code compiled,
+/// their tables and patterns built), and the store opens its writer with its prepared statements in an empty transaction. Nothing is stored. Runs before the console
 /// listens, so it costs start-up what it saves the first request.
 /// </summary>
 public static class IngestWarmUp
@@ -26,17 +25,17 @@ public static class IngestWarmUp
         [PayloadFormats.Vm] = """{"source":"warm-up","instance":"vm-1","stage":"boot","status":"failed","timestamp":"2026-01-01T00:00:00Z"}""",
     };
 
-    /// <summary>Parses and classifies each sample (the records are dropped) and opens the store's writer.</summary>
-    public static async Task<IReadOnlyList<EventRecord>> RunAsync(IncidentClassifier classifier, IRecordStore store, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs each sample through the pipeline's own steps before the store (parse, record limits, correlation,
+    /// classification; the records are dropped) and opens the store's writer.
+    /// </summary>
+    public static async Task<IReadOnlyList<EventRecord>> RunAsync(IngestionPipeline pipeline, IRecordStore store, CancellationToken cancellationToken)
     {
-        var rules = classifier.Rules;
         var records = new List<EventRecord>();
         foreach (var (kind, body) in Samples)
         {
             using var items = PayloadReader.Split(Encoding.UTF8.GetBytes(body), newlineDelimited: false, maxItems: 10);
-            var context = new ParseContext(kind, clock.GetUtcNow(), _ => null);
-            PayloadFormats.Parse(kind, items, formatName: null, context);
-            foreach (var record in context.Records) IncidentClassifier.Apply(rules, record);
+            var context = await pipeline.PrepareAsync(kind, items, format: null, _ => null, cancellationToken);
             records.AddRange(context.Records);
         }
         // No records: an empty transaction, which writes nothing and announces nothing.

@@ -40,6 +40,8 @@ public static class OpsConsoleExtensions
         services.AddOpenApi(options => options.AddOperationTransformer<IngestionOpenApiExamples>());
         services.AddOpsDatabase(configuration);
         services.AddHealth();
+        services.AddSingleton<IngestRequestWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestRequestWarmUp>());
         services.AddIngestion();
         services.AddSingleton<CommittedRecords>();
         services.AddHostedService(sp => sp.GetRequiredService<CommittedRecords>());
@@ -79,8 +81,8 @@ public static class OpsConsoleExtensions
             await app.Services.InitializeConsoleAuthAsync(url);
             await app.Services.GetRequiredService<EmbedTokenStore>().InitializeAsync(CancellationToken.None);
         });
-        await timeline.StepAsync("ingest warm-up", () => IngestWarmUp.RunAsync(app.Services.GetRequiredService<IncidentClassifier>(),
-            app.Services.GetRequiredService<IRecordStore>(), app.Services.GetRequiredService<TimeProvider>(), CancellationToken.None));
+        await timeline.StepAsync("ingest warm-up", () => IngestWarmUp.RunAsync(app.Services.GetRequiredService<IngestionPipeline>(),
+            app.Services.GetRequiredService<IRecordStore>(), CancellationToken.None));
         timeline.LogWhenListening();
     }
 
@@ -113,7 +115,25 @@ public static class OpsConsoleExtensions
         return app;
     }
 
-    /// <summary>The first address Kestrel listens on, for in-process clients (the demo feeder).</summary>
+    /// <summary>The first address Kestrel listens on, for in-process clients (the demo feeder, the start-up request); a wildcard host becomes localhost.</summary>
     public static string? ListeningAddress(this IServer server) =>
-        server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?.Replace("://+", "://localhost").Replace("://*", "://localhost").Replace("://[::]", "://localhost");
+
+    /// <summary>Waits until the server listens; false when the host stops first.</summary>
+    public static async Task<bool> WaitForStartAsync(this IHostApplicationLifetime lifetime, CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var stopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 }

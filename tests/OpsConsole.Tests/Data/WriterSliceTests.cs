@@ -70,4 +70,61 @@ public sealed class WriterSliceTests
         // First come, first served: the ingest committed before the checkpointer held the writer.
         Assert.Equal(1L, await checkpoint!);
     }
+
+    [Fact]
+    public async Task A_checkpoint_that_got_the_writer_first_lets_an_ingest_queued_behind_it_go_first()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        using var store = new SqliteRecordStore(new SqliteConnectionFactory(database.ConnectionString));
+        await using var reader = new SqliteConnection(database.ConnectionString);
+        await reader.OpenAsync();
+
+        // During a slice: the checkpointer's thread queues for the writer, then an ingest does (behind it).
+        Task? ingest = null;
+        Task<long>? checkpoint = null;
+        await store.InSlicesAsync("rebuild", 1, (_, _, _) =>
+        {
+            checkpoint = Task.Factory.StartNew(() => SqliteRecordStore.BetweenWrites(SqliteRecordStore.Operations.Checkpoint, () =>
+            {
+                using var count = reader.CreateCommand();
+                count.CommandText = "SELECT COUNT(*) FROM records WHERE InstanceKey = 'docker/h/behind'";
+                return (long)count.ExecuteScalar()!;
+            }, CancellationToken.None, WalCheckpointer.YieldsToIngest), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            // Long enough for the thread to be waiting: the order of the queue is what is checked, not this time.
+            Thread.Sleep(200);
+            ingest = store.WriteAsync([SqliteWriterMemoryTests.Record("docker/h/behind", 1, failure: true)], CancellationToken.None);
+            Assert.True(SqliteRecordStore.IngestQueued);
+        }, CancellationToken.None);
+        await ingest!;
+
+        // The checkpoint got the writer first, saw the ingest waiting and queued again behind it.
+        Assert.Equal(1L, await checkpoint!);
+    }
+
+    [Fact]
+    public async Task Without_yields_a_checkpoint_that_got_the_writer_first_holds_it_first()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        using var store = new SqliteRecordStore(new SqliteConnectionFactory(database.ConnectionString));
+        await using var reader = new SqliteConnection(database.ConnectionString);
+        await reader.OpenAsync();
+
+        Task? ingest = null;
+        Task<long>? checkpoint = null;
+        await store.InSlicesAsync("rebuild", 1, (_, _, _) =>
+        {
+            checkpoint = Task.Factory.StartNew(() => SqliteRecordStore.BetweenWrites(SqliteRecordStore.Operations.Checkpoint, () =>
+            {
+                using var count = reader.CreateCommand();
+                count.CommandText = "SELECT COUNT(*) FROM records WHERE InstanceKey = 'docker/h/second'";
+                return (long)count.ExecuteScalar()!;
+            }, CancellationToken.None), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            Thread.Sleep(200);
+            ingest = store.WriteAsync([SqliteWriterMemoryTests.Record("docker/h/second", 1, failure: true)], CancellationToken.None);
+        }, CancellationToken.None);
+        await ingest!;
+
+        // First come, first served: the ingest queued second and committed after the checkpoint's work.
+        Assert.Equal(0L, await checkpoint!);
+    }
 }

@@ -239,16 +239,27 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         return new StorageFigures(records, oldest, connections.BytesOnDisk());
     }
 
+    /// <summary>Whether an ingest transaction waits for the writer right now.</summary>
+    internal static bool IngestQueued => Volatile.Read(ref _ingestQueued) > 0;
+
     /// <summary>
     /// Runs <paramref name="work"/> on a connection of its own while no write transaction is open: it holds the
     /// single-writer lock, so it waits for the running transaction and the next one waits for it (metrics label
     /// <paramref name="operation"/>). Blocks the calling thread: for code on a thread of its own (<see cref="WalCheckpointer"/>).
+    /// Given the writer while ingest requests queued behind it, it queues again behind them, up to
+    /// <paramref name="yieldsToIngest"/> times: they would otherwise wait for all of <paramref name="work"/>.
     /// </summary>
-    internal static T BetweenWrites<T>(string operation, Func<T> work, CancellationToken cancellationToken)
+    internal static T BetweenWrites<T>(string operation, Func<T> work, CancellationToken cancellationToken, int yieldsToIngest = 0)
     {
         var queued = Stopwatch.GetTimestamp();
         // Queued among the transactions' own asynchronous waits (a synchronous Wait would go ahead of them): first come, first served.
         WriteLock.WaitAsync(cancellationToken).GetAwaiter().GetResult();
+        for (var yields = 0; yields < yieldsToIngest && IngestQueued; yields++)
+        {
+            // Released to the first waiter (a request queued behind this one); waiting again puts this one behind them.
+            WriteLock.Release();
+            WriteLock.WaitAsync(cancellationToken).GetAwaiter().GetResult();
+        }
         var held = Stopwatch.GetTimestamp();
         OpsMetrics.StoreWriteWait.WithLabels(operation).Observe(Stopwatch.GetElapsedTime(queued, held).TotalSeconds);
         try
@@ -271,6 +282,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         public const string Retention = "retention";
         public const string Vacuum = "vacuum";
         public const string Checkpoint = "checkpoint";
+        public const string CheckpointPastLimit = "checkpoint-past-limit";
     }
 
     /// <summary>

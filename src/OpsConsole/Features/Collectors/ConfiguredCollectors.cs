@@ -28,15 +28,10 @@ public sealed class ConfiguredCollectors(
     {
         var sections = configuration.GetSection(SectionName).GetChildren().ToList();
         if (sections.Count == 0) return;
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-        {
-            try { await started.Task; } catch (OperationCanceledException) { return; }
-        }
+        if (!await lifetime.WaitForStartAsync(stoppingToken)) return;
 
         var logger = loggers.CreateLogger<ConfiguredCollectors>();
-        var self = server.ListeningAddress()?.Replace("://+", "://localhost").Replace("://*", "://localhost").Replace("://[::]", "://localhost");
+        var self = server.ListeningAddress();
         var runs = new List<Task>();
         foreach (var section in sections)
         {

@@ -38,7 +38,7 @@ public sealed class DemoFleetFeeder(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!await WaitForStartAsync(stoppingToken)) return;
+        if (!await lifetime.WaitForStartAsync(stoppingToken)) return;
         var address = server.ListeningAddress();
         if (address is null)
         {
@@ -48,7 +48,7 @@ public sealed class DemoFleetFeeder(
 
         var key = ApiKeyStore.NewKey();
         keys.AddLocal(key);
-        using var http = new HttpClient { BaseAddress = new Uri(address.Replace("://+", "://localhost").Replace("://*", "://localhost").Replace("://[::]", "://localhost")) };
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
         http.DefaultRequestHeaders.Add("X-Api-Key", key);
         logger.LogInformation("Demo fleet feeding {Address} every {Interval}", http.BaseAddress, options.Value.Interval);
 
@@ -92,22 +92,6 @@ public sealed class DemoFleetFeeder(
             .Replace("{{maasBefore}}", before.ToString("ddd, d MMM. yyyy HH:mm:ss", CultureInfo.InvariantCulture))
             .Replace("{{before}}", before.ToString("O", CultureInfo.InvariantCulture))
             .Replace("{{now}}", now.ToString("O", CultureInfo.InvariantCulture));
-    }
-
-    private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource();
-        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var stopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     private static (string, string)[] LoadTemplates()

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpsConsole.Data;
+using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Features.Health;
 
@@ -20,8 +21,14 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        // Liveness runs no check: the process answering is the signal; a slow database must not get it restarted.
-        routes.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        // Liveness checks no dependency: the process answering is the signal; a slow database must not get it restarted.
+        // It waits only for the start-up requests that compile the ingest path (bounded in time), so a sender or a
+        // balancer that waits for it finds that path warm. Not a health check: those log every unhealthy answer as an error.
+        routes.MapGet("/healthz", (IngestRequestWarmUp warmUp, HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "no-store, no-cache";
+            return warmUp.Done ? Results.Text("Healthy") : Results.Text("Starting", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }).ExcludeFromDescription();
         routes.MapHealthChecks("/readyz", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),

@@ -43,11 +43,18 @@ public sealed partial class ApiKeyStore(IOptions<IngestionOptions> options, IDbC
     /// <summary>The body <see cref="TryCommand"/> posts.</summary>
     public const string FirstRecord = """{"source": "first-try", "instance": "web-1", "exitCode": 137, "reason": "OOMKilled"}""";
 
-    /// <summary>Accepts a key for this process only (not stored); used for the demo feeder.</summary>
+    /// <summary>Accepts a key for this process only (not stored); used for the demo feeder and the start-up request.</summary>
     public void AddLocal(string key)
     {
         var hash = Secrets.Hash(key);
         lock (_gate) _hashes = [.. _hashes, hash];
+    }
+
+    /// <summary>Stops accepting a key given to <see cref="AddLocal"/>.</summary>
+    public void RemoveLocal(string key)
+    {
+        var hash = Secrets.Hash(key);
+        lock (_gate) _hashes = [.. _hashes.Where(h => !h.AsSpan().SequenceEqual(hash))];
     }
 
     public bool IsValid(string? presented) => Secrets.MatchesAny(presented, Volatile.Read(ref _hashes));

@@ -29,23 +29,10 @@ public sealed class IngestionPipeline(
         Func<string, string?> query, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var context = new ParseContext(kind, clock.GetUtcNow(), query);
-        PayloadFormats.Parse(kind, items, format, context);
+        var context = await PrepareAsync(kind, items, format, query, cancellationToken);
         var records = context.Records;
-
         var settings = options.CurrentValue;
-        foreach (var record in records)
-        {
-            RecordLimits.Apply(record, settings.MaxMessageLength, settings.MaxRawLength);
-            SourceTime.ApplySkewLimit(record, settings.MaxClockSkew);
-        }
         var timing = RequestTiming.Current;
-        timing?.Add("parse", Stopwatch.GetElapsedTime(started));
-        var classifying = Stopwatch.GetTimestamp();
-        await correlator.AnnotateAsync(records, cancellationToken);
-        var rules = classifier.Rules;
-        foreach (var record in records) IncidentClassifier.Apply(rules, record);
-        timing?.Add("classify", Stopwatch.GetElapsedTime(classifying));
 
         var storing = Stopwatch.GetTimestamp();
         var stored = await store.WriteAsync(records, cancellationToken);
@@ -78,5 +65,33 @@ public sealed class IngestionPipeline(
 
         if (context.Rejected.Count > 0) OpsMetrics.IngestRejectedLines.WithLabels(kind).Inc(context.Rejected.Count);
         return new IngestResult(accepted, records.Count - accepted, result) { Rejected = context.Rejected.Count > 0 ? context.Rejected : null };
+    }
+
+    /// <summary>
+    /// Everything before the store: parse, the record limits, correlation and classification. Start-up runs it on
+    /// samples (<see cref="IngestWarmUp"/>) and stores nothing, so the first request finds this code compiled.
+    /// </summary>
+    internal async Task<ParseContext> PrepareAsync(string kind, IReadOnlyList<PayloadNode> items, string? format,
+        Func<string, string?> query, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var context = new ParseContext(kind, clock.GetUtcNow(), query);
+        PayloadFormats.Parse(kind, items, format, context);
+        var records = context.Records;
+
+        var settings = options.CurrentValue;
+        foreach (var record in records)
+        {
+            RecordLimits.Apply(record, settings.MaxMessageLength, settings.MaxRawLength);
+            SourceTime.ApplySkewLimit(record, settings.MaxClockSkew);
+        }
+        var timing = RequestTiming.Current;
+        timing?.Add("parse", Stopwatch.GetElapsedTime(started));
+        var classifying = Stopwatch.GetTimestamp();
+        await correlator.AnnotateAsync(records, cancellationToken);
+        var rules = classifier.Rules;
+        foreach (var record in records) IncidentClassifier.Apply(rules, record);
+        timing?.Add("classify", Stopwatch.GetElapsedTime(classifying));
+        return context;
     }
 }
