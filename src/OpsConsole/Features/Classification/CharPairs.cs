@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace OpsConsole.Features.Classification;
 
@@ -17,26 +18,33 @@ internal struct CharPairs
     public static CharPairs Of(ReadOnlySpan<char> text)
     {
         var pairs = default(CharPairs);
+        if (text.IsEmpty) return pairs;
+        // Read once per record over the whole message: no bounds checks on the words (a bit's word is bit >> 6, below 8).
+        ref var words = ref Unsafe.As<CharPairs, ulong>(ref pairs);
+        var previous = Fold(text[0]);
         for (var i = 1; i < text.Length; i++)
         {
-            var bit = Bit(text[i - 1], text[i]);
-            pairs[bit >> 6] |= 1UL << bit; // a ulong shift counts modulo 64
+            var current = Fold(text[i]);
+            var bit = (int)((previous << 16 | current) * 0x9E3779B1u >> 23);
+            Unsafe.Add(ref words, bit >> 6) |= 1UL << bit; // a ulong shift counts modulo 64
+            previous = current;
         }
         return pairs;
     }
 
     /// <summary>
-    /// A pair's bit: 'A' and 'a' fold alike (as an ordinal comparison ignoring case folds ASCII); a few other characters
-    /// fold together too ('@' and '`'), which only lets a set hold more than it has.
+    /// 'A' and 'a' fold alike (as an ordinal comparison ignoring case folds ASCII); a few other characters fold together
+    /// too ('@' and '`'), which only lets a set hold more than it has.
     /// </summary>
-    private static int Bit(char a, char b) => (int)(((uint)(a | 0x20) << 16 | (uint)(b | 0x20)) * 0x9E3779B1u >> 23);
+    private static uint Fold(char c) => (uint)(c | 0x20);
 
     /// <summary>Whether every pair of <paramref name="spelling"/> may be in this set.</summary>
     public readonly bool MayHold(in CharPairs spelling)
     {
-        for (var i = 0; i < Words; i++)
-            if ((spelling[i] & ~this[i]) != 0) return false;
-        return true;
+        ref readonly var mine = ref Unsafe.As<CharPairs, Vector256<ulong>>(ref Unsafe.AsRef(in this));
+        ref readonly var its = ref Unsafe.As<CharPairs, Vector256<ulong>>(ref Unsafe.AsRef(in spelling));
+        return Vector256.AndNot(its, mine) == Vector256<ulong>.Zero
+               && Vector256.AndNot(Unsafe.Add(ref Unsafe.AsRef(in its), 1), Unsafe.Add(ref Unsafe.AsRef(in mine), 1)) == Vector256<ulong>.Zero;
     }
 }
 

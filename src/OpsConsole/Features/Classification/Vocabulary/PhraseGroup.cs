@@ -29,8 +29,13 @@ public sealed class PhraseGroup
     private readonly Dictionary<ulong, Candidate[]> _byKey;
     private readonly int _keyLength;
 
-    /// <summary>The punctuation some phrase begins with ("[Timeout]", "(OOMKilled)"): a place it may begin although no word does.</summary>
-    private readonly bool[] _punctuationStarts = new bool[128];
+    /// <summary>
+    /// Per ASCII character, what it is to the search: a word character, punctuation some phrase begins with ("[Timeout]",
+    /// "(OOMKilled)": a place a phrase may begin although no word does), or neither — one load per character of the text.
+    /// </summary>
+    private readonly CharClass[] _classes = new CharClass[128];
+
+    private enum CharClass : byte { Other, Word, PhraseStart }
 
     /// <summary>A bit set for every phrase's key (<see cref="Bit"/>): one load rules out most places before a dictionary lookup.</summary>
     private readonly ulong[] _firstCharacters = new ulong[1 << 10];
@@ -66,9 +71,11 @@ public sealed class PhraseGroup
 
         var phrases = tables.SelectMany((slot, t) => slot.Table.Phrases.Select(p => new Candidate(p.Phrase, t, IsWordChar(p.Phrase[^1]), p.Entry))).ToList();
         _keyLength = Math.Min(4, phrases.Min(p => p.Phrase.Length));
+        for (var c = (char)0; c < 128; c++)
+            if (IsWordChar(c)) _classes[c] = CharClass.Word;
         foreach (var p in phrases)
         {
-            if (!IsWordChar(p.Phrase[0])) _punctuationStarts[p.Phrase[0]] = true;
+            if (!IsWordChar(p.Phrase[0])) _classes[p.Phrase[0]] = CharClass.PhraseStart;
             var bit = Bit(Key(p.Phrase.AsSpan(0, _keyLength)));
             _firstCharacters[bit >> 6] |= 1UL << (bit & 63);
         }
@@ -144,8 +151,9 @@ public sealed class PhraseGroup
         {
             // A phrase begins where a word does, or at punctuation some phrase begins with; most places are neither,
             // and of the rest most begin like no phrase (the bitmap of first characters says so without a lookup).
-            var isWord = IsWordChar(span[at]);
-            var mayBegin = isWord ? !previousIsWord : _punctuationStarts[span[at]];
+            var kind = _classes[span[at]];
+            var isWord = kind == CharClass.Word;
+            var mayBegin = isWord ? !previousIsWord : kind == CharClass.PhraseStart;
             previousIsWord = isWord;
             if (!mayBegin) continue;
             var key = Key(span.Slice(at, _keyLength));
