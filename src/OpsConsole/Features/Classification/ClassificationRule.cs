@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using OpsConsole.Features.Classification.Vocabulary;
 using OpsConsole.Features.Records;
@@ -105,15 +104,18 @@ public sealed class ClassificationRule
     /// <summary>The rule's <c>hasExitCode</c> condition, if it has one.</summary>
     internal bool? HasExitCode => _hasExitCode;
 
-    public bool TryMatch(EventRecord record, out Classification result) =>
-        TryMatch(record, indexed: false, record.Message is { } message && Ascii.IsValid(message), out result);
+    public bool TryMatch(EventRecord record, out Classification result)
+    {
+        var message = new RecordMessage(record.Message);
+        return TryMatch(record, indexed: false, ref message, out result);
+    }
 
     /// <summary>
     /// As <see cref="TryMatch(EventRecord, out Classification)"/>; <paramref name="indexed"/>: a <see cref="RuleIndex"/>
     /// already found the record's values among those of every <see cref="ExactConditions"/>, so they are not compared
-    /// again; <paramref name="asciiMessage"/>: whether the message is ASCII, read once per record rather than per rule.
+    /// again; <paramref name="message"/>: what the record's rules read of its message once (whether it is ASCII, its pairs).
     /// </summary>
-    internal bool TryMatch(EventRecord record, bool indexed, bool asciiMessage, out Classification result)
+    internal bool TryMatch(EventRecord record, bool indexed, ref RecordMessage message, out Classification result)
     {
         result = default;
         foreach (var (_, field, matcher) in indexed ? _unindexedText : _textConditions)
@@ -128,11 +130,11 @@ public sealed class ClassificationRule
         {
             if (_message is not null)
             {
-                if (record.Message is null || !_message.Find(record.Message, asciiMessage, out var found)) return false;
+                if (record.Message is null || !_message.Find(record.Message, ref message, out var found)) return false;
                 matched = found;
             }
-            if (_messageAlso is not null && (record.Message is null || !_messageAlso.IsMatch(record.Message, asciiMessage))) return false;
-            if (_messageNot is not null && record.Message is not null && _messageNot.IsMatch(record.Message, asciiMessage)) return false;
+            if (_messageAlso is not null && (record.Message is null || !_messageAlso.IsMatch(record.Message, ref message))) return false;
+            if (_messageNot is not null && record.Message is not null && _messageNot.IsMatch(record.Message, ref message)) return false;
         }
         catch (RegexMatchTimeoutException)
         {
@@ -222,22 +224,37 @@ public sealed class ClassificationRule
 
     /// <summary>
     /// One message condition: its regex, and what lets a message skip the regex — plain alternatives found by a
-    /// literal search instead (<see cref="LiteralPattern"/>), or a required literal that is not there (<see cref="MessagePrefilter"/>).
+    /// literal search instead (<see cref="LiteralPattern"/>), or a required literal that is not there (<see cref="MessagePrefilter"/>) —
+    /// and what lets it skip that search: the <see cref="CharPairs"/> of those spellings, none of which the message may hold.
     /// Either may throw <see cref="RegexMatchTimeoutException"/> from the regex.
     /// </summary>
-    private sealed class MessagePattern(Regex regex, string pattern)
+    private sealed class MessagePattern
     {
-        private readonly LiteralPattern? _literal = LiteralPattern.For(pattern);
-        private readonly MessagePrefilter? _prefilter = MessagePrefilter.For(pattern);
+        private readonly Regex _regex;
+        private readonly LiteralPattern? _literal;
+        private readonly MessagePrefilter? _prefilter;
 
-        /// <summary>The first match's place in <paramref name="message"/> (whether it is <paramref name="ascii"/> is read once per record).</summary>
-        public bool Find(string message, bool ascii, out Range matched)
+        /// <summary>The pairs of the spellings one of which every match holds; null when one is too short to have a pair.</summary>
+        private readonly CharPairs[]? _pairs;
+
+        public MessagePattern(Regex regex, string pattern)
         {
-            if (_literal?.TryMatch(message, ascii, out matched) is { } known) return known;
+            _regex = regex;
+            _literal = LiteralPattern.For(pattern);
+            _prefilter = MessagePrefilter.For(pattern);
+            var spellings = _literal?.Alternatives ?? _prefilter?.Literals;
+            _pairs = spellings is not null && spellings.All(s => s.Length >= 2) ? [.. spellings.Select(s => CharPairs.Of(s))] : null;
+        }
+
+        /// <summary>The first match's place in <paramref name="message"/>.</summary>
+        public bool Find(string message, ref RecordMessage facts, out Range matched)
+        {
             matched = default;
-            if (_prefilter?.MayMatch(message, ascii) == false) return false;
+            if (_pairs is not null && !facts.MayHoldAny(_pairs)) return false;
+            if (_literal?.TryMatch(message, facts.Ascii, out matched) is { } known) return known;
+            if (_prefilter?.MayMatch(message, facts.Ascii) == false) return false;
             // The first match's place, without a Match object.
-            foreach (var match in regex.EnumerateMatches(message))
+            foreach (var match in _regex.EnumerateMatches(message))
             {
                 matched = match.Index..(match.Index + match.Length);
                 return true;
@@ -245,8 +262,9 @@ public sealed class ClassificationRule
             return false;
         }
 
-        public bool IsMatch(string message, bool ascii) =>
-            _literal?.TryMatch(message, ascii, out _) ?? (_prefilter?.MayMatch(message, ascii) != false && regex.IsMatch(message));
+        public bool IsMatch(string message, ref RecordMessage facts) =>
+            (_pairs is null || facts.MayHoldAny(_pairs))
+            && (_literal?.TryMatch(message, facts.Ascii, out _) ?? (_prefilter?.MayMatch(message, facts.Ascii) != false && _regex.IsMatch(message)));
     }
 
     /// <summary>Exact values compared ignoring case; "Failed*" matches a prefix, "*.error" a suffix.</summary>

@@ -15,7 +15,8 @@ namespace OpsConsole.Features.Classification;
 /// prefilter literals at once was slower than each candidate's own: with that many literals
 /// <see cref="System.Buffers.SearchValues"/> falls back from its vectorised search to a scalar Aho-Corasick. So was
 /// a set of the message's three-character sequences tested against each candidate's literals: building the set
-/// for every message cost about what it saved. And so was one vectorised search per set of candidates, small enough
+/// for every message cost about what it saved — unlike a fixed 512-bit set of character pairs, made only once a record
+/// reaches a literal search, which each candidate then tests with a few AND operations: see <see cref="CharPairs"/>. And so was one vectorised search per set of candidates, small enough
 /// to stay vectorised, made once per set and reporting where each candidate's first literal is: about 30% slower,
 /// since it searches for the literals of every candidate of every tier while a rule's own search runs only when the
 /// rule is reached and its cheaper conditions hold.)
@@ -104,7 +105,7 @@ internal sealed class RuleIndex
     /// <see cref="Candidates"/>) that matches; for a record <paramref name="marked"/> as an error upstream, only rules
     /// that <see cref="ClassificationRule.AppliesToMarked"/>.
     /// </summary>
-    public bool TryMatch(EventRecord record, ReadOnlySpan<ulong> candidates, int tier, bool marked, bool asciiMessage, out Classification result)
+    public bool TryMatch(EventRecord record, ReadOnlySpan<ulong> candidates, int tier, bool marked, ref RecordMessage message, out Classification result)
     {
         var inTier = _tiers[tier];
         for (var w = 0; w < _words; w++)
@@ -112,7 +113,7 @@ internal sealed class RuleIndex
             for (var bits = candidates[w] & inTier[w]; bits != 0; bits &= bits - 1)
             {
                 var rule = _rules[w * 64 + BitOperations.TrailingZeroCount(bits)];
-                if ((!marked || rule.AppliesToMarked) && rule.TryMatch(record, indexed: true, asciiMessage, out result)) return true;
+                if ((!marked || rule.AppliesToMarked) && rule.TryMatch(record, indexed: true, ref message, out result)) return true;
             }
         }
         result = default;

@@ -118,19 +118,19 @@ public sealed class RuleSet
         // states pass it by; only a specific "this is fine" may say otherwise (a none rule on a message phrase such
         // as "no zTOC for layer", or an identifier such as the ProbeWarning reason).
         var marked = Sources.SourceProfiles.MarkedAsError(record);
-        // Literal searches fold case as the regex does only in ASCII: read once here, not by every rule tried.
-        var ascii = record.Message is { } message && Ascii.IsValid(message);
-        if (rules.TryMatch(record, candidates, Tiers.Operator, marked: false, ascii, out var result)
-            || rules.TryMatch(record, candidates, Tiers.Source, marked, ascii, out result)
+        // What the message rules read of the message, once for all of them (Ascii, and its pairs if a rule needs them).
+        var message = new RecordMessage(record.Message);
+        if (rules.TryMatch(record, candidates, Tiers.Operator, marked: false, ref message, out var result)
+            || rules.TryMatch(record, candidates, Tiers.Source, marked, ref message, out result)
             || First(vocabulary, record, scan, exact: true, VocabularyPass.Specific, out result)
             || First(vocabulary, record, scan, exact: false, VocabularyPass.Specific, out result)
-            || rules.TryMatch(record, candidates, Tiers.Fallback, marked, ascii, out result)
+            || rules.TryMatch(record, candidates, Tiers.Fallback, marked, ref message, out result)
             || First(vocabulary, record, scan, exact: true, VocabularyPass.Generic, out result)
             || First(vocabulary, record, scan, exact: false, VocabularyPass.Generic, out result))
             return result;
         if (marked)
             return First(vocabulary, record, scan, exact: true, VocabularyPass.Healthy, out result) ? result : Classification.UnmatchedError(record);
-        if (rules.TryMatch(record, candidates, Tiers.Healthy, marked, ascii, out result)
+        if (rules.TryMatch(record, candidates, Tiers.Healthy, marked, ref message, out result)
             || First(vocabulary, record, scan, exact: true, VocabularyPass.Healthy, out result)
             || First(vocabulary, record, scan, exact: false, VocabularyPass.Healthy, out result)
             || First(vocabulary, record, scan, exact: true, VocabularyPass.HealthyState, out result)
@@ -143,9 +143,9 @@ public sealed class RuleSet
     private static bool First(VocabularyPlan? plan, EventRecord record, VocabularyScan scan, bool exact, VocabularyPass pass, out Classification result)
     {
         foreach (var slot in plan?.Slots(exact, pass) ?? [])
-            if (scan.TryMatch(slot, record, plan!.Phrases, out var match) && slot.PassOf(match.Entry) == pass)
+            if (scan.Entry(slot, record, plan!.Phrases) is { } entry && slot.PassOf(entry) == pass)
             {
-                result = match.ToClassification();
+                result = scan.Match(slot).ToClassification();
                 return true;
             }
         result = default!;

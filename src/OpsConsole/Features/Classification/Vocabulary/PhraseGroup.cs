@@ -29,20 +29,28 @@ public sealed class PhraseGroup
     private readonly Dictionary<ulong, Candidate[]> _byKey;
     private readonly int _keyLength;
 
-    /// <summary>The punctuation some phrase begins with ("[Timeout]", "(OOMKilled)"): a place it may begin although no word does.</summary>
-    private readonly bool[] _punctuationStarts = new bool[128];
+    /// <summary>
+    /// Per ASCII character, what it is to the search: a word character, punctuation some phrase begins with ("[Timeout]",
+    /// "(OOMKilled)": a place a phrase may begin although no word does), or neither — one load per character of the text.
+    /// </summary>
+    private readonly CharClass[] _classes = new CharClass[128];
+
+    private enum CharClass : byte { Other, Word, PhraseStart }
 
     /// <summary>A bit set for every phrase's key (<see cref="Bit"/>): one load rules out most places before a dictionary lookup.</summary>
     private readonly ulong[] _firstCharacters = new ulong[1 << 10];
 
-    [ThreadStatic] private static Hit[]? _hits;
+    /// <summary>By slot index (<see cref="VocabularySlot.Index"/>), the slots of <see cref="_tables"/>: no search through them per record.</summary>
+    private readonly VocabularySlot?[] _bySlotIndex;
 
-    /// <summary>A table's phrase found in one field, or an empty hit (no entry).</summary>
-    private readonly record struct Hit(VocabularyEntry? Entry, string Found);
+    /// <summary>A table's phrase found in one field: where, in the field's own text (cut out only for the table's match).</summary>
+    internal readonly record struct Hit(VocabularyEntry Entry, int Start, int End);
 
     private PhraseGroup(VocabularySlot[] tables)
     {
         _tables = tables;
+        _bySlotIndex = new VocabularySlot?[tables.Max(t => t.Index) + 1];
+        foreach (var table in tables) _bySlotIndex[table.Index] = table;
         var fields = new List<(string Name, Func<EventRecord, string?> Read)>();
         _fieldsOf = new int[tables.Length][];
         for (var t = 0; t < tables.Length; t++)
@@ -63,9 +71,11 @@ public sealed class PhraseGroup
 
         var phrases = tables.SelectMany((slot, t) => slot.Table.Phrases.Select(p => new Candidate(p.Phrase, t, IsWordChar(p.Phrase[^1]), p.Entry))).ToList();
         _keyLength = Math.Min(4, phrases.Min(p => p.Phrase.Length));
+        for (var c = (char)0; c < 128; c++)
+            if (IsWordChar(c)) _classes[c] = CharClass.Word;
         foreach (var p in phrases)
         {
-            if (!IsWordChar(p.Phrase[0])) _punctuationStarts[p.Phrase[0]] = true;
+            if (!IsWordChar(p.Phrase[0])) _classes[p.Phrase[0]] = CharClass.PhraseStart;
             var bit = Bit(Key(p.Phrase.AsSpan(0, _keyLength)));
             _firstCharacters[bit >> 6] |= 1UL << (bit & 63);
         }
@@ -84,41 +94,56 @@ public sealed class PhraseGroup
         return tables.Length == 0 ? null : new PhraseGroup(tables);
     }
 
-    public bool Holds(VocabularySlot slot) => Array.IndexOf(_tables, slot) >= 0;
+    public bool Holds(VocabularySlot slot) => slot.Index < _bySlotIndex.Length && ReferenceEquals(_bySlotIndex[slot.Index], slot);
 
     /// <summary>Searches the record's fields for every table of the group at once and leaves each table's outcome in <paramref name="scan"/>.</summary>
     public void Search(EventRecord record, VocabularyScan scan)
     {
-        var hits = _hits is { } h && h.Length >= _tables.Length * _fields.Length ? h : _hits = new Hit[Math.Max(64, _tables.Length * _fields.Length)];
-        Array.Clear(hits, 0, _tables.Length * _fields.Length);
+        // Hits stay in the scan's buffer from record to record; one is valid only with this search's stamp (no clearing).
+        var size = _tables.Length * _fields.Length;
+        if (scan.Hits.Length < size)
+        {
+            scan.Hits = new Hit[size];
+            scan.HitStamps = new int[size];
+        }
+        var stamp = ++scan.Stamp;
+        var found = 0UL; // bit t: table t has a hit in some field
         for (var f = 0; f < _fields.Length; f++)
         {
             if (_fields[f].Read(record) is not { Length: > 0 } text) continue;
-            if (Ascii.IsValid(text)) SearchText(text, f, hits);
+            if (Ascii.IsValid(text)) found |= SearchText(scan, text, f, stamp);
             else
                 for (var t = 0; t < _tables.Length; t++)
-                    if ((_tablesIn[f] & (1UL << t)) != 0 && _tables[t].Table.TryPhrase(text, out var entry, out var found))
-                        hits[t * _fields.Length + f] = new Hit(entry, found);
+                    if ((_tablesIn[f] & (1UL << t)) != 0 && _tables[t].Table.TryPhraseAt(text, out var entry, out var start, out var end))
+                    {
+                        scan.Hits[t * _fields.Length + f] = new Hit(entry, start, end);
+                        scan.HitStamps[t * _fields.Length + f] = stamp;
+                        found |= 1UL << t;
+                    }
         }
         for (var t = 0; t < _tables.Length; t++)
         {
             var slot = _tables[t];
-            VocabularyMatch? match = null;
+            if ((found & (1UL << t)) == 0)
+            {
+                scan.SetNone(slot);
+                continue;
+            }
             foreach (var f in _fieldsOf[t])
             {
-                var hit = hits[t * _fields.Length + f];
-                if (hit.Entry is null) continue;
-                match = new VocabularyMatch(slot.Source, slot.Table, hit.Entry, _fields[f].Name, hit.Found);
+                var at = t * _fields.Length + f;
+                if (scan.HitStamps[at] != stamp) continue;
+                var hit = scan.Hits[at];
+                scan.Set(slot, new VocabularyMatch(slot.Source, slot.Table, hit.Entry, _fields[f].Name, _fields[f].Read(record)![hit.Start..hit.End]));
                 break;
             }
-            scan.Set(slot, match);
         }
     }
 
     /// <summary>For each table looking in field <paramref name="field"/>, its leftmost (then longest) phrase in <paramref name="text"/>.</summary>
-    private void SearchText(string text, int field, Hit[] hits)
+    private ulong SearchText(VocabularyScan scan, string text, int field, int stamp)
     {
-        var normalised = PhraseSearch.Normalise(text, out var origin);
+        var normalised = PhraseSearch.Normalise(scan, text, out var origin);
         var span = normalised.AsSpan();
         var waiting = _tablesIn[field];
         var previousIsWord = false;
@@ -126,20 +151,22 @@ public sealed class PhraseGroup
         {
             // A phrase begins where a word does, or at punctuation some phrase begins with; most places are neither,
             // and of the rest most begin like no phrase (the bitmap of first characters says so without a lookup).
-            var isWord = IsWordChar(span[at]);
-            var mayBegin = isWord ? !previousIsWord : _punctuationStarts[span[at]];
+            var kind = _classes[span[at]];
+            var isWord = kind == CharClass.Word;
+            var mayBegin = isWord ? !previousIsWord : kind == CharClass.PhraseStart;
             previousIsWord = isWord;
             if (!mayBegin) continue;
             var key = Key(span.Slice(at, _keyLength));
             var bit = Bit(key);
             if ((_firstCharacters[bit >> 6] & (1UL << (bit & 63))) == 0) continue;
             if (_byKey.TryGetValue(key, out var candidates))
-                waiting = TryPhrasesAt(text, span, origin, at, candidates, field, waiting, hits);
+                waiting = TryPhrasesAt(scan, span, origin, at, candidates, field, waiting, stamp);
         }
+        return _tablesIn[field] & ~waiting;
     }
 
     /// <summary>Tries the phrases that begin like the text at <paramref name="at"/>; returns the tables still waiting for a match.</summary>
-    private ulong TryPhrasesAt(string text, ReadOnlySpan<char> span, int[]? origin, int at, Candidate[] candidates, int field, ulong waiting, Hit[] hits)
+    private ulong TryPhrasesAt(VocabularyScan scan, ReadOnlySpan<char> span, int[]? origin, int at, Candidate[] candidates, int field, ulong waiting, int stamp)
     {
         foreach (var candidate in candidates)
         {
@@ -149,7 +176,9 @@ public sealed class PhraseGroup
             if (end > span.Length || !span.Slice(at, candidate.Phrase.Length).Equals(candidate.Phrase, StringComparison.OrdinalIgnoreCase)) continue;
             if (candidate.WordEnd && end < span.Length && IsWordChar(span[end])) continue;
             waiting &= ~bit;
-            hits[candidate.Table * _fields.Length + field] = new Hit(candidate.Entry, PhraseSearch.Found(text, origin, at, end));
+            var (start, stop) = PhraseSearch.Found(origin, at, end);
+            scan.Hits[candidate.Table * _fields.Length + field] = new Hit(candidate.Entry, start, stop);
+            scan.HitStamps[candidate.Table * _fields.Length + field] = stamp;
         }
         return waiting;
     }

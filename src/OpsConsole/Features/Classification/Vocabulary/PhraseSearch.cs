@@ -29,7 +29,19 @@ public sealed class PhraseSearch
     /// <summary>The phrase found first in <paramref name="text"/> and the text it matched there (with its own spacing and case).</summary>
     public bool TryFind(string text, out string phrase, out string found)
     {
-        var normalised = Normalise(text, out var origin);
+        if (!TryFind(text, out phrase, out int start, out int end))
+        {
+            found = "";
+            return false;
+        }
+        found = text[start..end];
+        return true;
+    }
+
+    /// <summary>As above, with the text it matched as its place in <paramref name="text"/>.</summary>
+    public bool TryFind(string text, out string phrase, out int start, out int end)
+    {
+        var normalised = Normalise(VocabularyScan.Current, text, out var origin);
         var span = normalised.AsSpan();
         for (var from = 0; from < span.Length;)
         {
@@ -38,42 +50,39 @@ public sealed class PhraseSearch
             at += from;
             foreach (var (candidate, wordStart, wordEnd) in _longestFirst)
             {
-                var end = at + candidate.Length;
-                if (end > span.Length || !span.Slice(at, candidate.Length).Equals(candidate, StringComparison.OrdinalIgnoreCase)) continue;
+                var stop = at + candidate.Length;
+                if (stop > span.Length || !span.Slice(at, candidate.Length).Equals(candidate, StringComparison.OrdinalIgnoreCase)) continue;
                 if (wordStart && at > 0 && IsWordChar(span[at - 1])) continue;
-                if (wordEnd && end < span.Length && IsWordChar(span[end])) continue;
+                if (wordEnd && stop < span.Length && IsWordChar(span[stop])) continue;
                 phrase = candidate;
-                found = Found(text, origin, at, end);
+                (start, end) = Found(origin, at, stop);
                 return true;
             }
             from = at + 1;
         }
-        phrase = found = "";
+        phrase = "";
+        start = end = 0;
         return false;
     }
 
-    /// <summary>The text behind <c>[at, end)</c> of its normalised form, with its own spacing (<paramref name="origin"/> from <see cref="Normalise"/>).</summary>
-    internal static string Found(string text, int[]? origin, int at, int end) =>
-        origin is null ? text[at..end] : text[origin[at]..(origin[end - 1] + 1)];
-
-    // The text this thread normalised last: the tables of one source read the same message one after another.
-    [ThreadStatic] private static string? _lastText;
-    [ThreadStatic] private static string? _lastNormalised;
-    [ThreadStatic] private static int[]? _lastOrigin;
+    /// <summary>Where <c>[at, end)</c> of a text's normalised form is in the text, with its own spacing (<paramref name="origin"/> from <see cref="Normalise"/>).</summary>
+    internal static (int Start, int End) Found(int[]? origin, int at, int end) =>
+        origin is null ? (at, end) : (origin[at], origin[end - 1] + 1);
 
     /// <summary>
     /// The text with every run of white space as one space; <paramref name="origin"/> maps each of its characters back
     /// to the text (null when the text needed no change, which is the usual case and allocates nothing).
     /// </summary>
-    internal static string Normalise(string text, out int[]? origin)
+    /// <remarks>The text this thread normalised last is kept in its <paramref name="scan"/>: the tables of one source read the same message one after another.</remarks>
+    internal static string Normalise(VocabularyScan scan, string text, out int[]? origin)
     {
-        if (ReferenceEquals(text, _lastText))
+        if (ReferenceEquals(text, scan.LastText))
         {
-            origin = _lastOrigin;
-            return _lastNormalised!;
+            origin = scan.LastOrigin;
+            return scan.LastNormalised!;
         }
         var normalised = NormaliseAnew(text, out origin);
-        (_lastText, _lastNormalised, _lastOrigin) = (text, normalised, origin);
+        (scan.LastText, scan.LastNormalised, scan.LastOrigin) = (text, normalised, origin);
         return normalised;
     }
 

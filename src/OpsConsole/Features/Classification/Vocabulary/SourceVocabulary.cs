@@ -107,8 +107,16 @@ public sealed class VocabularyTable
     /// <summary>A phrase table's leftmost (then longest) phrase in <paramref name="text"/>, and the text it matched there.</summary>
     internal bool TryPhrase(string text, out VocabularyEntry entry, out string found)
     {
+        var matched = TryPhraseAt(text, out entry, out var start, out var end);
+        found = matched ? text[start..end] : "";
+        return matched;
+    }
+
+    /// <summary>As <see cref="TryPhrase"/>, with the text it matched as its place in <paramref name="text"/>.</summary>
+    internal bool TryPhraseAt(string text, out VocabularyEntry entry, out int start, out int end)
+    {
         entry = null!;
-        return _phrases!.TryFind(text, out var phrase, out found) && _entries.TryGetValue(phrase, out entry!);
+        return _phrases!.TryFind(text, out var phrase, out start, out end) && _entries.TryGetValue(phrase, out entry!);
     }
 
     /// <summary>Phrases compare ignoring case and with any run of white space as one space.</summary>

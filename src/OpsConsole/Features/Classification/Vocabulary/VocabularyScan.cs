@@ -38,7 +38,9 @@ public sealed class VocabularyPlan
 /// <summary>
 /// What each vocabulary table found in the one record being classified. Classification asks the tables pass after
 /// pass (specific, generic, healthy…) but a table's match does not depend on the pass, so each table reads the
-/// record's fields at most once, and only if some pass gets that far. One per thread, reused record after record.
+/// record's fields at most once, and only if some pass gets that far. One per thread, reused record after record,
+/// with the buffers a <see cref="PhraseGroup"/> search and <see cref="PhraseSearch.Normalise"/> reuse (one
+/// thread-static read per record rather than one per use: on Linux each costs a call into the runtime's TLS).
 /// </summary>
 public sealed class VocabularyScan
 {
@@ -48,7 +50,22 @@ public sealed class VocabularyScan
     private enum State : byte { NotRead, NoMatch, Match }
 
     private State[] _states = [];
+
+    // Written only for a table that matched (most do not): a match is a struct of five references, and copying one
+    // into an array goes through the runtime's bulk write barrier.
     private VocabularyMatch[] _matches = [];
+
+    /// <summary>A <see cref="PhraseGroup"/>'s per-(table, field) hits, valid where their stamp is the current search's.</summary>
+    internal PhraseGroup.Hit[] Hits = new PhraseGroup.Hit[64];
+    internal int[] HitStamps = new int[64];
+    internal int Stamp;
+
+    /// <summary>The text <see cref="PhraseSearch.Normalise"/> read last (the tables of one source read the same field one after another).</summary>
+    internal string? LastText, LastNormalised;
+    internal int[]? LastOrigin;
+
+    /// <summary>The calling thread's scan (for <see cref="PhraseSearch"/>'s cache; not emptied).</summary>
+    internal static VocabularyScan Current => _current ??= new VocabularyScan();
 
     /// <summary>The calling thread's scan, emptied for a record that <paramref name="tables"/> tables may read.</summary>
     public static VocabularyScan Start(int tables)
@@ -65,27 +82,46 @@ public sealed class VocabularyScan
 
     public bool TryMatch(VocabularySlot slot, EventRecord record, PhraseGroup? phrases, out VocabularyMatch match)
     {
-        if (_states[slot.Index] == State.NotRead && phrases is not null && !slot.Table.IsExact && phrases.Holds(slot))
-            phrases.Search(record, this);
-        switch (_states[slot.Index])
+        if (Entry(slot, record, phrases) is null)
         {
-            case State.Match:
-                match = _matches[slot.Index];
-                return true;
-            case State.NoMatch:
-                match = default;
-                return false;
+            match = default;
+            return false;
         }
-        var found = slot.Table.TryMatch(record, slot.Source, out match);
-        _states[slot.Index] = found ? State.Match : State.NoMatch;
-        _matches[slot.Index] = match;
-        return found;
+        match = _matches[slot.Index];
+        return true;
     }
 
-    /// <summary>A table's outcome found by a <see cref="PhraseGroup"/> along with its other tables'.</summary>
-    internal void Set(VocabularySlot slot, VocabularyMatch? match)
+    /// <summary>The entry a table matched in the record, or null; its match is then <see cref="Match"/>.</summary>
+    internal VocabularyEntry? Entry(VocabularySlot slot, EventRecord record, PhraseGroup? phrases)
     {
-        _states[slot.Index] = match is null ? State.NoMatch : State.Match;
-        _matches[slot.Index] = match ?? default;
+        var index = slot.Index;
+        if (_states[index] == State.NotRead && phrases is not null && !slot.Table.IsExact && phrases.Holds(slot))
+            phrases.Search(record, this);
+        switch (_states[index])
+        {
+            case State.Match: return _matches[index].Entry;
+            case State.NoMatch: return null;
+        }
+        if (!slot.Table.TryMatch(record, slot.Source, out var match))
+        {
+            _states[index] = State.NoMatch;
+            return null;
+        }
+        _states[index] = State.Match;
+        _matches[index] = match;
+        return match.Entry;
     }
+
+    /// <summary>The match of a table <see cref="Entry"/> found one in.</summary>
+    internal ref readonly VocabularyMatch Match(VocabularySlot slot) => ref _matches[slot.Index];
+
+    /// <summary>A table's match found by a <see cref="PhraseGroup"/> along with its other tables'.</summary>
+    internal void Set(VocabularySlot slot, in VocabularyMatch match)
+    {
+        _states[slot.Index] = State.Match;
+        _matches[slot.Index] = match;
+    }
+
+    /// <summary>A table a <see cref="PhraseGroup"/> searched without a match.</summary>
+    internal void SetNone(VocabularySlot slot) => _states[slot.Index] = State.NoMatch;
 }
