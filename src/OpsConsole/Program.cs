@@ -27,6 +27,9 @@ catch (OpsConsole.Data.DatabaseUnwritableException ex)
 {
     // One clear log line and a failing exit code, not an unhandled-exception dump and an abort.
     app.Logger.LogCritical("{Problem}", ex.Message);
+    // The console logger writes from a queue on its own thread; disposing the host flushes it. Returning without that
+    // lost the line on a loaded machine: the process ended with code 1 and said nothing.
+    await app.DisposeAsync();
     return 1;
 }
 app.UseOpsConsole();

