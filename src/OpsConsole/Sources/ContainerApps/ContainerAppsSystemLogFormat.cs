@@ -93,9 +93,10 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
             && Get("ReplicaName") is null && Get("Msg") is not null)
             return;
         // Projected queries rename the columns (AppName, Revision, Message, Time).
-        var app = Get("ContainerAppName") ?? Get("AppName") ?? Get("JobName") ?? throw item.Missing("ContainerAppName");
         // A system log row without a revision or execution names no instance the console can show.
         var revision = Get("RevisionName") ?? Get("Revision") ?? Get("ExecutionName") ?? throw item.Missing("RevisionName");
+        // A query that filters on the app often projects it away; a revision is always named "<app>--<suffix>".
+        var app = Get("ContainerAppName") ?? Get("AppName") ?? Get("JobName") ?? AppOfRevision(revision) ?? throw item.Missing("ContainerAppName");
         var log = Get("Log") ?? Get("Msg") ?? Get("Message");
         var timeText = Get("TimeGenerated") ?? Get("TimeStamp") ?? Get("Time");
         DateTimeOffset? time = null;
@@ -128,6 +129,9 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
         if (ProvisioningErrorCode().Match(log) is { Success: true } code)
             record.ErrorCode = code.Groups[1].Value;
     }
+
+    private static string? AppOfRevision(string revision) =>
+        revision.IndexOf("--", StringComparison.Ordinal) is > 0 and var end ? revision[..end] : null;
 
     private static string? CellText(JsonElement value) => value.ValueKind switch
     {

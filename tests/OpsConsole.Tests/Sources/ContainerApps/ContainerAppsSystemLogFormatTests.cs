@@ -44,4 +44,19 @@ public sealed class ContainerAppsSystemLogFormatTests : IClassFixture<OpsConsole
         Assert.Equal(reason, record.GetProperty("reason").GetString());
         Assert.StartsWith("exit.", record.GetProperty("category").GetString());
     }
+
+    [Fact]
+    public async Task A_query_that_projects_the_app_away_files_its_rows_under_the_app_the_revision_names()
+    {
+        var api = _factory.CreateApiClient();
+        const string rows = """
+            [{"Log_s": "Probe of StartUp failed with status code: 1", "Reason_s": "ProbeFailed", "RevisionName_s": "ca-labrev-zf6h--0000001",
+              "TableName": "PrimaryResult", "TimeGenerated": "2026-06-22T16:11:29.1005232Z"}]
+            """;
+
+        var record = Assert.Single(await api.ReadRecordsAsync(await api.PostOkAsync("/api/v1/container-exits", rows)));
+
+        Assert.Equal("aca/ca-labrev-zf6h/ca-labrev-zf6h--0000001", record.GetProperty("instance").GetString());
+        Assert.Equal("container.probe-failed", record.GetProperty("category").GetString());
+    }
 }
