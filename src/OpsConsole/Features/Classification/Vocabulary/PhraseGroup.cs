@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using OpsConsole.Features.Records;
 
@@ -36,6 +40,12 @@ public sealed class PhraseGroup
     private readonly CharClass[] _classes = new CharClass[128];
 
     private enum CharClass : byte { Other, Word, PhraseStart }
+
+    /// <summary>The punctuation marks some phrase begins with, each in every lane: what the sixteen-place scan compares a block with.</summary>
+    private readonly Vector256<ushort>[] _phraseStarts;
+
+    // Beyond this many phrase-starting marks a block costs more compares than the one-place loop saves.
+    private const int MostVectorPhraseStarts = 8;
 
     /// <summary>A bit set for every phrase's key (<see cref="Bit"/>): one load rules out most places before a dictionary lookup.</summary>
     private readonly ulong[] _firstCharacters = new ulong[1 << 10];
@@ -79,6 +89,7 @@ public sealed class PhraseGroup
             var bit = Bit(Key(p.Phrase.AsSpan(0, _keyLength)));
             _firstCharacters[bit >> 6] |= 1UL << (bit & 63);
         }
+        _phraseStarts = [.. Enumerable.Range(0, 128).Where(c => _classes[c] == CharClass.PhraseStart).Select(c => Vector256.Create((ushort)c))];
         // Longest first, then in ordinal order: the order each table's own search tries the phrases found at one place.
         _byKey = phrases.GroupBy(p => Key(p.Phrase.AsSpan(0, _keyLength)))
             .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Phrase.Length).ThenBy(p => p.Phrase, StringComparer.Ordinal).ToArray());
@@ -146,8 +157,31 @@ public sealed class PhraseGroup
         var normalised = PhraseSearch.Normalise(scan, text, out var origin);
         var span = normalised.AsSpan();
         var waiting = _tablesIn[field];
+        var last = span.Length - _keyLength; // the last place a key fits
+        var at = 0;
         var previousIsWord = false;
-        for (var at = 0; at + _keyLength <= span.Length && waiting != 0; at++)
+        if (Vector256.IsHardwareAccelerated && _phraseStarts.Length <= MostVectorPhraseStarts)
+        {
+            // Sixteen places at a time: where a word begins (a word character after none) or a phrase-starting
+            // punctuation mark stands, as bits; only those places are looked at, in order.
+            ref var chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(span));
+            var carry = 0u; // whether the character before the block is a word character
+            for (; at + 16 <= span.Length && at <= last && waiting != 0; at += 16)
+            {
+                var block = Vector256.LoadUnsafe(ref chars, (nuint)at);
+                var word = WordCharacters(block);
+                var begins = (word & ~(word << 1 | carry)) | PhraseStarts(block);
+                carry = word >> 15;
+                for (; begins != 0 && waiting != 0; begins &= begins - 1)
+                {
+                    var place = at + BitOperations.TrailingZeroCount(begins);
+                    if (place > last) break;
+                    waiting = TryKeyAt(scan, span, origin, place, field, waiting, stamp);
+                }
+            }
+            previousIsWord = carry != 0;
+        }
+        for (; at <= last && waiting != 0; at++)
         {
             // A phrase begins where a word does, or at punctuation some phrase begins with; most places are neither,
             // and of the rest most begin like no phrase (the bitmap of first characters says so without a lookup).
@@ -155,14 +189,35 @@ public sealed class PhraseGroup
             var isWord = kind == CharClass.Word;
             var mayBegin = isWord ? !previousIsWord : kind == CharClass.PhraseStart;
             previousIsWord = isWord;
-            if (!mayBegin) continue;
-            var key = Key(span.Slice(at, _keyLength));
-            var bit = Bit(key);
-            if ((_firstCharacters[bit >> 6] & (1UL << (bit & 63))) == 0) continue;
-            if (_byKey.TryGetValue(key, out var candidates))
-                waiting = TryPhrasesAt(scan, span, origin, at, candidates, field, waiting, stamp);
+            if (mayBegin) waiting = TryKeyAt(scan, span, origin, at, field, waiting, stamp);
         }
         return _tablesIn[field] & ~waiting;
+    }
+
+    /// <summary>The phrases whose key is the text's at <paramref name="at"/>, tried there; returns the tables still waiting for a match.</summary>
+    private ulong TryKeyAt(VocabularyScan scan, ReadOnlySpan<char> span, int[]? origin, int at, int field, ulong waiting, int stamp)
+    {
+        var key = Key(span.Slice(at, _keyLength));
+        var bit = Bit(key);
+        if ((_firstCharacters[bit >> 6] & (1UL << (bit & 63))) == 0) return waiting;
+        return _byKey.TryGetValue(key, out var candidates) ? TryPhrasesAt(scan, span, origin, at, candidates, field, waiting, stamp) : waiting;
+    }
+
+    /// <summary>Bit i set where character i of the block is an ASCII word character (letter, digit, '_'): <see cref="IsWordChar"/> for sixteen at once.</summary>
+    private static uint WordCharacters(Vector256<ushort> block)
+    {
+        var letter = Vector256.LessThanOrEqual((block | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)('z' - 'a')));
+        var digit = Vector256.LessThanOrEqual(block - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
+        var underscore = Vector256.Equals(block, Vector256.Create((ushort)'_'));
+        return (letter | digit | underscore).ExtractMostSignificantBits();
+    }
+
+    /// <summary>Bit i set where character i of the block is punctuation some phrase begins with.</summary>
+    private uint PhraseStarts(Vector256<ushort> block)
+    {
+        var any = Vector256<ushort>.Zero;
+        foreach (var start in _phraseStarts) any |= Vector256.Equals(block, start);
+        return any.ExtractMostSignificantBits();
     }
 
     /// <summary>Tries the phrases that begin like the text at <paramref name="at"/>; returns the tables still waiting for a match.</summary>
