@@ -597,6 +597,10 @@ namespace OpsConsole.Migrations.Postgres
                         .HasDatabaseName("IX_instance_states_failing_LastFailureAt")
                         .HasFilter("\"isfailing\"");
 
+                    b.HasIndex("Source")
+                        .HasDatabaseName("IX_instance_states_quiet_Source")
+                        .HasFilter("not \"isfailing\"");
+
                     b.HasIndex("Category", "Severity")
                         .HasDatabaseName("IX_instance_states_failing_Category")
                         .HasFilter("\"isfailing\"");
@@ -604,10 +608,6 @@ namespace OpsConsole.Migrations.Postgres
                     b.HasIndex("Family", "LastFailureAt")
                         .HasDatabaseName("IX_instance_states_failing_Family")
                         .HasFilter("\"isfailing\"");
-
-                    b.HasIndex("Source", "LastRecordId")
-                        .HasDatabaseName("IX_instance_states_quiet_Source")
-                        .HasFilter("not \"isfailing\"");
 
                     b.ToTable("instance_states", (string)null);
                 });

@@ -477,6 +477,10 @@ namespace OpsConsole.Migrations
                         .HasDatabaseName("IX_instance_states_failing_LastFailureAt")
                         .HasFilter("\"IsFailing\"");
 
+                    b.HasIndex("Source")
+                        .HasDatabaseName("IX_instance_states_quiet_Source")
+                        .HasFilter("NOT \"IsFailing\"");
+
                     b.HasIndex("Category", "Severity")
                         .HasDatabaseName("IX_instance_states_failing_Category")
                         .HasFilter("\"IsFailing\"");
@@ -484,10 +488,6 @@ namespace OpsConsole.Migrations
                     b.HasIndex("Family", "LastFailureAt")
                         .HasDatabaseName("IX_instance_states_failing_Family")
                         .HasFilter("\"IsFailing\"");
-
-                    b.HasIndex("Source", "LastRecordId")
-                        .HasDatabaseName("IX_instance_states_quiet_Source")
-                        .HasFilter("NOT \"IsFailing\"");
 
                     b.ToTable("instance_states", (string)null);
                 });

@@ -64,7 +64,7 @@ public sealed class SilenceDetector(
 
     /// <summary>
     /// The newest record of each instance of <paramref name="source"/> that is not failing now (the caller keeps the
-    /// "still going" ones). Found from the instances' side through their (Source, LastRecordId) index of quiet rows, then
+    /// "still going" ones). Found from the instances' side through their (Source) index of quiet rows, then
     /// each record by id: joined the other way, a source with no such instance (a fleet with no Aos units) still made
     /// PostgreSQL scan every record of every day partition, on every tick. Its plan is tested.
     /// </summary>
