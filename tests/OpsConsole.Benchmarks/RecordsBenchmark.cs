@@ -348,17 +348,39 @@ public static class RecordsBenchmark
         var count = Math.Min(50_000, Math.Max(5_000, records / 20));
         // New facts (their own times) about instances the store already has, as a live fleet sends them.
         var batches = Workload.Batches(count, BatchSize, containers: 2_001, start: DateTimeOffset.UtcNow.AddMinutes(-30), step: TimeSpan.FromMilliseconds(10)).ToList();
+        var warm = await WriterCacheWarmAsync(big.Http);
         var (atSize, atSizeIo) = await RateWithIoAsync(big, batches);
         IngestBenchmark.Rate fresh;
         string freshIo;
         await using (var console = await RunningConsole.StartAsync(freshPath, WriterCache(records)))
+        {
+            await WriterCacheWarmAsync(console.Http);
             (fresh, freshIo) = await RateWithIoAsync(console, batches);
+        }
         return
         [
+            new Row("writer cache warm-up after start-up (big store)", warm, "ingest below starts after it"),
             new Row($"ingest into the big store ({count} records)", $"{atSize.RecordsPerSecond:F0} records/s; {atSizeIo}", ""),
             new Row("ingest into a fresh file (same records)", $"{fresh.RecordsPerSecond:F0} records/s; {freshIo}", ""),
             new Row("ingest at size / fresh", $"{atSize.RecordsPerSecond / fresh.RecordsPerSecond:F2}", "≥ 0.7"),
         ];
+    }
+
+    /// <summary>
+    /// Waits (up to 10 minutes) for the console's background warm-up of its writer cache, which it runs once after
+    /// start-up: the ingest rows measure a console that has run a while, not one that reads every index page the first time.
+    /// </summary>
+    private static async Task<string> WriterCacheWarmAsync(HttpClient http)
+    {
+        const string metric = "opsconsole_store_writer_cache_warm_seconds ";
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            var line = (await http.GetStringAsync("/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(metric, StringComparison.Ordinal));
+            if (line is not null) return $"{double.Parse(line[metric.Length..], CultureInfo.InvariantCulture):F1} s (the console's metric)";
+            await Task.Delay(500);
+        }
+        return "not finished after 10 min";
     }
 
     /// <summary>

@@ -35,6 +35,7 @@ public static class DatabaseExtensions
         services.AddAnnouncingStore<SqliteRecordStore>();
         services.AddSingleton(sp => new StorageHealth(connections.ProbeWriteAsync, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<WalCheckpointer>();
+        services.AddHostedService<WriterCacheWarmer>();
         return services;
     }
 

@@ -69,6 +69,10 @@ public static class OpsMetrics
         "opsconsole_store_checkpoint_seconds", "Time a WAL checkpoint took off the request path, by what ran it (background, truncate, between-slices).",
         new HistogramConfiguration { LabelNames = ["trigger"], Buckets = WriteBuckets });
 
+    public static readonly Gauge WriterCacheWarmed = Metrics.CreateGauge(
+        "opsconsole_store_writer_cache_warm_seconds", "Seconds the SQLite writer's cache warm-up after start-up took; absent until it has finished.",
+        new GaugeConfiguration { SuppressInitialValue = true });
+
     public static readonly Histogram GcPause = Metrics.CreateHistogram(
         "opsconsole_gc_pause_seconds", "Time a garbage collection held every thread of the console (requests included), by generation collected.",
         new HistogramConfiguration { LabelNames = ["generation"], Buckets = WriteBuckets });

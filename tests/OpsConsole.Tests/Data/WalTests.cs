@@ -31,7 +31,7 @@ public sealed class WalTests
         await using var database = await MigratedDatabase.CreateAsync();
         var connections = new SqliteConnectionFactory(database.ConnectionString);
         using var store = new SqliteRecordStore(connections);
-        using var checkpointer = new WalCheckpointer(connections, NullLogger<WalCheckpointer>.Instance);
+        using var checkpointer = new WalCheckpointer(connections, store, NullLogger<WalCheckpointer>.Instance);
         await checkpointer.StartAsync(CancellationToken.None);
         var wal = database.FilePath + "-wal";
 
@@ -90,7 +90,7 @@ public sealed class WalTests
     // About the size of a container exit with its raw JSON, so the WAL grows as it does in production.
     private static readonly string Raw = "{\"log\":\"" + new string('x', 1500) + "\"}";
 
-    private static List<EventRecord> Batch(int writer, int batch) => [.. Enumerable.Range(0, 500).Select(i =>
+    internal static List<EventRecord> Batch(int writer, int batch) => [.. Enumerable.Range(0, 500).Select(i =>
     {
         var at = DateTimeOffset.UnixEpoch.AddYears(56).AddSeconds(batch * 500 + i);
         var instance = $"docker/wal/{writer}-{i % 250}";

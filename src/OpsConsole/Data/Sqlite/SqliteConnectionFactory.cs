@@ -32,7 +32,13 @@ public sealed class SqliteConnectionFactory(string connectionString, long maxPag
     /// writer's working set grows with the records stored, not with the request; what does not fit is read again from
     /// outside SQLite. SQLite takes cache pages as it uses them, so a small store never fills a large limit.
     /// </summary>
-    public string WriterCachePragma { get; } = $"PRAGMA cache_size = -{Math.Max(writerCacheSizeMb, cacheSizeMb) * 1024L};";
+    public string WriterCachePragma => $"PRAGMA cache_size = -{WriterCacheBytes / 1024};";
+
+    /// <summary>The writer's page cache limit in bytes (Database:WriterCacheSizeMb, at least the readers' one).</summary>
+    public long WriterCacheBytes { get; } = Math.Max(writerCacheSizeMb, cacheSizeMb) * 1024L * 1024;
+
+    /// <summary>How long a connection waits for SQLite's own locks (the console queues its writers before that).</summary>
+    public const int BusyTimeoutMs = 10_000;
 
     /// <summary>The database file and its WAL, in bytes (0 for an in-memory database or a file not created yet).</summary>
     public long BytesOnDisk() => Bytes("") + WalBytes();
@@ -81,7 +87,7 @@ public sealed class SqliteConnectionFactory(string connectionString, long maxPag
         // WalCheckpointer, off the request path: an automatic one runs inside the commit that crosses the threshold
         // and, on a large file, stalled an ingest request for seconds; 250000 pages (~1 GB) is only the safety net
         // should that loop stop. journal_size_limit cuts back only a WAL file that outgrew the checkpointer (see JournalSizeLimitBytes).
-        pragma.CommandText = $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = 250000; " +
+        pragma.CommandText = $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA wal_autocheckpoint = 250000; " +
                              $"PRAGMA journal_size_limit = {JournalSizeLimitBytes}; {CachePragma}";
         if (maxPageCount > 0) pragma.CommandText += $" PRAGMA max_page_count = {maxPageCount};";
         await pragma.ExecuteNonQueryAsync(cancellationToken);

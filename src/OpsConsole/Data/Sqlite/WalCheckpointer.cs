@@ -16,7 +16,7 @@ namespace OpsConsole.Data.Sqlite;
 /// back inside that commit stalled it for hundreds of milliseconds) until the idle truncation. The write connections
 /// keep a high auto-checkpoint threshold and journal_size_limit as safety nets should this loop ever fall behind.
 /// </summary>
-public sealed class WalCheckpointer(SqliteConnectionFactory connections, ILogger<WalCheckpointer> logger) : BackgroundService
+public sealed class WalCheckpointer(SqliteConnectionFactory connections, SqliteRecordStore store, ILogger<WalCheckpointer> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -63,12 +63,10 @@ public sealed class WalCheckpointer(SqliteConnectionFactory connections, ILogger
         var idle = frames > 0 && frames == folded && frames == _lastFrames;
         _lastFrames = frames;
         if (!idle) return;
-        // Idle: nothing to wait for but a reader finishing; a short busy timeout keeps the writer from queueing behind it.
-        checkpoint.CommandText = "PRAGMA busy_timeout = 100; PRAGMA wal_checkpoint(TRUNCATE);";
+        // Idle: on the writer's connection, so its page cache outlives the truncation (see SqliteRecordStore.TruncateLog).
         started = Stopwatch.GetTimestamp();
-        checkpoint.ExecuteNonQuery();
+        if (store.TruncateLog(cancellationToken)) _lastFrames = 0;
         OpsMetrics.StoreCheckpoint.WithLabels("truncate").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        _lastFrames = 0;
     }
 
     /// <summary>What a pass without the writer may take at most before the pass with it: that one folds about as much.</summary>
