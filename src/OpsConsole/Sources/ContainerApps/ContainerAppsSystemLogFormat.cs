@@ -93,8 +93,12 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
             && Get("ReplicaName") is null && Get("Msg") is not null)
             return;
         // Projected queries rename the columns (AppName, Revision, Message, Time).
-        // A system log row without a revision or execution names no instance the console can show.
-        var revision = Get("RevisionName") ?? Get("Revision") ?? Get("ExecutionName") ?? throw item.Missing("RevisionName");
+        var revision = Get("RevisionName") ?? Get("Revision") ?? Get("ExecutionName");
+        // The app's own controller rows (RollingRevisionCompleted, ContainerAppReady, RevisionUpdate) come with an empty
+        // revision and Type Normal: progress of the app, not of a container, so a query's output is not refused for them.
+        if (revision is null && Get("Type") == "Normal") return;
+        // Any other row without a revision or execution names no instance the console can show.
+        if (revision is null) throw item.Missing("RevisionName");
         // A query that filters on the app often projects it away; a revision is always named "<app>--<suffix>".
         var app = Get("ContainerAppName") ?? Get("AppName") ?? Get("JobName") ?? AppOfRevision(revision) ?? throw item.Missing("ContainerAppName");
         var log = Get("Log") ?? Get("Msg") ?? Get("Message");

@@ -31,6 +31,28 @@ public sealed class IdentityTests : IClassFixture<OpsConsoleFactory>
     }
 
     [Fact]
+    public async Task Container_Apps_rows_of_the_app_itself_do_not_refuse_the_query_output_they_come_in()
+    {
+        // As `az containerapp logs show --type system --format json` prints them: the app controller's rows carry an empty revision.
+        const string body = """
+            [{"TimeStamp":"2026-06-22 02:24:20 +0000 UTC","Type":"Normal","ContainerAppName":"orders","RevisionName":"","ReplicaName":"","Msg":"Successfully updated containerApp: orders","Reason":"ContainerAppReady","EventSource":"ContainerAppController","Count":3},
+             {"TimeStamp":"2026-06-22 02:24:25 +0000 UTC","Type":"Warning","ContainerAppName":"orders","RevisionName":"orders--5487avi","ReplicaName":"orders--5487avi-6d9c-x2","Msg":"Container 'orders' was terminated with exit code '1' and reason 'ProcessExited'","Reason":"ContainerTerminated","EventSource":"ContainerAppController","Count":1}]
+            """;
+        var result = await _factory.CreateApiClient().PostOkAsync("/api/v1/container-exits", body);
+        Assert.Equal("aca/orders/orders--5487avi", Assert.Single(result.GetProperty("records").EnumerateArray()).GetProperty("instance").GetString());
+    }
+
+    [Fact]
+    public async Task A_Container_Apps_warning_without_a_revision_is_still_a_400_naming_the_field()
+    {
+        const string body = """[{"TimeStamp":"2026-06-22 02:24:20 +0000 UTC","Type":"Warning","ContainerAppName":"orders","RevisionName":"","Msg":"exit code '1'","Reason":"ContainerTerminated"}]""";
+        var response = await _factory.CreateApiClient().PostJsonTextAsync("/api/v1/container-exits", body);
+        var problem = await response.ReadJsonAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.EndsWith("RevisionName", problem.GetProperty("field").GetString());
+    }
+
+    [Fact]
     public async Task A_mixed_list_still_skips_objects_that_state_no_container_failure()
     {
         var body = """{"kind":"List","items":[""" + Pod + """,{"kind":"Deployment","metadata":{"name":"d"}}]}""";
