@@ -99,10 +99,13 @@ public sealed class ClassificationRule
     internal bool HasMessage => _message is not null;
 
     /// <summary>
-    /// The <see cref="CharPairs"/> of the spellings one of which the message condition's every match holds, or null:
-    /// a message lacking all of them cannot match, so a <see cref="RuleIndex"/> passes the rule by without calling it.
+    /// The <see cref="CharPairs"/> of the spellings one of which the message condition's every match holds, when that
+    /// condition is all a <see cref="RuleIndex"/> leaves the rule to test (a message lacking all of them cannot match,
+    /// so the index passes the rule by without calling it); null otherwise — the rule's other conditions come first,
+    /// and a record they rule out never needs its message's pairs.
     /// </summary>
-    internal CharPairs[]? MessagePairs => _message?.Pairs;
+    internal CharPairs[]? MessagePairs =>
+        _unindexedText.Length == 0 && _numberConditions.Length == 0 && _hints is null ? _message?.Pairs : null;
 
     /// <summary>The number conditions (exitCode, httpCode) with their ranges, for a <see cref="RuleIndex"/>.</summary>
     internal IEnumerable<(string Field, Func<EventRecord, int?> Read, IReadOnlyList<(int From, int To)> Ranges)> NumberConditions =>
