@@ -55,7 +55,17 @@ internal struct CharPairs
 /// </summary>
 internal struct RecordMessage(string? text)
 {
-    public bool Ascii { get; } = text is not null && System.Text.Ascii.IsValid(text);
+    private byte _ascii; // 0: not read yet, 1: ASCII, 2: not (or no message)
+
+    /// <summary>Whether the message is ASCII, read at the first ask: a record a structured field decides never reads it.</summary>
+    public bool Ascii
+    {
+        get
+        {
+            if (_ascii == 0) _ascii = text is not null && System.Text.Ascii.IsValid(text) ? (byte)1 : (byte)2;
+            return _ascii == 1;
+        }
+    }
     private bool _paired;
     private CharPairs _pairs;
 

@@ -46,7 +46,7 @@ public sealed class ClassificationRule
     /// Whether the rule may take a record its source marks as an error: a failure rule, or a specific "this is fine"
     /// on a message phrase; a none rule on states passes such a record by.
     /// </summary>
-    public bool AppliesToMarked => Category != Taxonomy.None || KeysOnMessage;
+    public bool AppliesToMarked { get; }
 
     internal ClassificationRule(RuleDefinition definition, string origin, TimeSpan regexTimeout)
     {
@@ -58,6 +58,7 @@ public sealed class ClassificationRule
         var when = definition.When!;
         Kinds = when.Kind;
         KeysOnMessage = when.Message is not null;
+        AppliesToMarked = Category != Taxonomy.None || KeysOnMessage;
 
         var text = new List<(string, Func<EventRecord, string?>, ValueMatcher)>();
         void AddText(string name, List<string>? values)
@@ -96,6 +97,15 @@ public sealed class ClassificationRule
         _textConditions.Where(c => c.Matcher.Exact is not null).Select(c => (c.Name, c.Matcher.Exact!));
 
     internal bool HasMessage => _message is not null;
+
+    /// <summary>
+    /// The <see cref="CharPairs"/> of the spellings one of which the message condition's every match holds, when that
+    /// condition is all a <see cref="RuleIndex"/> leaves the rule to test (a message lacking all of them cannot match,
+    /// so the index passes the rule by without calling it); null otherwise — the rule's other conditions come first,
+    /// and a record they rule out never needs its message's pairs.
+    /// </summary>
+    internal CharPairs[]? MessagePairs =>
+        _unindexedText.Length == 0 && _numberConditions.Length == 0 && _hints is null ? _message?.Pairs : null;
 
     /// <summary>The number conditions (exitCode, httpCode) with their ranges, for a <see cref="RuleIndex"/>.</summary>
     internal IEnumerable<(string Field, Func<EventRecord, int?> Read, IReadOnlyList<(int From, int To)> Ranges)> NumberConditions =>
@@ -236,6 +246,8 @@ public sealed class ClassificationRule
 
         /// <summary>The pairs of the spellings one of which every match holds; null when one is too short to have a pair.</summary>
         private readonly CharPairs[]? _pairs;
+
+        public CharPairs[]? Pairs => _pairs;
 
         public MessagePattern(Regex regex, string pattern)
         {

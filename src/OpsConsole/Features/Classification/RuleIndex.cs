@@ -25,6 +25,9 @@ internal sealed class RuleIndex
 {
     private readonly ClassificationRule[] _rules;
 
+    /// <summary>Per rule, <see cref="ClassificationRule.MessagePairs"/>: tested here, before the call into the rule.</summary>
+    private readonly CharPairs[]?[] _messagePairs;
+
     /// <summary>Bit i of a mask stands for <c>_rules[i]</c>; 64 rules a word.</summary>
     private readonly int _words;
     private readonly ulong[] _all;
@@ -62,6 +65,7 @@ internal sealed class RuleIndex
     {
         var tierOf = tiers.SelectMany((rules, tier) => rules.Select(rule => (rule, tier))).ToArray();
         _rules = [.. tierOf.Select(r => r.rule)];
+        _messagePairs = [.. _rules.Select(r => r.MessagePairs)];
         _words = Math.Max(1, (_rules.Length + 63) / 64);
         _all = Mask(_ => true);
         _tiers = [.. tiers.Select((_, tier) => Mask(i => tierOf[i].tier == tier))];
@@ -112,8 +116,13 @@ internal sealed class RuleIndex
         {
             for (var bits = candidates[w] & inTier[w]; bits != 0; bits &= bits - 1)
             {
-                var rule = _rules[w * 64 + BitOperations.TrailingZeroCount(bits)];
-                if ((!marked || rule.AppliesToMarked) && rule.TryMatch(record, indexed: true, ref message, out result)) return true;
+                var i = w * 64 + BitOperations.TrailingZeroCount(bits);
+                var rule = _rules[i];
+                if (marked && !rule.AppliesToMarked) continue;
+                // Most candidates of a record with a message are message rules whose phrase it lacks: its character
+                // pairs say so here, without a call into the rule and its pattern for each.
+                if (_messagePairs[i] is { } pairs && record.Message is not null && !message.MayHoldAny(pairs)) continue;
+                if (rule.TryMatch(record, indexed: true, ref message, out result)) return true;
             }
         }
         result = default;

@@ -113,7 +113,7 @@ public sealed class RuleSet
         var vocabulary = plan.BySource.TryGetValue(record.Source, out var own) ? own : plan.Shared;
         Span<ulong> candidates = stackalloc ulong[rules.Words];
         rules.Candidates(record, candidates);
-        var scan = VocabularyScan.Start(_tableCount);
+        VocabularyScan? scan = null; // taken (and emptied) when a vocabulary pass is first reached: most records never get there
         // A record its own source calls an error is never "healthy" or "in progress": none rules on states and healthy
         // states pass it by; only a specific "this is fine" may say otherwise (a none rule on a message phrase such
         // as "no zTOC for layer", or an identifier such as the ProbeWarning reason).
@@ -122,28 +122,28 @@ public sealed class RuleSet
         var message = new RecordMessage(record.Message);
         if (rules.TryMatch(record, candidates, Tiers.Operator, marked: false, ref message, out var result)
             || rules.TryMatch(record, candidates, Tiers.Source, marked, ref message, out result)
-            || First(vocabulary, record, scan, exact: true, VocabularyPass.Specific, out result)
-            || First(vocabulary, record, scan, exact: false, VocabularyPass.Specific, out result)
+            || First(vocabulary, record, ref scan, exact: true, VocabularyPass.Specific, out result)
+            || First(vocabulary, record, ref scan, exact: false, VocabularyPass.Specific, out result)
             || rules.TryMatch(record, candidates, Tiers.Fallback, marked, ref message, out result)
-            || First(vocabulary, record, scan, exact: true, VocabularyPass.Generic, out result)
-            || First(vocabulary, record, scan, exact: false, VocabularyPass.Generic, out result))
+            || First(vocabulary, record, ref scan, exact: true, VocabularyPass.Generic, out result)
+            || First(vocabulary, record, ref scan, exact: false, VocabularyPass.Generic, out result))
             return result;
         if (marked)
-            return First(vocabulary, record, scan, exact: true, VocabularyPass.Healthy, out result) ? result : Classification.UnmatchedError(record);
+            return First(vocabulary, record, ref scan, exact: true, VocabularyPass.Healthy, out result) ? result : Classification.UnmatchedError(record);
         if (rules.TryMatch(record, candidates, Tiers.Healthy, marked, ref message, out result)
-            || First(vocabulary, record, scan, exact: true, VocabularyPass.Healthy, out result)
-            || First(vocabulary, record, scan, exact: false, VocabularyPass.Healthy, out result)
-            || First(vocabulary, record, scan, exact: true, VocabularyPass.HealthyState, out result)
-            || First(vocabulary, record, scan, exact: false, VocabularyPass.HealthyState, out result))
+            || First(vocabulary, record, ref scan, exact: true, VocabularyPass.Healthy, out result)
+            || First(vocabulary, record, ref scan, exact: false, VocabularyPass.Healthy, out result)
+            || First(vocabulary, record, ref scan, exact: true, VocabularyPass.HealthyState, out result)
+            || First(vocabulary, record, ref scan, exact: false, VocabularyPass.HealthyState, out result))
             return result;
         return Classification.Unmatched(record);
     }
 
     /// <summary>The first table (the source's own, then the kind's shared ones, in file order) whose match in the record belongs to <paramref name="pass"/>.</summary>
-    private static bool First(VocabularyPlan? plan, EventRecord record, VocabularyScan scan, bool exact, VocabularyPass pass, out Classification result)
+    private bool First(VocabularyPlan? plan, EventRecord record, ref VocabularyScan? scan, bool exact, VocabularyPass pass, out Classification result)
     {
         foreach (var slot in plan?.Slots(exact, pass) ?? [])
-            if (scan.Entry(slot, record, plan!.Phrases, plan.Exact) is { } entry && slot.PassOf(entry) == pass)
+            if ((scan ??= VocabularyScan.Start(_tableCount)).Entry(slot, record, plan!.Phrases) is { } entry && slot.PassOf(entry) == pass)
             {
                 result = scan.Match(slot).ToClassification();
                 return true;

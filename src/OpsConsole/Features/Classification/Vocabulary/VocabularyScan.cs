@@ -19,14 +19,10 @@ public sealed class VocabularyPlan
     /// <summary>Its phrase tables, searched together the first time a pass asks one of them.</summary>
     public PhraseGroup? Phrases { get; }
 
-    /// <summary>Its exact tables, looked up together the first time a pass asks one of them.</summary>
-    public ExactGroup? Exact { get; }
-
     public VocabularyPlan(IEnumerable<VocabularySlot> slots)
     {
         var all = slots.ToList();
         Phrases = PhraseGroup.For(all);
-        Exact = ExactGroup.For(all);
         var passes = Enum.GetValues<VocabularyPass>();
         _slots = new VocabularySlot[passes.Length * 2][];
         foreach (var pass in passes)
@@ -64,10 +60,6 @@ public sealed class VocabularyScan
     internal int[] HitStamps = new int[64];
     internal int Stamp;
 
-    /// <summary>An <see cref="ExactGroup"/>'s per-field lookups (whole value, last part of a qualified name) and the values read.</summary>
-    internal ExactGroup.Holder[]?[] ExactWhole = [], ExactLastPart = [];
-    internal string?[] ExactValues = [];
-
     /// <summary>The text <see cref="PhraseSearch.Normalise"/> read last (the tables of one source read the same field one after another).</summary>
     internal string? LastText, LastNormalised;
     internal int[]? LastOrigin;
@@ -88,13 +80,9 @@ public sealed class VocabularyScan
         return scan;
     }
 
-    public bool TryMatch(VocabularySlot slot, EventRecord record, PhraseGroup? phrases, out VocabularyMatch match) =>
-        TryMatch(slot, record, phrases, null, out match);
-
-    /// <summary>As above, with the plan's exact tables looked up together by <paramref name="exact"/>.</summary>
-    public bool TryMatch(VocabularySlot slot, EventRecord record, PhraseGroup? phrases, ExactGroup? exact, out VocabularyMatch match)
+    public bool TryMatch(VocabularySlot slot, EventRecord record, PhraseGroup? phrases, out VocabularyMatch match)
     {
-        if (Entry(slot, record, phrases, exact) is null)
+        if (Entry(slot, record, phrases) is null)
         {
             match = default;
             return false;
@@ -104,17 +92,11 @@ public sealed class VocabularyScan
     }
 
     /// <summary>The entry a table matched in the record, or null; its match is then <see cref="Match"/>.</summary>
-    internal VocabularyEntry? Entry(VocabularySlot slot, EventRecord record, PhraseGroup? phrases, ExactGroup? exact)
+    internal VocabularyEntry? Entry(VocabularySlot slot, EventRecord record, PhraseGroup? phrases)
     {
         var index = slot.Index;
-        if (_states[index] == State.NotRead)
-        {
-            if (slot.Table.IsExact)
-            {
-                if (exact is not null && exact.Holds(slot)) exact.Search(record, this);
-            }
-            else if (phrases is not null && phrases.Holds(slot)) phrases.Search(record, this);
-        }
+        if (_states[index] == State.NotRead && phrases is not null && !slot.Table.IsExact && phrases.Holds(slot))
+            phrases.Search(record, this);
         switch (_states[index])
         {
             case State.Match: return _matches[index].Entry;
@@ -133,13 +115,13 @@ public sealed class VocabularyScan
     /// <summary>The match of a table <see cref="Entry"/> found one in.</summary>
     internal ref readonly VocabularyMatch Match(VocabularySlot slot) => ref _matches[slot.Index];
 
-    /// <summary>A table's match found by a <see cref="PhraseGroup"/> or an <see cref="ExactGroup"/> along with its other tables'.</summary>
+    /// <summary>A table's match found by a <see cref="PhraseGroup"/> along with its other tables'.</summary>
     internal void Set(VocabularySlot slot, in VocabularyMatch match)
     {
         _states[slot.Index] = State.Match;
         _matches[slot.Index] = match;
     }
 
-    /// <summary>A table a <see cref="PhraseGroup"/> or an <see cref="ExactGroup"/> searched without a match.</summary>
+    /// <summary>A table a <see cref="PhraseGroup"/> searched without a match.</summary>
     internal void SetNone(VocabularySlot slot) => _states[slot.Index] = State.NoMatch;
 }
