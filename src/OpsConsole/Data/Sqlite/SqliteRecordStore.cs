@@ -291,14 +291,17 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     /// Cuts the WAL to zero bytes (a TRUNCATE checkpoint) on the writer's own connection, between writes. Run on any other
     /// connection it rewrites the log's header, and SQLite then drops the writer's whole page cache at its next transaction
     /// (it cannot tell which pages changed): the first ingest after each idle second read its index pages from the file
-    /// again. A reader still on an old snapshot makes it give up after 100 ms (false) rather than hold the writer.
+    /// again. It never waits while holding the writer: with ingest queued the log is no longer idle, and with a reader
+    /// still on an old snapshot SQLite answers busy at once; either way it gives up (false) and the next idle second tries again.
     /// </summary>
     internal bool TruncateLog(CancellationToken cancellationToken) =>
         BetweenWrites(Operations.Truncate, () =>
         {
-            _writer ??= Writer.OpenAsync(connections, cancellationToken).GetAwaiter().GetResult();
-            using var truncate = _writer.Connection.CreateCommand();
-            truncate.CommandText = "PRAGMA busy_timeout = 100;";
+            if (IngestQueued) return false;
+            // A writer never opened has no page cache to keep: a short-lived connection does, without preparing the writer's statements.
+            using var own = _writer is null ? connections.Open() : null;
+            using var truncate = (own ?? _writer!.Connection).CreateCommand();
+            truncate.CommandText = "PRAGMA busy_timeout = 0;";
             truncate.ExecuteNonQuery();
             try
             {
