@@ -154,8 +154,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                 var counts = new CounterChanges();
                 var i = next;
                 do step(writer, i++, counts);
-                while (i < count && Stopwatch.GetElapsedTime(started) is var elapsed && elapsed < RebuildSlice
-                       && (elapsed < MinimumSlice || Volatile.Read(ref _ingestQueued) == 0));
+                while (i < count && SliceGoesOn(started));
                 WriteCounts(writer, counts);
                 return i;
             }, cancellationToken, operation);
@@ -270,8 +269,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
                     bytes = CacheBytes(writer.Connection);
                     if (bytes >= connections.WriterCacheBytes * 3 / 4) next = null;
                 }
-                while (next is not null && Stopwatch.GetElapsedTime(started) is var elapsed && elapsed < RebuildSlice
-                       && (elapsed < MinimumSlice || Volatile.Read(ref _ingestQueued) == 0));
+                while (next is not null && SliceGoesOn(started));
                 return (next, bytes);
             }, cancellationToken, Operations.Warm);
         }
@@ -318,6 +316,10 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
 
     /// <summary>Whether an ingest transaction waits for the writer right now.</summary>
     internal static bool IngestQueued => Volatile.Read(ref _ingestQueued) > 0;
+
+    /// <summary>Whether a background slice begun at <paramref name="started"/> takes another step: within <see cref="RebuildSlice"/>, and past <see cref="MinimumSlice"/> only while no ingest request waits.</summary>
+    private static bool SliceGoesOn(long started) =>
+        Stopwatch.GetElapsedTime(started) is var elapsed && elapsed < RebuildSlice && (elapsed < MinimumSlice || !IngestQueued);
 
     /// <summary>
     /// Runs <paramref name="work"/> on a connection of its own while no write transaction is open: it holds the

@@ -11,10 +11,7 @@ public sealed class WriterCacheWarmer(SqliteRecordStore store, IHostApplicationL
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-            await started.Task;
+        if (!await lifetime.WaitForStartAsync(stoppingToken)) return;
 
         var watch = Stopwatch.StartNew();
         try
