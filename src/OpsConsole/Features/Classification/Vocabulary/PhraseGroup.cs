@@ -127,8 +127,7 @@ public sealed class PhraseGroup
                 for (var t = 0; t < _tables.Length; t++)
                     if ((_tablesIn[f] & (1UL << t)) != 0 && _tables[t].Table.TryPhraseAt(text, out var entry, out var start, out var end))
                     {
-                        scan.Hits[t * _fields.Length + f] = new Hit(entry, start, end);
-                        scan.HitStamps[t * _fields.Length + f] = stamp;
+                        KeepHit(scan, t, f, new Hit(entry, start, end), stamp);
                         found |= 1UL << t;
                     }
         }
@@ -232,10 +231,16 @@ public sealed class PhraseGroup
             if (candidate.WordEnd && end < span.Length && IsWordChar(span[end])) continue;
             waiting &= ~bit;
             var (start, stop) = PhraseSearch.Found(origin, at, end);
-            scan.Hits[candidate.Table * _fields.Length + field] = new Hit(candidate.Entry, start, stop);
-            scan.HitStamps[candidate.Table * _fields.Length + field] = stamp;
+            KeepHit(scan, candidate.Table, field, new Hit(candidate.Entry, start, stop), stamp);
         }
         return waiting;
+    }
+
+    /// <summary>Table <paramref name="table"/>'s hit in field <paramref name="field"/>, valid for this search (<paramref name="stamp"/>).</summary>
+    private void KeepHit(VocabularyScan scan, int table, int field, Hit hit, int stamp)
+    {
+        scan.Hits[table * _fields.Length + field] = hit;
+        scan.HitStamps[table * _fields.Length + field] = stamp;
     }
 
     /// <summary>Up to four characters, upper-cased (ASCII), as one number.</summary>

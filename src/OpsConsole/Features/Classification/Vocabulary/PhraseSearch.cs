@@ -26,19 +26,7 @@ public sealed class PhraseSearch
         _any = SearchValues.Create([.. _longestFirst.Select(p => p.Phrase)], StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The phrase found first in <paramref name="text"/> and the text it matched there (with its own spacing and case).</summary>
-    public bool TryFind(string text, out string phrase, out string found)
-    {
-        if (!TryFind(text, out phrase, out int start, out int end))
-        {
-            found = "";
-            return false;
-        }
-        found = text[start..end];
-        return true;
-    }
-
-    /// <summary>As above, with the text it matched as its place in <paramref name="text"/>.</summary>
+    /// <summary>The phrase found first in <paramref name="text"/>, and where it matched there: <c>text[start..end]</c> is the text with its own spacing and case.</summary>
     public bool TryFind(string text, out string phrase, out int start, out int end)
     {
         var normalised = Normalise(VocabularyScan.Current, text, out var origin);

@@ -80,17 +80,6 @@ public sealed class VocabularyScan
         return scan;
     }
 
-    public bool TryMatch(VocabularySlot slot, EventRecord record, PhraseGroup? phrases, out VocabularyMatch match)
-    {
-        if (Entry(slot, record, phrases) is null)
-        {
-            match = default;
-            return false;
-        }
-        match = _matches[slot.Index];
-        return true;
-    }
-
     /// <summary>The entry a table matched in the record, or null; its match is then <see cref="Match"/>.</summary>
     internal VocabularyEntry? Entry(VocabularySlot slot, EventRecord record, PhraseGroup? phrases)
     {
