@@ -348,13 +348,13 @@ public static class RecordsBenchmark
         var count = Math.Min(50_000, Math.Max(5_000, records / 20));
         // New facts (their own times) about instances the store already has, as a live fleet sends them.
         var batches = Workload.Batches(count, BatchSize, containers: 2_001, start: DateTimeOffset.UtcNow.AddMinutes(-30), step: TimeSpan.FromMilliseconds(10)).ToList();
-        var warm = await WriterCacheWarmAsync(big.Http);
+        var warm = await WriterCacheWarmAsync(big);
         var (atSize, atSizeIo) = await RateWithIoAsync(big, batches);
         IngestBenchmark.Rate fresh;
         string freshIo;
         await using (var console = await RunningConsole.StartAsync(freshPath, WriterCache(records)))
         {
-            await WriterCacheWarmAsync(console.Http);
+            await WriterCacheWarmAsync(console);
             (fresh, freshIo) = await RateWithIoAsync(console, batches);
         }
         return
@@ -370,14 +370,12 @@ public static class RecordsBenchmark
     /// Waits (up to 10 minutes) for the console's background warm-up of its writer cache, which it runs once after
     /// start-up: the ingest rows measure a console that has run a while, not one that reads every index page the first time.
     /// </summary>
-    private static async Task<string> WriterCacheWarmAsync(HttpClient http)
+    private static async Task<string> WriterCacheWarmAsync(RunningConsole console)
     {
-        const string metric = "opsconsole_store_writer_cache_warm_seconds ";
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromMinutes(10))
         {
-            var line = (await http.GetStringAsync("/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(metric, StringComparison.Ordinal));
-            if (line is not null) return $"{double.Parse(line[metric.Length..], CultureInfo.InvariantCulture):F1} s (the console's metric)";
+            if (await console.TryMetricAsync("opsconsole_store_writer_cache_warm_seconds") is { } seconds) return $"{seconds:F1} s (the console's metric)";
             await Task.Delay(500);
         }
         return "not finished after 10 min";
@@ -404,15 +402,21 @@ public static class RecordsBenchmark
     /// <summary>Seconds the writer was held and waited for so far, by operation (the console's write-lock histograms).</summary>
     private static async Task<Dictionary<string, double>> WriterSecondsAsync(HttpClient http)
     {
+        var lines = (await http.GetStringAsync("/metrics")).Split('\n');
         var figures = new Dictionary<string, double>();
-        foreach (var line in (await http.GetStringAsync("/metrics")).Split('\n'))
-            foreach (var (metric, name) in new[] { ("opsconsole_store_write_hold_seconds_sum", "held by"), ("opsconsole_store_write_wait_seconds_sum", "waited for by") })
-                if (line.StartsWith(metric + "{operation=\"", StringComparison.Ordinal))
-                {
-                    var operation = line[(metric.Length + 12)..line.IndexOf('"', metric.Length + 12)];
-                    figures[$"{name} {operation}"] = double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-                }
+        foreach (var (metric, name) in new[] { ("opsconsole_store_write_hold_seconds_sum", "held by"), ("opsconsole_store_write_wait_seconds_sum", "waited for by") })
+            foreach (var (operation, value) in ByOperation(lines, metric))
+                figures[$"{name} {operation}"] = value;
         return figures;
+    }
+
+    /// <summary>One write-lock series (e.g. <c>opsconsole_store_write_hold_seconds_count</c>) from /metrics lines, by its operation label.</summary>
+    private static Dictionary<string, double> ByOperation(string[] lines, string metric)
+    {
+        var series = metric + "{operation=\"";
+        return lines.Where(l => l.StartsWith(series, StringComparison.Ordinal))
+            .ToDictionary(l => l[series.Length..l.IndexOf('"', series.Length)],
+                l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
     /// <summary>
@@ -449,14 +453,8 @@ public static class RecordsBenchmark
     }
 
     /// <summary>Transactions that held the writer so far, by operation (ingest, reclassify, rebuild, retention, vacuum, checkpoint).</summary>
-    private static async Task<Dictionary<string, double>> WriteCountsAsync(HttpClient http)
-    {
-        const string series = "opsconsole_store_write_hold_seconds_count{operation=\"";
-        return (await http.GetStringAsync("/metrics")).Split('\n')
-            .Where(l => l.StartsWith(series, StringComparison.Ordinal))
-            .ToDictionary(l => l[series.Length..l.IndexOf('"', series.Length)],
-                l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-    }
+    private static async Task<Dictionary<string, double>> WriteCountsAsync(HttpClient http) =>
+        ByOperation((await http.GetStringAsync("/metrics")).Split('\n'), "opsconsole_store_write_hold_seconds_count");
 
     /// <summary>
     /// On a copy of the store: a rule for exit code 139 is added and every record is reclassified (the rule-set version

@@ -83,11 +83,15 @@ public sealed class RunningConsole : IAsyncDisposable
     }
 
     /// <summary>A value from the console's own Prometheus metrics (prometheus-net's process and .NET collectors).</summary>
-    public async Task<double> MetricAsync(string name)
+    public async Task<double> MetricAsync(string name) =>
+        await TryMetricAsync(name) ?? throw new InvalidOperationException($"the console's /metrics has no {name}");
+
+    /// <summary>As <see cref="MetricAsync"/>; null while the console has not set the metric yet.</summary>
+    public async Task<double?> TryMetricAsync(string name)
     {
         var text = await Http.GetStringAsync("/metrics");
-        var line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return line is null ? null : double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Bytes the console's processes read and wrote (Linux /proc/&lt;pid&gt;/io: rchar, wchar, page cache hits included).</summary>
@@ -101,7 +105,7 @@ public sealed class RunningConsole : IAsyncDisposable
             $"console read {Read / 1024.0 / records:F1} kB and wrote {Written / 1024.0 / records:F1} kB per record";
     }
 
-    /// <summary>What <c>dotnet run</c> and the console it started have read and written so far.</summary>
+    /// <summary>What the console's process (and any it started) has read and written so far.</summary>
     public Io IoNow()
     {
         var total = Io.Zero;
