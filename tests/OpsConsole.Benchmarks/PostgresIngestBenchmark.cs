@@ -66,6 +66,7 @@ public static class PostgresIngestBenchmark
         await copy.CopyAsync(IngestBenchmark.RawRows(warmUp));
         await store.WriteAsync(IngestBenchmark.RawRows(warmUp));
         await IngestBenchmark.PostRateAsync(console.Http, warmUp, warmUp: []);
+        Console.WriteLine($"console warm-up: {await IngestBenchmark.SettleJitAsync(console, warmUp)}");
 
         var rates = new List<(double Raw, double Copy, double Store, double Http)>();
         for (var round = 0; round < rounds.Count; round++)

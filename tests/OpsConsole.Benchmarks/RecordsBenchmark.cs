@@ -389,7 +389,7 @@ public static class RecordsBenchmark
     {
         var io = RunningConsole.Io.Zero;
         var writer = new Dictionary<string, double>();
-        var rate = await IngestBenchmark.PostRateAsync(console.Http, batches, timing: async started =>
+        var rate = await IngestBenchmark.PostRateAsync(console.Http, batches, settle: console, timing: async started =>
         {
             var (nowIo, nowWriter) = (console.IoNow(), await WriterSecondsAsync(console.Http));
             if (started) (io, writer) = (nowIo, nowWriter);
