@@ -143,13 +143,16 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         }
     }
 
-    private Task<IReadOnlyList<StoredRecord>> WriteOnceAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken) =>
-        InWriteTransactionAsync<IReadOnlyList<StoredRecord>>(async tx =>
+    private Task<IReadOnlyList<StoredRecord>> WriteOnceAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
+    {
+        // The first statements' arrays are built before the write lock: another request's write waits for less.
+        var insert = BatchCommand(InsertSql, RecordArrays(FirstOfEachKey(records)));
+        var storedStates = StoredStatesCommand(records.Select(r => r.InstanceKey).Distinct(StringComparer.Ordinal).ToArray());
+        return InWriteTransactionAsync<IReadOnlyList<StoredRecord>>(async tx =>
         {
             var inserted = new Dictionary<string, long>(records.Count, StringComparer.Ordinal);
             Dictionary<string, Stored> stored;
-            await using (var reader = await tx.ReadAsync(cancellationToken, BatchCommand(InsertSql, RecordArrays(FirstOfEachKey(records))),
-                             StoredStatesCommand(records.Select(r => r.InstanceKey).Distinct(StringComparer.Ordinal).ToArray())))
+            await using (var reader = await tx.ReadAsync(cancellationToken, insert, storedStates))
             {
                 while (await reader.ReadAsync(cancellationToken)) inserted[reader.GetString(1)] = reader.GetInt64(0);
                 await reader.NextResultAsync(cancellationToken);
@@ -196,6 +199,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
             tx.Notice = AnnouncingRecordStore.Written(records, results);
             return results;
         }, cancellationToken);
+    }
 
     /// <summary>The records whose dedupe key no earlier record of the batch has (all of them, as a rule).</summary>
     internal static IReadOnlyList<EventRecord> FirstOfEachKey(IReadOnlyList<EventRecord> records)
