@@ -79,25 +79,31 @@ public static class PostgresIngestBenchmark
         var serverCpuBefore = await BackendCpuAsync(cluster);
 
         var rates = new List<(double Raw, double Copy, double Store, double Http)>();
-        var cpu = new List<(double Raw, double Store)>();
+        var cpu = new List<(double Raw, double Store, double Console)>();
         for (var round = 0; round < rounds.Count; round++)
         {
             // Parsed before timing: the raw and store sides time the writes alone.
             var rawRows = IngestBenchmark.RawRows(rounds[round]);
             var copyRows = IngestBenchmark.RawRows(rounds[round]);
             var storeRows = IngestBenchmark.RawRows(rounds[round]);
-            double rawRate = 0, copyRate = 0, storeRate = 0, httpRate = 0, rawCpu = 0, storeCpu = 0;
+            double rawRate = 0, copyRate = 0, storeRate = 0, httpRate = 0, rawCpu = 0, storeCpu = 0, consoleCpu = 0;
             var sides = new List<Func<Task>>
             {
                 async () => (rawRate, rawCpu) = await Cpu(() => raw.WriteAsync(rawRows), rawRows),
                 async () => copyRate = await copy.CopyAsync(copyRows),
                 async () => (storeRate, storeCpu) = await Cpu(() => store.WriteAsync(storeRows), storeRows),
-                async () => httpRate = (await IngestBenchmark.PostRateAsync(console.Http, rounds[round], warmUp: [])).RecordsPerSecond,
+                async () =>
+                {
+                    // prometheus-net's figure of the console's process, as the SQLite ingest benchmark reads it.
+                    var before = await console.MetricAsync("process_cpu_seconds_total");
+                    var http = await IngestBenchmark.PostRateAsync(console.Http, rounds[round], warmUp: []);
+                    (httpRate, consoleCpu) = (http.RecordsPerSecond, (await console.MetricAsync("process_cpu_seconds_total") - before) * 1e6 / http.Records);
+                },
             };
             if (round % 2 == 1) sides.Reverse();
             foreach (var side in sides) await side();
             rates.Add((rawRate, copyRate, storeRate, httpRate));
-            cpu.Add((rawCpu, storeCpu));
+            cpu.Add((rawCpu, storeCpu, consoleCpu));
             Console.WriteLine($"round {round + 1}: raw {rawRate:F0}/s, raw by COPY {copyRate:F0}/s, store {storeRate:F0}/s ({storeRate / rawRate:F2}), " +
                               $"HTTP {httpRate:F0}/s ({httpRate / rawRate:F2}), load average {LoadAverage()}");
         }
@@ -112,10 +118,12 @@ public static class PostgresIngestBenchmark
         Console.WriteLine($"HTTP ingest (parse + classify + commit, 2 senders)  : {httpMedian:F0} records/s");
         Console.WriteLine($"ratio (HTTP / raw medians)                          : {httpMedian / rawMedian:F2}; median of the rounds' ratios {Median(rates.Select(r => r.Http / r.Raw)):F2}");
         Console.WriteLine($"this process's CPU per record written (the .NET side of raw and store): raw {Median(cpu.Select(c => c.Raw)):F1} µs, " +
-                          $"store {Median(cpu.Select(c => c.Store)):F1} µs (medians of the rounds)");
+                          $"store {Median(cpu.Select(c => c.Store)):F1} µs; the console's on HTTP ingest {Median(cpu.Select(c => c.Console)):F1} µs (medians of the rounds)");
         var serverCpuAfter = await BackendCpuAsync(cluster);
+        // A backend that started meanwhile counts whole; one that ended meanwhile is missing (the console's pool may retire some).
         Console.WriteLine("server CPU per record (its backends' user + system time over the timed rounds): " + string.Join(", ",
-            serverCpuAfter.Select(side => $"{side.Key} {(side.Value - serverCpuBefore.GetValueOrDefault(side.Key)).TotalMicroseconds / records:F1} µs")));
+            serverCpuAfter.GroupBy(b => b.Key.Database, b => b.Value - serverCpuBefore.GetValueOrDefault(b.Key)).OrderBy(side => side.Key)
+                .Select(side => $"{side.Key} {side.Sum(t => t.TotalMicroseconds) / records:F1} µs")));
         if (statements) await PrintStatementsAsync(cluster, records);
         await raw.DisposeAsync();
         await copy.DisposeAsync();
@@ -133,16 +141,16 @@ public static class PostgresIngestBenchmark
     }
 
     /// <summary>
-    /// CPU time so far of the server processes serving each side's database (from /proc; every side keeps its pooled
-    /// connections, so the same backends serve the whole run). Unlike rates, CPU time barely moves with the machine's load.
+    /// CPU time so far of each server process serving a side's database (from /proc), by process and database. Unlike
+    /// rates, CPU time barely moves with the machine's load.
     /// </summary>
-    private static async Task<Dictionary<string, TimeSpan>> BackendCpuAsync(PostgresCluster cluster)
+    private static async Task<Dictionary<(int Pid, string Database), TimeSpan>> BackendCpuAsync(PostgresCluster cluster)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString());
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT pid, datname FROM pg_stat_activity WHERE datname IN ('raw', 'copy', 'store', 'http')", connection);
         await using var reader = await command.ExecuteReaderAsync();
-        var cpu = new Dictionary<string, TimeSpan>();
+        var cpu = new Dictionary<(int, string), TimeSpan>();
         while (await reader.ReadAsync())
         {
             var stat = $"/proc/{reader.GetInt32(0)}/stat";
@@ -150,7 +158,7 @@ public static class PostgresIngestBenchmark
             // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command name's closing parenthesis.
             var fields = File.ReadAllText(stat).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            cpu[reader.GetString(1)] = cpu.GetValueOrDefault(reader.GetString(1)) + TimeSpan.FromSeconds(ticks / 100.0);
+            cpu[(reader.GetInt32(0), reader.GetString(1))] = TimeSpan.FromSeconds(ticks / 100.0);
         }
         return cpu;
     }
