@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
 using OpsConsole.Data;
 using OpsConsole.Data.Postgres;
@@ -43,9 +44,16 @@ public static class PostgresIngestBenchmark
         ["max_wal_size"] = "8GB",
     };
 
-    public static async Task<int> RunAsync(int records)
+    /// <summary>
+    /// With <paramref name="statements"/> (<c>--statements</c>) the server loads pg_stat_statements (shipped in Debian's
+    /// postgresql package) and, after the rounds, prints each side's statements by server time: where the store's extra
+    /// time goes in the server. Off by default, as the extension's bookkeeping costs every side a little.
+    /// </summary>
+    public static async Task<int> RunAsync(int records, bool statements = false)
     {
-        await using var cluster = await PostgresCluster.StartAsync(Durable);
+        var settings = new Dictionary<string, string>(Durable);
+        if (statements) settings["shared_preload_libraries"] = "pg_stat_statements";
+        await using var cluster = await PostgresCluster.StartAsync(settings);
         var batches = Workload.Batches(records, BatchSize).ToList();
         var rounds = batches.Chunk((batches.Count + Rounds - 1) / Rounds).Select(r => r.ToList()).ToList();
         var warmUp = IngestBenchmark.WarmUpBatches();
@@ -67,25 +75,35 @@ public static class PostgresIngestBenchmark
         await store.WriteAsync(IngestBenchmark.RawRows(warmUp));
         await IngestBenchmark.PostRateAsync(console.Http, warmUp, warmUp: []);
         Console.WriteLine($"console warm-up: {await IngestBenchmark.SettleJitAsync(console, warmUp)}");
+        if (statements) await ResetStatementsAsync(cluster);
+        var serverCpuBefore = await BackendCpuAsync(cluster);
 
         var rates = new List<(double Raw, double Copy, double Store, double Http)>();
+        var cpu = new List<(double Raw, double Store, double Console)>();
         for (var round = 0; round < rounds.Count; round++)
         {
             // Parsed before timing: the raw and store sides time the writes alone.
             var rawRows = IngestBenchmark.RawRows(rounds[round]);
             var copyRows = IngestBenchmark.RawRows(rounds[round]);
             var storeRows = IngestBenchmark.RawRows(rounds[round]);
-            double rawRate = 0, copyRate = 0, storeRate = 0, httpRate = 0;
+            double rawRate = 0, copyRate = 0, storeRate = 0, httpRate = 0, rawCpu = 0, storeCpu = 0, consoleCpu = 0;
             var sides = new List<Func<Task>>
             {
-                async () => rawRate = await raw.WriteAsync(rawRows),
+                async () => (rawRate, rawCpu) = await Cpu(() => raw.WriteAsync(rawRows), rawRows),
                 async () => copyRate = await copy.CopyAsync(copyRows),
-                async () => storeRate = await store.WriteAsync(storeRows),
-                async () => httpRate = (await IngestBenchmark.PostRateAsync(console.Http, rounds[round], warmUp: [])).RecordsPerSecond,
+                async () => (storeRate, storeCpu) = await Cpu(() => store.WriteAsync(storeRows), storeRows),
+                async () =>
+                {
+                    // prometheus-net's figure of the console's process, as the SQLite ingest benchmark reads it.
+                    var before = await console.MetricAsync("process_cpu_seconds_total");
+                    var http = await IngestBenchmark.PostRateAsync(console.Http, rounds[round], warmUp: []);
+                    (httpRate, consoleCpu) = (http.RecordsPerSecond, (await console.MetricAsync("process_cpu_seconds_total") - before) * 1e6 / http.Records);
+                },
             };
             if (round % 2 == 1) sides.Reverse();
             foreach (var side in sides) await side();
             rates.Add((rawRate, copyRate, storeRate, httpRate));
+            cpu.Add((rawCpu, storeCpu, consoleCpu));
             Console.WriteLine($"round {round + 1}: raw {rawRate:F0}/s, raw by COPY {copyRate:F0}/s, store {storeRate:F0}/s ({storeRate / rawRate:F2}), " +
                               $"HTTP {httpRate:F0}/s ({httpRate / rawRate:F2}), load average {LoadAverage()}");
         }
@@ -99,11 +117,75 @@ public static class PostgresIngestBenchmark
         Console.WriteLine($"the console's store alone (WriteAsync, same rows)   : {storeMedian:F0} records/s ({storeMedian / rawMedian:F2} of raw)");
         Console.WriteLine($"HTTP ingest (parse + classify + commit, 2 senders)  : {httpMedian:F0} records/s");
         Console.WriteLine($"ratio (HTTP / raw medians)                          : {httpMedian / rawMedian:F2}; median of the rounds' ratios {Median(rates.Select(r => r.Http / r.Raw)):F2}");
+        Console.WriteLine($"this process's CPU per record written (the .NET side of raw and store): raw {Median(cpu.Select(c => c.Raw)):F1} µs, " +
+                          $"store {Median(cpu.Select(c => c.Store)):F1} µs; the console's on HTTP ingest {Median(cpu.Select(c => c.Console)):F1} µs (medians of the rounds)");
+        var serverCpuAfter = await BackendCpuAsync(cluster);
+        // A backend that started meanwhile counts whole; one that ended meanwhile is missing (the console's pool may retire some).
+        Console.WriteLine("server CPU per record (its backends' user + system time over the timed rounds): " + string.Join(", ",
+            serverCpuAfter.GroupBy(b => b.Key.Database, b => b.Value - serverCpuBefore.GetValueOrDefault(b.Key)).OrderBy(side => side.Key)
+                .Select(side => $"{side.Key} {side.Sum(t => t.TotalMicroseconds) / records:F1} µs")));
+        if (statements) await PrintStatementsAsync(cluster, records);
         await raw.DisposeAsync();
         await copy.DisposeAsync();
         await store.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         return 0;
+    }
+
+    /// <summary>The rate <paramref name="write"/> reports and this process's CPU per record meanwhile, in µs.</summary>
+    private static async Task<(double Rate, double CpuMicroseconds)> Cpu(Func<Task<double>> write, List<List<EventRecord>> rows)
+    {
+        var before = Process.GetCurrentProcess().TotalProcessorTime;
+        var rate = await write();
+        return (rate, (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMicroseconds / rows.Sum(b => b.Count));
+    }
+
+    /// <summary>
+    /// CPU time so far of each server process serving a side's database (from /proc), by process and database. Unlike
+    /// rates, CPU time barely moves with the machine's load.
+    /// </summary>
+    private static async Task<Dictionary<(int Pid, string Database), TimeSpan>> BackendCpuAsync(PostgresCluster cluster)
+    {
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pid, datname FROM pg_stat_activity WHERE datname IN ('raw', 'copy', 'store', 'http')", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var cpu = new Dictionary<(int, string), TimeSpan>();
+        while (await reader.ReadAsync())
+        {
+            var stat = $"/proc/{reader.GetInt32(0)}/stat";
+            if (!File.Exists(stat)) continue;
+            // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command name's closing parenthesis.
+            var fields = File.ReadAllText(stat).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            cpu[(reader.GetInt32(0), reader.GetString(1))] = TimeSpan.FromSeconds(ticks / 100.0);
+        }
+        return cpu;
+    }
+
+    private static async Task ResetStatementsAsync(PostgresCluster cluster)
+    {
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The timed rounds' statements of the raw and store sides by server time, in µs per record.</summary>
+    private static async Task PrintStatementsAsync(PostgresCluster cluster, int records)
+    {
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT d.datname, s.calls, s.total_exec_time, s.rows, regexp_replace(left(s.query, 110), '\s+', ' ', 'g')
+            FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+            WHERE d.datname IN ('raw', 'store') ORDER BY d.datname, s.total_exec_time DESC
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Console.WriteLine("server time per record by statement (pg_stat_statements, timed rounds):");
+        while (await reader.ReadAsync())
+            if (reader.GetDouble(2) * 1000 / records >= 0.05)
+                Console.WriteLine($"  {reader.GetString(0),-5} {reader.GetDouble(2) * 1000 / records,7:F1} µs  {reader.GetInt64(1),6} calls  {reader.GetString(4)}");
     }
 
     private static double Median(IEnumerable<double> values)

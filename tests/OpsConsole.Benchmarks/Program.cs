@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using OpsConsole.Benchmarks;
 
-// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- ingest [records] [--provider postgres]
+// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- ingest [records] [--provider postgres [--statements]]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- classifier
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- classify [records]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- failing-list [records]
@@ -15,7 +15,7 @@ return args.FirstOrDefault() switch
 {
     "failing-list" => await FailingListBenchmark.RunAsync(Arg(1, 1_000_000)),
     "panels" => await PanelsBenchmark.RunAsync(Arg(1, 50), Arg(2, 100), Arg(3, 60)),
-    "ingest" when Postgres() => await PostgresIngestBenchmark.RunAsync(Arg(1, 100_000)),
+    "ingest" when Postgres() => await PostgresIngestBenchmark.RunAsync(Arg(1, 100_000), statements: args.Contains("--statements")),
     "ingest" => await IngestBenchmark.RunAsync(Arg(1, 100_000)),
     "classifier" => RunClassifier(args[1..]),
     "classify" => ClassifyBenchmark.Run(Arg(1, 1_000_000)),
@@ -42,6 +42,6 @@ static int RunClassifier(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres] | classifier [BenchmarkDotNet options] | classify [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records] [--reads | --only reclassification | --only ingest] | records [records] --reads --provider postgres | retention [expired records] [--provider postgres]");
+    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres [--statements]] | classifier [BenchmarkDotNet options] | classify [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records] [--reads | --only reclassification | --only ingest] | records [records] --reads --provider postgres | retention [expired records] [--provider postgres]");
     return 2;
 }

@@ -44,6 +44,36 @@ public sealed class DedupeLookupTests(MigratedPostgres database) : IClassFixture
         Assert.DoesNotContain($"Seq Scan on {today}", text);
     }
 
+    [PostgresFact]
+    public async Task The_insert_finds_stored_keys_by_the_primary_key_and_numbers_a_batch_in_its_order()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        using var store = new PostgresRecordStore(dataSource);
+        foreach (var chunk in Enumerable.Range(10_000, 5_000).Chunk(500))
+            await store.WriteAsync([.. chunk.Select(Record)], CancellationToken.None);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await ScalarAsync(connection, "ANALYZE records, record_dedupe");
+
+        // Stored keys, new keys and a key twice in the batch: the first of each new key is stored, in batch order.
+        EventRecord[] batch = [Record(10_042), Record(20_003), Record(20_001), Record(20_003), Record(10_043), Record(20_002)];
+        var written = await store.WriteAsync(batch, CancellationToken.None);
+
+        Assert.Equal([true, false, false, true, true, false], written.Select(w => w.Duplicate));
+        Assert.Equal(written[1].Id, written[3].Id);
+        Assert.True(written[1].Id < written[2].Id && written[2].Id < written[5].Id);
+        await using var explain = new NpgsqlCommand("EXPLAIN " + PostgresRecordStore.InsertSql, connection);
+        // Ten rows, as the auto-prepared statement's generic plan assumes of each array: with 500 the planner rightly
+        // hashes a table of this test's size, and probes by key only once it holds far more keys than a batch.
+        explain.Parameters.AddRange(PostgresRecordStore.RecordArrays([.. Enumerable.Range(30_000, 10).Select(Record)]));
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(0));
+        var text = string.Join('\n', plan);
+
+        Assert.Contains("\"PK_record_dedupe\"", text);
+        Assert.DoesNotContain("Seq Scan on record_dedupe", text);
+    }
+
     private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);
