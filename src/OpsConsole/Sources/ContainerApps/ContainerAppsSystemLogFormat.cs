@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using OpsConsole.Features.Ingestion.Parsing;
@@ -21,7 +22,7 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
     /// columns were renamed by a KQL <c>project</c> (any <c>PrimaryResult</c> row).
     /// </summary>
     public bool Matches(PayloadNode node) =>
-        node.IsObject && (node.Has("tables") || node.Has("ContainerAppName_s") || node.Element.TryGetProperty("ContainerAppName", out _)
+        node.IsObject && (node.Has("tables"u8) || node.Has("ContainerAppName_s"u8) || node.Element.TryGetProperty("ContainerAppName"u8, out _)
                           || node.Str("TableName") == "PrimaryResult");
 
     public void Parse(PayloadNode node, ParseContext context)
@@ -74,17 +75,28 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
     private static void AddColumn(Dictionary<string, string?> values, string name, JsonElement value)
     {
         // Classic custom-log columns carry a type suffix (_s, _d, _t, _b, _g); the CLI turns null into "None".
-        if (name.Length > 2 && name[^2] == '_' && "sdtbg".Contains(name[^1], StringComparison.Ordinal))
-            name = name[..^2];
-        else if (name == "Type" && value.ValueKind == JsonValueKind.String
-                 && value.GetString()!.StartsWith("ContainerAppSystemLogs", StringComparison.Ordinal))
+        var suffixed = name.Length > 2 && name[^2] == '_' && "sdtbg".Contains(name[^1], StringComparison.Ordinal);
+        if (!suffixed && name == "Type" && value.ValueKind == JsonValueKind.String
+            && value.GetString()!.StartsWith("ContainerAppSystemLogs", StringComparison.Ordinal))
             return; // in the _CL table, Type is the table name, not the severity
+        // A row has more columns than a record reads (_ResourceId, TenantId, EnvironmentName…): those are not copied out.
+        if (!ReadColumns.Contains(suffixed ? name.AsSpan(0, name.Length - 2) : name)) return;
+        if (suffixed) name = name[..^2];
         if (values.ContainsKey(name) && name == "Type") return;
         values[name] = CellText(value);
     }
 
+    /// <summary>The plain column names <see cref="AddRow"/> reads; any casing, as the row's own lookups.</summary>
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> ReadColumns =
+        new[]
+        {
+            "ContainerAppName", "AppName", "JobName", "RevisionName", "Revision", "ExecutionName", "ReplicaName", "Type",
+            "Log", "Msg", "Message", "TimeGenerated", "TimeStamp", "Time", "Reason", "EventSource", "Count",
+        }.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static void AddRow(PayloadNode item, Dictionary<string, string?> row, string format, ParseContext context)
     {
+        // Every name asked here must be in ReadColumns: no other column is copied into the row.
         string? Get(string name) => row.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) && v != "None" ? v : null;
 
         // logs show opens with connection lines (StartingGettingEvents, ConnectedToEventsServer) that name no app,

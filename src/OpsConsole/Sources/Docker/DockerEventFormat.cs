@@ -14,7 +14,7 @@ public sealed class DockerEventFormat : IPayloadFormat
     public string Name => DockerProfile.SourceName;
 
     public bool Matches(PayloadNode node) =>
-        node.IsObject && (node.Has("Action") || node.Has("status")) && (node.Has("Actor") || node.Has("id")) && (node.Has("Type") || node.Has("time"));
+        node.IsObject && (node.Has("Action"u8) || node.Has("status"u8)) && (node.Has("Actor"u8) || node.Has("id"u8)) && (node.Has("Type"u8) || node.Has("time"u8));
 
     public void Parse(PayloadNode node, ParseContext context)
     {
@@ -30,7 +30,7 @@ public sealed class DockerEventFormat : IPayloadFormat
         var (key, parts) = type == "container"
             ? ($"{DockerProfile.KeyPrefix}/{host}/{name}", new IdentityPart[] { new(DockerProfile.Host, host), new(DockerProfile.Container, name) })
             : ($"{DockerProfile.KeyPrefix}/{host}/{type}/{name}", [new(DockerProfile.Host, host), new(type, name)]);
-        var record = context.Add(node, SourceName, "docker-event", action.Split(':')[0].Trim(), key,
+        var record = context.Add(node, SourceName, "docker-event", (action.IndexOf(':') is >= 0 and var colon ? action[..colon] : action).Trim(), key,
             type == "container" ? $"{host}/{name}" : $"{host}/{type} {name}", parts, time);
         record.Reason = action;
         record.State = action.StartsWith("health_status", StringComparison.Ordinal) ? action[(action.IndexOf(':') + 1)..].Trim() : action;

@@ -26,15 +26,15 @@ public sealed partial class KubernetesFormat : IPayloadFormat
     /// </summary>
     private static string? Shape(JsonElement node)
     {
-        var kind = StringProperty(node, "kind");
+        var kind = StringProperty(node, "kind"u8);
         return kind switch
         {
-            not null when !node.TryGetProperty("metadata", out _) && StringProperty(node, "name") is not null && StringProperty(node, "reason") is not null => "FlatEvent",
+            not null when !node.TryGetProperty("metadata"u8, out _) && HasString(node, "name"u8) && HasString(node, "reason"u8) => "FlatEvent",
             "Pod" or "PodList" or "Event" or "EventList" or "List" => kind,
-            _ when node.TryGetProperty("object", out var inner) && inner.ValueKind == JsonValueKind.Object && StringProperty(node, "type") is not null => "Watch",
+            _ when node.TryGetProperty("object"u8, out var inner) && inner.ValueKind == JsonValueKind.Object && HasString(node, "type"u8) => "Watch",
             null when LooksLikePod(node) => "Pod",
             null when LooksLikeEvent(node) => "Event",
-            null when node.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array && items.GetArrayLength() > 0
+            null when node.TryGetProperty("items"u8, out var items) && items.ValueKind == JsonValueKind.Array && items.GetArrayLength() > 0
                       && items[0].ValueKind == JsonValueKind.Object && (LooksLikePod(items[0]) || LooksLikeEvent(items[0])) => "List",
             _ => null,
         };
@@ -42,20 +42,25 @@ public sealed partial class KubernetesFormat : IPayloadFormat
 
     private static bool LooksLikePod(JsonElement node) =>
         node.ValueKind == JsonValueKind.Object
-        && (node.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object
-               && spec.TryGetProperty("containers", out var containers) && containers.ValueKind == JsonValueKind.Array
-            || node.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object
-               && status.TryGetProperty("containerStatuses", out var statuses) && statuses.ValueKind == JsonValueKind.Array);
+        && (node.TryGetProperty("spec"u8, out var spec) && spec.ValueKind == JsonValueKind.Object
+               && spec.TryGetProperty("containers"u8, out var containers) && containers.ValueKind == JsonValueKind.Array
+            || node.TryGetProperty("status"u8, out var status) && status.ValueKind == JsonValueKind.Object
+               && status.TryGetProperty("containerStatuses"u8, out var statuses) && statuses.ValueKind == JsonValueKind.Array);
 
     private static bool LooksLikeEvent(JsonElement node) =>
         node.ValueKind == JsonValueKind.Object
-        && StringProperty(node, "reason") is not null
-        && (node.TryGetProperty("involvedObject", out var involved) && involved.ValueKind == JsonValueKind.Object
-            || node.TryGetProperty("regarding", out var regarding) && regarding.ValueKind == JsonValueKind.Object);
+        && HasString(node, "reason"u8)
+        && (node.TryGetProperty("involvedObject"u8, out var involved) && involved.ValueKind == JsonValueKind.Object
+            || node.TryGetProperty("regarding"u8, out var regarding) && regarding.ValueKind == JsonValueKind.Object);
 
-    private static string? StringProperty(JsonElement node, string name) =>
+    // The shape tests run on every item posted to the container endpoint: names are looked up by their UTF-8
+    // bytes, and a field's presence is tested without reading it into a string.
+    private static string? StringProperty(JsonElement node, ReadOnlySpan<byte> name) =>
         node.ValueKind == JsonValueKind.Object && node.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString() : null;
+
+    private static bool HasString(JsonElement node, ReadOnlySpan<byte> name) =>
+        node.ValueKind == JsonValueKind.Object && node.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String;
 
     public void Parse(PayloadNode node, ParseContext context)
     {

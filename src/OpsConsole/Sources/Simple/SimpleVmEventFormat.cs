@@ -10,7 +10,7 @@ public sealed class SimpleVmEventFormat : IPayloadFormat
     public string Name => "simple";
 
     // Any object naming a source is taken as this shape, so a missing field is reported by name.
-    public bool Matches(PayloadNode node) => node.IsObject && node.Has("source");
+    public bool Matches(PayloadNode node) => node.IsObject && node.Has("source"u8);
 
     public void Parse(PayloadNode node, ParseContext context)
     {

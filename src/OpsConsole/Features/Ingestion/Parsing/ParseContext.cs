@@ -45,8 +45,7 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
             LastSeenAt = sourceTime ?? ReceivedAt,
             RawJson = raw,
             DedupeKey = identity is null
-                ? Hash([format, instanceKey, entry, sourceTime?.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""],
-                    JsonMarshal.GetRawUtf8Value(item.Element))
+                ? Hash([format, instanceKey, entry], JsonMarshal.GetRawUtf8Value(item.Element), timed: true, sourceTime?.ToUnixTimeMilliseconds())
                 : Hash([format, identity], default),
         };
         Records.Add(record);
@@ -79,12 +78,13 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
     private static IncrementalHash? _sha256;
 
     /// <summary>
-    /// SHA-256 over the parts, each followed by "|" (so "ab|c" and "a|bc" differ), then the item's own UTF-8 text when
+    /// SHA-256 over the parts, each followed by "|" (so "ab|c" and "a|bc" differ), then when <paramref name="timed"/> the
+    /// source time in Unix milliseconds as decimal text (empty without one) and "|", then the item's own UTF-8 text when
     /// given (the bytes its raw JSON string encodes to, read from the body without decoding and encoding it again).
     /// </summary>
-    private static string Hash(ReadOnlySpan<string> parts, ReadOnlySpan<byte> item)
+    private static string Hash(ReadOnlySpan<string> parts, ReadOnlySpan<byte> item, bool timed = false, long? unixMilliseconds = null)
     {
-        var size = item.Length + 1;
+        var size = item.Length + 1 + (timed ? 21 : 0);
         foreach (var part in parts) size += Encoding.UTF8.GetMaxByteCount(part.Length) + 1;
         var rented = size <= 1024 ? null : ArrayPool<byte>.Shared.Rent(size);
         var buffer = rented is null ? stackalloc byte[1024] : rented.AsSpan();
@@ -92,6 +92,16 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
         foreach (var part in parts)
         {
             length += Encoding.UTF8.GetBytes(part, buffer[length..]);
+            buffer[length++] = (byte)'|';
+        }
+        if (timed)
+        {
+            // The time's digits go straight into the buffer, not into a string per record that is then encoded.
+            if (unixMilliseconds is { } millis)
+            {
+                System.Buffers.Text.Utf8Formatter.TryFormat(millis, buffer[length..], out var written);
+                length += written;
+            }
             buffer[length++] = (byte)'|';
         }
         if (!item.IsEmpty)

@@ -30,7 +30,7 @@ public static class PayloadFormats
             var before = context.Records.Count;
             try
             {
-                var format = forced ?? formats.FirstOrDefault(f => f.Matches(item))
+                var format = forced ?? FirstMatching(formats, item)
                              ?? throw new PayloadException(item.Item, null,
                                  $"Item {item.Item} has no recognised shape for this endpoint (expected {string.Join(", ", formats.Select(f => f.Name))}); pass ?format= to choose one.");
                 format.Parse(item, context);
@@ -49,5 +49,13 @@ public static class PayloadFormats
             throw new PayloadException(null, null,
                 $"Nothing in the stream was accepted; line {first.Line}: {first.Problem}" + (context.Rejected.Count > 1 ? $" (and {context.Rejected.Count - 1} more lines)" : ""));
         }
+    }
+
+    // Asked for every item: a plain loop, where FirstOrDefault allocated a closure and an enumerator each time.
+    private static IPayloadFormat? FirstMatching(IReadOnlyList<IPayloadFormat> formats, PayloadNode item)
+    {
+        for (var i = 0; i < formats.Count; i++)
+            if (formats[i].Matches(item)) return formats[i];
+        return null;
     }
 }
