@@ -173,7 +173,7 @@ public sealed class ClassificationRule
     private string Evidence(EventRecord record, Range? matched)
     {
         // Written into a stack buffer (grown from the shared pool only for a long match): one string made per record.
-        var text = new EvidenceText(stackalloc char[256]);
+        var text = new EvidenceText(stackalloc char[128]);
         foreach (var (name, field, _) in _textConditions)
             if (name is not "kind" and not "source") text.Part(name, field(record));
         foreach (var (name, field, _) in _numberConditions)
