@@ -158,7 +158,7 @@ public sealed class RuleSet
     private bool First(VocabularyPlan? plan, EventRecord record, ref VocabularyScan? scan, bool exact, VocabularyPass pass, out Classification result)
     {
         foreach (var slot in plan?.Slots(exact, pass) ?? [])
-            if ((scan ??= VocabularyScan.Start(_tableCount)).Entry(slot, record, plan) is { } entry && slot.PassOf(entry) == pass)
+            if ((scan ??= VocabularyScan.Start(_tableCount)).Entry(slot, record, plan!.Phrases) is { } entry && slot.PassOf(entry) == pass)
             {
                 result = scan.Match(slot).ToClassification();
                 return true;

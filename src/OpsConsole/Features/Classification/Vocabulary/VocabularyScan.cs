@@ -19,14 +19,10 @@ public sealed class VocabularyPlan
     /// <summary>Its phrase tables, searched together the first time a pass asks one of them.</summary>
     public PhraseGroup? Phrases { get; }
 
-    /// <summary>Its exact tables, looked up together the first time a pass asks one of them.</summary>
-    public ExactGroup? Exact { get; }
-
     public VocabularyPlan(IEnumerable<VocabularySlot> slots)
     {
         var all = slots.ToList();
         Phrases = PhraseGroup.For(all);
-        Exact = ExactGroup.For(all);
         var passes = Enum.GetValues<VocabularyPass>();
         _slots = new VocabularySlot[passes.Length * 2][];
         foreach (var pass in passes)
@@ -61,9 +57,6 @@ public sealed class VocabularyScan
 
     /// <summary>A <see cref="PhraseGroup"/>'s per-(table, field) hits, valid where their stamp is the current search's.</summary>
     internal PhraseGroup.Hit[] Hits = new PhraseGroup.Hit[64];
-
-    /// <summary>An <see cref="ExactGroup"/>'s lookups of one record's fields (each search writes those it reads).</summary>
-    internal (ExactGroup.Known[]? Whole, ExactGroup.Known[]? Name)[] ExactFound = [];
     internal int[] HitStamps = new int[64];
     internal int Stamp;
 
@@ -87,21 +80,12 @@ public sealed class VocabularyScan
         return scan;
     }
 
-    /// <summary>
-    /// The entry a table matched in the record, or null; its match is then <see cref="Match"/>. The first ask of one of
-    /// a <paramref name="plan"/>'s grouped tables searches for all tables of its group.
-    /// </summary>
-    internal VocabularyEntry? Entry(VocabularySlot slot, EventRecord record, VocabularyPlan? plan)
+    /// <summary>The entry a table matched in the record, or null; its match is then <see cref="Match"/>.</summary>
+    internal VocabularyEntry? Entry(VocabularySlot slot, EventRecord record, PhraseGroup? phrases)
     {
         var index = slot.Index;
-        if (_states[index] == State.NotRead && plan is not null)
-        {
-            if (slot.Table.IsExact)
-            {
-                if (plan.Exact is { } exact && exact.Holds(slot)) exact.Search(record, this);
-            }
-            else if (plan.Phrases is { } phrases && phrases.Holds(slot)) phrases.Search(record, this);
-        }
+        if (_states[index] == State.NotRead && phrases is not null && !slot.Table.IsExact && phrases.Holds(slot))
+            phrases.Search(record, this);
         switch (_states[index])
         {
             case State.Match: return _matches[index].Entry;
