@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace OpsConsole.Features.Classification;
@@ -18,19 +19,41 @@ internal struct CharPairs
     public static CharPairs Of(ReadOnlySpan<char> text)
     {
         var pairs = default(CharPairs);
-        if (text.IsEmpty) return pairs;
+        if (text.Length < 2) return pairs;
         // Read once per record over the whole message: no bounds checks on the words (a bit's word is bit >> 6, below 8).
         ref var words = ref Unsafe.As<CharPairs, ulong>(ref pairs);
-        var previous = Fold(text[0]);
-        for (var i = 1; i < text.Length; i++)
+        var i = 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Sixteen pairs at a time: their bits are hashed in vectors (a third of the scalar loop's work), then set one by one.
+            Span<uint> bits = stackalloc uint[16];
+            ref var chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            var fold = Vector256.Create((ushort)0x20); // as Fold does
+            for (; i + 16 <= text.Length; i += 16)
+            {
+                var (previousLower, previousUpper) = Vector256.Widen(Vector256.LoadUnsafe(ref chars, (nuint)(i - 1)) | fold);
+                var (currentLower, currentUpper) = Vector256.Widen(Vector256.LoadUnsafe(ref chars, (nuint)i) | fold);
+                Bits(previousLower, currentLower).StoreUnsafe(ref MemoryMarshal.GetReference(bits));
+                Bits(previousUpper, currentUpper).StoreUnsafe(ref MemoryMarshal.GetReference(bits), 8);
+                foreach (var bit in bits) Unsafe.Add(ref words, (int)(bit >> 6)) |= 1UL << (int)bit; // a ulong shift counts modulo 64
+            }
+        }
+        var previous = Fold(text[i - 1]);
+        for (; i < text.Length; i++)
         {
             var current = Fold(text[i]);
-            var bit = (int)((previous << 16 | current) * 0x9E3779B1u >> 23);
-            Unsafe.Add(ref words, bit >> 6) |= 1UL << bit; // a ulong shift counts modulo 64
+            var bit = Bit(previous, current);
+            Unsafe.Add(ref words, (int)(bit >> 6)) |= 1UL << (int)bit;
             previous = current;
         }
         return pairs;
     }
+
+    /// <summary>A pair's bit, 0-511: the top nine bits of a multiplicative hash of the two folded characters.</summary>
+    private static uint Bit(uint previous, uint current) => (previous << 16 | current) * 0x9E3779B1u >> 23;
+
+    /// <summary><see cref="Bit"/> of eight pairs at once.</summary>
+    private static Vector256<uint> Bits(Vector256<uint> previous, Vector256<uint> current) => ((previous << 16) | current) * 0x9E3779B1u >> 23;
 
     /// <summary>
     /// 'A' and 'a' fold alike (as an ordinal comparison ignoring case folds ASCII); a few other characters fold together

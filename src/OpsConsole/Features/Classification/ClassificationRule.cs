@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using OpsConsole.Features.Classification.Vocabulary;
 using OpsConsole.Features.Records;
@@ -98,6 +99,14 @@ public sealed class ClassificationRule
 
     internal bool HasMessage => _message is not null;
 
+    /// <summary>Whether the rule's source condition, if it has one, takes records of <paramref name="source"/>.</summary>
+    internal bool MayTakeSource(string source)
+    {
+        foreach (var (name, _, matcher) in _textConditions)
+            if (name == "source") return matcher.Matches(source);
+        return true;
+    }
+
     /// <summary>
     /// The <see cref="CharPairs"/> of the spellings one of which the message condition's every match holds, when that
     /// condition is all a <see cref="RuleIndex"/> leaves the rule to test (a message lacking all of them cannot match,
@@ -157,34 +166,51 @@ public sealed class ClassificationRule
         return true;
     }
 
-    [ThreadStatic]
-    private static System.Text.StringBuilder? _evidenceBuilder;
-
     /// <summary>
     /// What the rule looked at, with the record's values: "reason=OOMKilled; exitCode=137"; <paramref name="matched"/>
     /// is the message condition's match as its place in the message, copied straight in rather than cut out first.
     /// </summary>
     private string Evidence(EventRecord record, Range? matched)
     {
-        var text = _evidenceBuilder ??= new System.Text.StringBuilder(128);
-        text.Clear();
-        void Part(string name, string? value)
-        {
-            if (text.Length > 0) text.Append("; ");
-            text.Append(name).Append('=').Append(value);
-        }
+        // Written into a stack buffer (grown from the shared pool only for a long match): one string made per record.
+        var text = new EvidenceText(stackalloc char[128]);
         foreach (var (name, field, _) in _textConditions)
-            if (name is not "kind" and not "source") Part(name, field(record));
+            if (name is not "kind" and not "source") text.Part(name, field(record));
         foreach (var (name, field, _) in _numberConditions)
-            Part(name, RecordFields.Text(field(record)));
-        if (_hasExitCode == true && _numberConditions.Length == 0) Part("exitCode", RecordFields.Text(record.ExitCode));
-        if (_hints is not null) Part("hint", record.Hints);
-        if (matched is { } range)
+            text.Part(name, RecordFields.Text(field(record)));
+        if (_hasExitCode == true && _numberConditions.Length == 0) text.Part("exitCode", RecordFields.Text(record.ExitCode));
+        if (_hints is not null) text.Part("hint", record.Hints);
+        if (matched is { } range) text.Part("message~", record.Message.AsSpan()[range], quoted: true);
+        return text.IsEmpty ? $"source={record.Source}" : text.ToStringAndClear();
+    }
+
+    /// <summary>"name=value" parts joined by "; ", as <see cref="Evidence"/> writes them.</summary>
+    private ref struct EvidenceText(Span<char> buffer)
+    {
+        private DefaultInterpolatedStringHandler _text = new(0, 0, null, buffer);
+        private bool _any;
+
+        public readonly bool IsEmpty => !_any;
+
+        public void Part(string name, ReadOnlySpan<char> value, bool quoted = false)
         {
-            if (text.Length > 0) text.Append("; ");
-            text.Append("message~\"").Append(record.Message.AsSpan()[range]).Append('"');
+            if (_any) _text.AppendLiteral("; ");
+            _any = true;
+            if (quoted)
+            {
+                // message~"…": the name already ends in its operator.
+                _text.AppendLiteral(name);
+                _text.AppendLiteral("\"");
+                _text.AppendFormatted(value);
+                _text.AppendLiteral("\"");
+                return;
+            }
+            _text.AppendLiteral(name);
+            _text.AppendLiteral("=");
+            _text.AppendFormatted(value);
         }
-        return text.Length == 0 ? $"source={record.Source}" : text.ToString();
+
+        public string ToStringAndClear() => _text.ToStringAndClear();
     }
 
     private static bool InRanges(int? value, (int From, int To)[] ranges)

@@ -61,7 +61,8 @@ internal sealed class RuleIndex
     /// Every record is of the one kind that each rule names or leaves open (an index per kind): the kind would let
     /// every rule through, so it is not looked up.
     /// </param>
-    public RuleIndex(IReadOnlyList<IEnumerable<ClassificationRule>> tiers, bool oneKind = false)
+    /// <param name="oneSource">The same for the source (an index per kind and source).</param>
+    public RuleIndex(IReadOnlyList<IEnumerable<ClassificationRule>> tiers, bool oneKind = false, bool oneSource = false)
     {
         var tierOf = tiers.SelectMany((rules, tier) => rules.Select(rule => (rule, tier))).ToArray();
         _rules = [.. tierOf.Select(r => r.rule)];
@@ -73,7 +74,7 @@ internal sealed class RuleIndex
         var fields = new List<FieldIndex>();
         foreach (var name in _rules.SelectMany(r => r.ExactConditions).Select(c => c.Field).Distinct(StringComparer.Ordinal))
         {
-            if (oneKind && name == "kind") continue;
+            if (oneKind && name == "kind" || oneSource && name == "source") continue;
             var values = _rules.Select(r => r.ExactConditions.Where(c => c.Field == name).Select(c => c.Values).FirstOrDefault()).ToArray();
             var unconstrained = Mask(i => values[i] is null);
             var accepting = values.OfType<IReadOnlyList<string>>().SelectMany(v => v).Distinct(StringComparer.OrdinalIgnoreCase)

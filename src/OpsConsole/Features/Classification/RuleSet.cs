@@ -29,11 +29,18 @@ public sealed class RuleSet
     }
 
     /// <summary>
-    /// What a record of one kind consults: the kind's rules, and per source the vocabulary tables its records ask —
-    /// the source's own, then the kind's shared ones, as one plan, so one pass over a field serves both (see
-    /// <see cref="PhraseGroup"/>); <c>Shared</c> serves the sources without tables of their own.
+    /// What a record of one kind consults: per source some rule or table names, that source's plan; for any other
+    /// source (<c>Other</c>), the kind's rules and its shared tables.
     /// </summary>
-    private sealed record KindPlan(RuleIndex Rules, FrozenDictionary<string, VocabularyPlan> BySource, VocabularyPlan? Shared);
+    private sealed record KindPlan(FrozenDictionary<string, SourcePlan> BySource, SourcePlan Other);
+
+    /// <summary>
+    /// What a record of one kind and source consults: only the rules that can take that source (its index need not
+    /// look the source up, and looks up only the fields those rules name), and the vocabulary tables its records ask —
+    /// the source's own, then the kind's shared ones, as one plan, so one pass over a field serves both (see
+    /// <see cref="PhraseGroup"/>).
+    /// </summary>
+    private sealed record SourcePlan(RuleIndex Rules, VocabularyPlan? Vocabulary);
 
     // Frozen: looked up for every record classified.
     private readonly FrozenDictionary<string, KindPlan> _byKind;
@@ -74,9 +81,18 @@ public sealed class RuleSet
         KindPlan Plan(string? kind, IEnumerable<ClassificationRule> forKind)
         {
             var shared = SharedBy(kind);
-            // A table already among the source's own is not asked again (its first answer stands).
-            var bySource = own.ToFrozenDictionary(o => o.Key, o => new VocabularyPlan([.. o.Value, .. shared.Except(o.Value)]), StringComparer.Ordinal);
-            return new KindPlan(Split(forKind, oneKind: kind is not null), bySource, shared.Count > 0 ? new VocabularyPlan(shared) : null);
+            var sharedPlan = shared.Count > 0 ? new VocabularyPlan(shared) : null;
+            var kindRules = forKind.ToList();
+            // Keyed as records spell their source (an ordinal lookup); another spelling gets the kind's plan, whose
+            // index compares the source as rules do, ignoring case.
+            var sources = own.Keys.Concat(kindRules.SelectMany(r => r.ExactConditions).Where(c => c.Field == "source").SelectMany(c => c.Values))
+                .Distinct(StringComparer.Ordinal);
+            var bySource = sources.ToFrozenDictionary(source => source, source => new SourcePlan(
+                Split(kindRules.Where(r => r.MayTakeSource(source)), oneKind: kind is not null, oneSource: true),
+                // A table already among the source's own is not asked again (its first answer stands).
+                own.TryGetValue(source, out var tables) ? new VocabularyPlan([.. tables, .. shared.Except(tables)]) : sharedPlan),
+                StringComparer.Ordinal);
+            return new KindPlan(bySource, new SourcePlan(Split(kindRules, oneKind: kind is not null, oneSource: false), sharedPlan));
         }
 
         // Most rules name a kind; indexing by kind keeps a record from testing rules that cannot apply to it.
@@ -89,7 +105,7 @@ public sealed class RuleSet
         _anyKind = Plan(null, rules.Where(r => r.Kinds is null));
     }
 
-    private static RuleIndex Split(IEnumerable<ClassificationRule> rules, bool oneKind)
+    private static RuleIndex Split(IEnumerable<ClassificationRule> rules, bool oneKind, bool oneSource)
     {
         var list = rules.ToList();
         static bool Operator(ClassificationRule r) => !IncidentClassifier.IsShipped(r.Origin);
@@ -100,7 +116,7 @@ public sealed class RuleSet
             list.Where(Operator),
             list.Where(r => !Operator(r) && !Fallback(r) && !Healthy(r)),
             list.Where(r => !Operator(r) && Fallback(r)),
-            list.Where(r => !Operator(r) && Healthy(r))], oneKind);
+            list.Where(r => !Operator(r) && Healthy(r))], oneKind, oneSource);
     }
 
     /// <summary>The healthy states of any source: tried last of all rules.</summary>
@@ -109,8 +125,7 @@ public sealed class RuleSet
     public Classification Classify(EventRecord record)
     {
         var plan = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
-        var rules = plan.Rules;
-        var vocabulary = plan.BySource.TryGetValue(record.Source, out var own) ? own : plan.Shared;
+        var (rules, vocabulary) = plan.BySource.TryGetValue(record.Source, out var forSource) ? forSource : plan.Other;
         Span<ulong> candidates = stackalloc ulong[rules.Words];
         rules.Candidates(record, candidates);
         VocabularyScan? scan = null; // taken (and emptied) when a vocabulary pass is first reached: most records never get there

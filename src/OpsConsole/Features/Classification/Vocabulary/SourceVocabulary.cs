@@ -23,8 +23,8 @@ public readonly record struct VocabularyMatch(string Source, VocabularyTable Tab
 
     /// <summary>"errorCode=NoValidHost (nova exception NoValidHost)": the field, its value and the identifier it matched.</summary>
     public string Evidence => Table.IsExact
-        ? $"{Field}={Value} ({Source} {Table.Name})"
-        : $"{Field}~\"{Value}\" ({Source} {Table.Name})";
+        ? string.Concat(Field, "=", Value, " (", Source, " ", Table.Name, ")")
+        : string.Concat(Field, "~\"", Value, "\" (", Source, " ", Table.Name, ")");
 
     public Classification ToClassification() => new(Entry.Category, Entry.Severity, RuleId, Evidence);
 }
