@@ -215,7 +215,9 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
 
     /// <summary>
     /// Only an instance's errorInfo carries the process exit status; elsewhere a non-zero exitCode is the
-    /// errno behind an eRuntime error, kept beside the error name.
+    /// errno behind an eRuntime error, kept beside the error name. The downloader reports libcurl's
+    /// CURLE_HTTP_RETURNED_ERROR with the storage's HTTP status in exitCode: that number is neither, so it is
+    /// kept as the record's HTTP code.
     /// </summary>
     private static void ApplyErrorInfo(EventRecord record, PayloadNode? errorInfo, bool exitIsProcessStatus = false)
     {
@@ -223,14 +225,20 @@ public sealed partial class AosCloudMessageFormat : IPayloadFormat
         var code = info.Int("aosCode");
         if (code is > 0) record.ErrorCode = code < ErrorNames.Length ? ErrorNames[code.Value] : "unknown";
         var exit = info.Int("exitCode");
-        if (exit is not null and not 0)
+        var text = Clean(info.Str("message"));
+        if (exit is >= 400 and <= 599 && IsHttpStatusError(text)) record.HttpCode = exit;
+        else if (exit is not null and not 0)
         {
             if (exitIsProcessStatus) record.ExitCode = exit;
             else record.ErrorCode = $"{record.ErrorCode ?? "error"} (errno {exit})";
         }
-        if (Clean(info.Str("message")) is { } text)
+        if (text is not null)
             record.Message = record.Message is null ? text : $"{record.Message}: {text}";
     }
+
+    /// <summary>curl_easy_strerror(CURLE_HTTP_RETURNED_ERROR): the request got an HTTP status of 400 or more.</summary>
+    private static bool IsHttpStatusError(string? text) =>
+        text is not null && text.Contains("HTTP response code said error", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsFailedState(string? state) => state is "failed" or "error";
 

@@ -18,11 +18,13 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
     public string Name => ContainerAppsProfile.SourceName;
 
     /// <summary>
-    /// Also the connection lines of <c>logs show</c> (<c>"ContainerAppName": null</c>) and query rows whose
-    /// columns were renamed by a KQL <c>project</c> (any <c>PrimaryResult</c> row).
+    /// Also the connection lines of <c>logs show</c> (<c>"ContainerAppName": null</c>), a job execution's rows (named
+    /// by <c>JobName</c> instead of an app) and query rows whose columns were renamed by a KQL <c>project</c> (any
+    /// <c>PrimaryResult</c> row).
     /// </summary>
     public bool Matches(PayloadNode node) =>
         node.IsObject && (node.Has("tables"u8) || node.Has("ContainerAppName_s"u8) || node.Element.TryGetProperty("ContainerAppName"u8, out _)
+                          || node.Has("JobName_s"u8) || node.Element.TryGetProperty("JobName"u8, out _)
                           || node.Str("TableName") == "PrimaryResult");
 
     public void Parse(PayloadNode node, ParseContext context)
