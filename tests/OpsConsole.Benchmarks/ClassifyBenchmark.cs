@@ -5,7 +5,7 @@ namespace OpsConsole.Benchmarks;
 
 /// <summary>
 /// A quick figure for the classifier on one thread: the shipped rules and vocabularies over the corpus and sample
-/// records, repeated until <c>records</c> have been classified, after a warm-up pass. Prints records/s by the wall
+/// records, repeated until <c>records</c> have been classified, after warm-up passes until the JIT is quiet. Prints records/s by the wall
 /// clock and per CPU-second of the process (on a shared machine the steadier of the two).
 /// </summary>
 public static class ClassifyBenchmark
@@ -15,26 +15,15 @@ public static class ClassifyBenchmark
         var rules = RuleSet.Load(IncidentClassifier.ShippedRuleFiles());
         var distinct = ClassifierRecords.Load();
         Console.WriteLine($"{distinct.Count} distinct corpus and sample records");
-        // Warm-up (tiered JIT, regex compilation) until a pass compiles for less than 2% of its time: the timed pass
-        // measures the classifier, not the runtime's tier-up (after one fixed pass of 200 k, 0.27 s of a 2.5 s run was JIT).
-        var failures = 0;
-        for (var pass = 1; pass <= 20; pass++)
-        {
-            var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
-            var watch = Stopwatch.StartNew();
-            failures += Pass(rules, distinct, Math.Max(records / 10, distinct.Count));
-            if (System.Runtime.JitInfo.GetCompilationTime() - jitBefore < watch.Elapsed * 0.02)
-            {
-                Console.WriteLine($"warm-up: {pass} pass(es) of {Math.Max(records / 10, distinct.Count):N0} records");
-                break;
-            }
-        }
-        failures = 0;
+        // Warm-up (tiered JIT, regex compilation) until the JIT is quiet: the timed pass measures the classifier, not the
+        // runtime's tier-up (after one fixed pass of 200 k, 0.27 s of a 2.5 s run was JIT).
+        var warmUp = Math.Max(records / 10, distinct.Count);
+        Console.WriteLine($"warm-up: {JitSettling.InProcess(() => Pass(rules, distinct, warmUp), maxPasses: 20)} of {warmUp:N0} records");
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var jitStart = System.Runtime.JitInfo.GetCompilationTime();
         var started = Stopwatch.GetTimestamp();
-        failures += Pass(rules, distinct, records);
+        var failures = Pass(rules, distinct, records);
         var jit = System.Runtime.JitInfo.GetCompilationTime() - jitStart;
         var elapsed = Stopwatch.GetElapsedTime(started);
         process.Refresh();

@@ -251,14 +251,11 @@ public static class IngestBenchmark
         return rate with { CpuMicroseconds = consoleCpu * 1e6 / rate.Records, ClientCpuMicroseconds = client.TotalMicroseconds / rate.Records, JitSeconds = jit };
     }
 
-    /// <summary>A pass of the warm-up again compiling less than this share of its time counts as settled.</summary>
-    private const double SettledJitShare = 0.02;
-
     private const int MaxSettlePasses = 12;
 
     /// <summary>
     /// Posts the (already stored) warm-up batches again until a pass of them keeps the console's JIT busy for less than
-    /// <see cref="SettledJitShare"/> of the pass: the timed posts then measure ingest, not tier-up. 40 k records are
+    /// <see cref="JitSettling.SettledShare"/> of the pass: the timed posts then measure ingest, not tier-up. 40 k records are
     /// only 80 requests, so the methods each request runs once (Kestrel, routing, auth, the request's own code) had
     /// just reached their tier-up count, and their recompiling took 1.2-1.7 s of the console's CPU inside a 4 s timed
     /// window. Every record of a repeated pass is a duplicate, so the store the timed posts find has the same rows as the
@@ -275,7 +272,7 @@ public static class IngestBenchmark
             var watch = Stopwatch.StartNew();
             await PostAllAsync(console.Http, warmUp);
             (compiled, seconds) = (await console.MetricAsync(JitSecondsMetric) - before, watch.Elapsed.TotalSeconds);
-            if (compiled < SettledJitShare * seconds) break;
+            if (compiled < JitSettling.SettledShare * seconds) break;
         }
         return $"{pass} repeated pass(es) of the warm-up, the last compiling {compiled:F2} s in {seconds:F1} s";
     }

@@ -19,18 +19,7 @@ public static class ParseBenchmark
     {
         var bodies = Workload.Batches(records, BatchSize).Select(Encoding.UTF8.GetBytes).ToList();
         Console.WriteLine($"workload: {records:N0} container-exit items in {bodies.Count} bodies of {BatchSize}");
-        // Warm-up until a pass compiles for less than 2% of its time, as the classify benchmark does.
-        for (var pass = 1; pass <= 30; pass++)
-        {
-            var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
-            var watch = Stopwatch.StartNew();
-            Pass(bodies);
-            if (System.Runtime.JitInfo.GetCompilationTime() - jitBefore < watch.Elapsed * 0.02)
-            {
-                Console.WriteLine($"warm-up: {pass} pass(es)");
-                break;
-            }
-        }
+        Console.WriteLine($"warm-up: {JitSettling.InProcess(() => Pass(bodies), maxPasses: 30)}");
         // Five timed passes; the median is printed, with the spread, since other processes share the cores.
         var perRecord = new List<double>();
         for (var pass = 0; pass < 5; pass++)

@@ -33,10 +33,7 @@ public sealed class DedupeLookupTests(MigratedPostgres database) : IClassFixture
         {
             Parameters = { new NpgsqlParameter<string[]> { TypedValue = [.. Enumerable.Range(100, 10).Select(i => $"key-{i}")] } },
         };
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) plan.Add(reader.GetString(0));
-        var text = string.Join('\n', plan);
+        var text = await PlanAsync(explain);
 
         Assert.Contains("\"PK_record_dedupe\"", text);
         Assert.Contains($"{today}_pkey", text);
@@ -65,13 +62,19 @@ public sealed class DedupeLookupTests(MigratedPostgres database) : IClassFixture
         // Ten rows, as the auto-prepared statement's generic plan assumes of each array: with 500 the planner rightly
         // hashes a table of this test's size, and probes by key only once it holds far more keys than a batch.
         explain.Parameters.AddRange(PostgresRecordStore.RecordArrays([.. Enumerable.Range(30_000, 10).Select(Record)]));
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) plan.Add(reader.GetString(0));
-        var text = string.Join('\n', plan);
+        var text = await PlanAsync(explain);
 
         Assert.Contains("\"PK_record_dedupe\"", text);
         Assert.DoesNotContain("Seq Scan on record_dedupe", text);
+    }
+
+    /// <summary>The plan PostgreSQL prints for <paramref name="explain"/> (an EXPLAIN), one line per step, at its real costs.</summary>
+    private static async Task<string> PlanAsync(NpgsqlCommand explain)
+    {
+        var plan = new List<string>();
+        await using var reader = await explain.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) plan.Add(reader.GetString(0));
+        return string.Join('\n', plan);
     }
 
     private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
