@@ -29,6 +29,7 @@ public static class OpsConsoleExtensions
     public static IServiceCollection AddOpsConsole(this IServiceCollection services, IConfiguration configuration, bool demo)
     {
         services.AddSingleton(TimeProvider.System);
+        ThreadPoolFloor.Apply(configuration);
         services.AddSingleton<RuntimePauses.Log>();
         services.AddSingleton<StartUpTimeline>();
         services.AddSingleton<ConsoleOrigins>();
