@@ -71,6 +71,24 @@ public sealed class MaasFormat : IPayloadFormat
         record.Message = !string.IsNullOrEmpty(machine.Str("status_message")) ? machine.Str("status_message")
             : record.State ?? $"{machine.Str("node_type_name") ?? "node"} power {machine.Str("power_state") ?? "unknown"}";
         record.Location = hostname;
+        if (machine.Has("results") && machine.Str("type_name") is { } scriptSet) DescribeScriptSet(machine, scriptSet, record);
+    }
+
+    /// <summary>
+    /// A script set of <c>nodes read-results</c> carries the node's system_id but its status is the scripts' outcome
+    /// (SCRIPT_STATUS_CHOICES: Failed, Timed out …), not a machine status; the scripts that did not pass are the evidence.
+    /// </summary>
+    private static void DescribeScriptSet(PayloadNode scriptSet, string setType, EventRecord record)
+    {
+        record.Reason = $"{setType} script results";
+        var notPassed = new List<string>();
+        foreach (var result in scriptSet.Array("results"))
+        {
+            var status = result.Str("status_name");
+            if (status is null or "Passed" or "Skipped" or "Pending" or "Running") continue;
+            notPassed.Add($"{result.Str("name") ?? "script"} {status}{(result.Long("exit_status") is { } code ? $" (exit {code})" : "")}");
+        }
+        if (notPassed.Count > 0) record.Message = $"{record.State}: {string.Join(", ", notPassed)}";
     }
 
     private static string Key(string region, string systemId) => $"{MaasProfile.KeyPrefix}/{region}/{systemId}";
