@@ -21,7 +21,11 @@ public sealed class MaasFormat : IPayloadFormat
     /// </summary>
     public bool Matches(PayloadNode node) =>
         node.IsObject && ((node.Has("events") && (node.Has("count") || node.Has("next_uri") || FirstEventLooksLikeMaas(node)))
-                          || (node.Has("system_id") && (node.Has("status_name") || node.Has("status") || node.Has("node_type_name"))));
+                          || (node.Has("system_id") && (node.Has("status_name") || node.Has("status") || node.Has("node_type_name")))
+                          || IsScriptOutput(node));
+
+    /// <summary>An item of the installation-results listing: one stored script output (stdout or .err) of a node.</summary>
+    private static bool IsScriptOutput(PayloadNode node) => node.Has("script_result") && node.Has("result_type") && node.Has("node");
 
     private static bool FirstEventLooksLikeMaas(PayloadNode node) =>
         node.Element.GetProperty("events") is { ValueKind: System.Text.Json.JsonValueKind.Array } events
@@ -34,6 +38,11 @@ public sealed class MaasFormat : IPayloadFormat
     public void Parse(PayloadNode node, ParseContext context)
     {
         var region = context.Query("region") ?? "default";
+        if (IsScriptOutput(node))
+        {
+            ParseScriptOutput(node, region, context);
+            return;
+        }
         if (!node.Has("events"))
         {
             ParseMachine(node, region, context);
@@ -71,6 +80,40 @@ public sealed class MaasFormat : IPayloadFormat
         record.Message = !string.IsNullOrEmpty(machine.Str("status_message")) ? machine.Str("status_message")
             : record.State ?? $"{machine.Str("node_type_name") ?? "node"} power {machine.Str("power_state") ?? "unknown"}";
         record.Location = hostname;
+        if (machine.Has("results") && machine.Str("type_name") is { } scriptSet) DescribeScriptSet(machine, scriptSet, record);
+    }
+
+    /// <summary>
+    /// A script set of <c>nodes read-results</c> carries the node's system_id but its status is the scripts' outcome
+    /// (SCRIPT_STATUS_CHOICES: Failed, Timed out …), not a machine status; the scripts that did not pass are the evidence.
+    /// </summary>
+    private static void DescribeScriptSet(PayloadNode scriptSet, string setType, EventRecord record)
+    {
+        record.Reason = $"{setType} script results";
+        var notPassed = new List<string>();
+        foreach (var result in scriptSet.Array("results"))
+        {
+            var status = result.Str("status_name");
+            if (status is null or "Passed" or "Skipped" or "Pending" or "Running") continue;
+            notPassed.Add($"{result.Str("name") ?? "script"} {status}{(result.Long("exit_status") is { } code ? $" (exit {code})" : "")}");
+        }
+        if (notPassed.Count > 0) record.Message = $"{record.State}: {string.Join(", ", notPassed)}";
+    }
+
+    /// <summary>
+    /// The deprecated installation-results listing: script_result is the script's exit status and result_type the
+    /// script set it ran in (metadataserver RESULT_TYPE: 0 commissioning, 1 installation, 2 testing, 3 release, 4 deployment).
+    /// </summary>
+    private static void ParseScriptOutput(PayloadNode output, string region, ParseContext context)
+    {
+        var systemId = output.RequiredObj("node").RequiredStr("system_id");
+        var exitStatus = output.Long("script_result");
+        var setType = output.Long("result_type") switch { 0 => "Commissioning", 1 => "Installation", 2 => "Testing", 3 => "Release", 4 => "Deployment", _ => "Script" };
+        var record = context.Add(output, SourceName, "maas-script-output", "script-output", Key(region, systemId), systemId,
+            Parts(region, systemId), output.Time("updated") ?? output.Time("created"));
+        record.State = exitStatus is null or 0 ? "Passed" : "Failed";
+        record.Reason = $"{setType} script results";
+        record.Message = $"{output.Str("name") ?? "script"} exited {exitStatus?.ToString() ?? "without a status"}";
     }
 
     private static string Key(string region, string systemId) => $"{MaasProfile.KeyPrefix}/{region}/{systemId}";
