@@ -66,9 +66,10 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
 
     private static readonly string InsertStatesSql = $"INSERT INTO instance_states ({StateColumns}) SELECT * FROM unnest({Positions(1, 15)})";
 
-    // $16 ("this batch's record is current") is decided in C# by the rules; the statement only applies it. LEAST and
-    // GREATEST skip NULLs, so a first failure keeps the earliest of the stored and the batch's. "= ANY($1)" beside the
-    // join lets the planner fetch the batch's rows by key; without it it hashes the whole table on every request.
+    // $14 ("this batch's record is current") is decided in C# by the rules; the statement only applies it, and is sent
+    // only the columns it sets (a row that is not current reads no message, so none is sent for it). LEAST and GREATEST
+    // skip NULLs, so a first failure keeps the earliest of the stored and the batch's. "= ANY($1)" beside the join lets
+    // the planner fetch the batch's rows by key; without it it hashes the whole table on every request.
     private static readonly string MergeStatesSql = $"""
         UPDATE instance_states s SET
             DisplayName = u.DisplayName,
@@ -83,7 +84,8 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
             FailureCount = s.FailureCount + u.FailureCount,
             FirstFailureAt = LEAST(s.FirstFailureAt, u.FirstFailureAt),
             LastFailureAt = GREATEST(s.LastFailureAt, u.LastFailureAt)
-        FROM unnest({Positions(1, 16)}) AS u({StateColumns}, IsCurrent)
+        FROM unnest({Positions(1, 14)}) AS u(InstanceKey, DisplayName, Location, Identity, Category, Severity, IsFailing, LastMessage,
+            LastRecordId, LastSeenAt, FailureCount, FirstFailureAt, LastFailureAt, IsCurrent)
         WHERE s.InstanceKey = u.InstanceKey AND s.InstanceKey = ANY($1)
         """;
 
@@ -259,7 +261,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
                             DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), Text(reader, 11)));
                 }
                 tx.BeforeCommit.Add(BatchCommand("DELETE FROM instance_states WHERE InstanceKey = ANY($1)", Array(keys)));
-                if (states.Count > 0) tx.BeforeCommit.Add(StatesCommand(InsertStatesSql, states.Values.ToList(), null));
+                if (states.Count > 0) tx.BeforeCommit.Add(InsertStatesCommand(states.Values.ToList()));
                 foreach (var key in keys)
                     CountFailing(before.TryGetValue(key, out var was) ? was : null, states.GetValueOrDefault(key)?.Current, tx.Counts.AddFailing);
                 tx.Notice = CommitNotice.Of(CommitKinds.Classification, keys);
@@ -434,8 +436,8 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
             }
             else inserts.Add(delta);
         }
-        if (inserts.Count > 0) tx.BeforeCommit.Add(StatesCommand(InsertStatesSql, inserts, null));
-        if (merges.Count > 0) tx.BeforeCommit.Add(StatesCommand(MergeStatesSql, merges, current.ToArray()));
+        if (inserts.Count > 0) tx.BeforeCommit.Add(InsertStatesCommand(inserts));
+        if (merges.Count > 0) tx.BeforeCommit.Add(MergeStatesCommand(merges, current));
     }
 
     private static NpgsqlBatchCommand StoredStatesCommand(string[] keys) => BatchCommand(StoredStatesSql, Array(keys));
@@ -448,21 +450,43 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         return stored;
     }
 
-    private static NpgsqlBatchCommand StatesCommand(string sql, IReadOnlyList<Delta> deltas, bool[]? current)
+    private static NpgsqlBatchCommand InsertStatesCommand(IReadOnlyList<Delta> deltas)
     {
-        var parameters = new List<NpgsqlParameter>
+        var n = deltas.Count;
+        var (keys, kinds, sources, names, locations) = (new string[n], new string[n], new string[n], new string[n], new string?[n]);
+        var (categories, severities, failing, messages, recordIds) = (new string[n], new string[n], new bool[n], new string?[n], new long[n]);
+        var (seenAt, identities, failures, firstFailures, lastFailures) = (new long[n], new string?[n], new int[n], new long?[n], new long?[n]);
+        for (var i = 0; i < n; i++)
         {
-            Array(deltas.Select(d => d.Current.InstanceKey).ToArray()), Array(deltas.Select(d => d.Current.Kind).ToArray()),
-            Array(deltas.Select(d => d.Current.Source).ToArray()), Array(deltas.Select(d => d.Current.DisplayName).ToArray()),
-            Array(deltas.Select(d => d.Current.Location).ToArray()), Array(deltas.Select(d => d.Current.Category).ToArray()),
-            Array(deltas.Select(d => d.Current.Severity).ToArray()), Array(deltas.Select(d => d.Current.IsFailure).ToArray()),
-            Array(deltas.Select(d => d.Current.Message).ToArray()), Array(deltas.Select(d => d.Current.Id).ToArray()),
-            Array(deltas.Select(d => d.Current.At.ToUnixTimeMilliseconds()).ToArray()), Array(deltas.Select(d => d.Current.Identity).ToArray()),
-            Array(deltas.Select(d => d.Failures).ToArray()), Array(deltas.Select(d => d.FirstFailure?.ToUnixTimeMilliseconds()).ToArray()),
-            Array(deltas.Select(d => d.LastFailure?.ToUnixTimeMilliseconds()).ToArray()),
-        };
-        if (current is not null) parameters.Add(Array(current));
-        return BatchCommand(sql, [.. parameters]);
+            var (d, c) = (deltas[i], deltas[i].Current);
+            (keys[i], kinds[i], sources[i], names[i], locations[i]) = (c.InstanceKey, c.Kind, c.Source, c.DisplayName, c.Location);
+            (categories[i], severities[i], failing[i], messages[i], recordIds[i]) = (c.Category, c.Severity, c.IsFailure, c.Message, c.Id);
+            (seenAt[i], identities[i], failures[i]) = (c.At.ToUnixTimeMilliseconds(), c.Identity, d.Failures);
+            (firstFailures[i], lastFailures[i]) = (d.FirstFailure?.ToUnixTimeMilliseconds(), d.LastFailure?.ToUnixTimeMilliseconds());
+        }
+        return BatchCommand(InsertStatesSql, Array(keys), Array(kinds), Array(sources), Array(names), Array(locations), Array(categories),
+            Array(severities), Array(failing), Array(messages), Array(recordIds), Array(seenAt), Array(identities), Array(failures),
+            Array(firstFailures), Array(lastFailures));
+    }
+
+    /// <summary>The columns <see cref="MergeStatesSql"/> reads, in its order; <paramref name="current"/> per delta.</summary>
+    private static NpgsqlBatchCommand MergeStatesCommand(IReadOnlyList<Delta> deltas, IReadOnlyList<bool> current)
+    {
+        var n = deltas.Count;
+        var (keys, names, locations, identities, categories) = (new string[n], new string[n], new string?[n], new string?[n], new string[n]);
+        var (severities, failing, messages, recordIds, seenAt) = (new string[n], new bool[n], new string?[n], new long[n], new long[n]);
+        var (failures, firstFailures, lastFailures, isCurrent) = (new int[n], new long?[n], new long?[n], new bool[n]);
+        for (var i = 0; i < n; i++)
+        {
+            var (d, c) = (deltas[i], deltas[i].Current);
+            (keys[i], names[i], locations[i], identities[i], categories[i]) = (c.InstanceKey, c.DisplayName, c.Location, c.Identity, c.Category);
+            (severities[i], failing[i], recordIds[i], seenAt[i]) = (c.Severity, c.IsFailure, c.Id, c.At.ToUnixTimeMilliseconds());
+            messages[i] = current[i] ? c.Message : null;
+            (failures[i], isCurrent[i]) = (d.Failures, current[i]);
+            (firstFailures[i], lastFailures[i]) = (d.FirstFailure?.ToUnixTimeMilliseconds(), d.LastFailure?.ToUnixTimeMilliseconds());
+        }
+        return BatchCommand(MergeStatesSql, Array(keys), Array(names), Array(locations), Array(identities), Array(categories), Array(severities),
+            Array(failing), Array(messages), Array(recordIds), Array(seenAt), Array(failures), Array(firstFailures), Array(lastFailures), Array(isCurrent));
     }
 
     private static IEnumerable<NpgsqlBatchCommand> CountCommands(CounterChanges counts)
