@@ -63,9 +63,11 @@ public sealed class RuntimePausesTests
         var throwing = new ThrowingLogger();
         using (new RuntimePauses.Log(throwing))
         {
-            // More blocked work items than pool threads: the pool grows by starvation, which is logged to every host.
+            // More blocked work items than pool threads: the pool grows by starvation, which is logged to every host. Past
+            // its minimum (a console raises it: ThreadPoolFloor) and past the threads it has already, or no item would wait.
             using var release = new ManualResetEventSlim();
-            var blocked = Enumerable.Range(0, Environment.ProcessorCount + 12).Select(_ => Task.Run(() => release.Wait(TimeSpan.FromSeconds(30)))).ToArray();
+            ThreadPool.GetMinThreads(out var minimum, out _);
+            var blocked = Enumerable.Range(0, Math.Max(minimum, ThreadPool.ThreadCount) + 12).Select(_ => Task.Run(() => release.Wait(TimeSpan.FromSeconds(30)))).ToArray();
             // Polled on this thread without awaiting: a continuation would queue behind the blocked items.
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (throwing.Calls == 0 && DateTime.UtcNow < deadline) Thread.Sleep(100);
