@@ -93,7 +93,7 @@ internal struct RecordMessage(string? text)
     private CharPairs _pairs;
 
     /// <summary>False only when the message, ASCII, holds none of the <paramref name="spellings"/> (their <see cref="CharPairs"/>).</summary>
-    public bool MayHoldAny(CharPairs[] spellings)
+    public bool MayHoldAny(ReadOnlySpan<CharPairs> spellings)
     {
         if (!Ascii) return true;
         if (!_paired)
@@ -101,7 +101,7 @@ internal struct RecordMessage(string? text)
             _pairs = CharPairs.Of(text);
             _paired = true;
         }
-        foreach (ref readonly var spelling in spellings.AsSpan())
+        foreach (ref readonly var spelling in spellings)
             if (_pairs.MayHold(spelling)) return true;
         return false;
     }

@@ -40,10 +40,16 @@ public sealed class RuleSet
     /// the source's own, then the kind's shared ones, as one plan, so one pass over a field serves both (see
     /// <see cref="PhraseGroup"/>).
     /// </summary>
-    private sealed record SourcePlan(RuleIndex Rules, VocabularyPlan? Vocabulary);
+    /// <remarks>
+    /// <paramref name="Profile"/>: the source's profile, found once here rather than per record to ask whether the
+    /// record is marked as an error (null for a source the console does not know, or for the plan of other sources).
+    /// </remarks>
+    private sealed record SourcePlan(RuleIndex Rules, VocabularyPlan? Vocabulary, Sources.ISourceProfile? Profile = null);
 
-    // Frozen: looked up for every record classified.
+    // Frozen: looked up for every record classified. Records spell their kind as the rules do, so an ordinal lookup
+    // (cheaper than one ignoring case) finds most; another spelling gets the same plan from the second.
     private readonly FrozenDictionary<string, KindPlan> _byKind;
+    private readonly FrozenDictionary<string, KindPlan> _byKindAsSpelled;
     private readonly KindPlan _anyKind;
     private readonly int _tableCount;
 
@@ -90,7 +96,8 @@ public sealed class RuleSet
             var bySource = sources.ToFrozenDictionary(source => source, source => new SourcePlan(
                 Split(kindRules.Where(r => r.MayTakeSource(source)), oneKind: kind is not null, oneSource: true),
                 // A table already among the source's own is not asked again (its first answer stands).
-                own.TryGetValue(source, out var tables) ? new VocabularyPlan([.. tables, .. shared.Except(tables)]) : sharedPlan),
+                own.TryGetValue(source, out var tables) ? new VocabularyPlan([.. tables, .. shared.Except(tables)]) : sharedPlan,
+                Sources.SourceProfiles.IsKnownSource(source) ? Sources.SourceProfiles.For(source, kind ?? "") : null),
                 StringComparer.Ordinal);
             return new KindPlan(bySource, new SourcePlan(Split(kindRules, oneKind: kind is not null, oneSource: false), sharedPlan));
         }
@@ -102,6 +109,7 @@ public sealed class RuleSet
         _byKind = kinds.ToFrozenDictionary(k => k,
             k => Plan(k, rules.Where(r => r.Kinds is null || r.Kinds.Contains(k, StringComparer.OrdinalIgnoreCase))),
             StringComparer.OrdinalIgnoreCase);
+        _byKindAsSpelled = _byKind.ToFrozenDictionary(StringComparer.Ordinal);
         _anyKind = Plan(null, rules.Where(r => r.Kinds is null));
     }
 
@@ -124,15 +132,16 @@ public sealed class RuleSet
 
     public Classification Classify(EventRecord record)
     {
-        var plan = _byKind.TryGetValue(record.Kind, out var forKind) ? forKind : _anyKind;
-        var (rules, vocabulary) = plan.BySource.TryGetValue(record.Source, out var forSource) ? forSource : plan.Other;
+        var plan = _byKindAsSpelled.TryGetValue(record.Kind, out var forKind) || _byKind.TryGetValue(record.Kind, out forKind) ? forKind : _anyKind;
+        var ownPlan = plan.BySource.TryGetValue(record.Source, out var forSource);
+        var (rules, vocabulary, profile) = ownPlan ? forSource! : plan.Other;
         Span<ulong> candidates = stackalloc ulong[rules.Words];
         rules.Candidates(record, candidates);
         VocabularyScan? scan = null; // taken (and emptied) when a vocabulary pass is first reached: most records never get there
         // A record its own source calls an error is never "healthy" or "in progress": none rules on states and healthy
         // states pass it by; only a specific "this is fine" may say otherwise (a none rule on a message phrase such
         // as "no zTOC for layer", or an identifier such as the ProbeWarning reason).
-        var marked = Sources.SourceProfiles.MarkedAsError(record);
+        var marked = ownPlan ? profile?.MarkedAsError(record) == true : Sources.SourceProfiles.MarkedAsError(record);
         // What the message rules read of the message, once for all of them (Ascii, and its pairs if a rule needs them).
         var message = new RecordMessage(record.Message);
         if (rules.TryMatch(record, candidates, Tiers.Operator, marked: false, ref message, out var result)
