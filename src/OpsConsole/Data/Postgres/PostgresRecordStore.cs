@@ -145,12 +145,13 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         }
     }
 
-    private Task<IReadOnlyList<StoredRecord>> WriteOnceAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredRecord>> WriteOnceAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
     {
+        await AdoptLegacyKeysAsync(records, cancellationToken);
         // The first statements' arrays are built before the write lock: another request's write waits for less.
         var insert = BatchCommand(InsertSql, RecordArrays(FirstOfEachKey(records)));
         var storedStates = StoredStatesCommand(records.Select(r => r.InstanceKey).Distinct(StringComparer.Ordinal).ToArray());
-        return InWriteTransactionAsync<IReadOnlyList<StoredRecord>>(async tx =>
+        return await InWriteTransactionAsync<IReadOnlyList<StoredRecord>>(async tx =>
         {
             var inserted = new Dictionary<string, long>(records.Count, StringComparer.Ordinal);
             Dictionary<string, Stored> stored;
@@ -201,6 +202,37 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
             tx.Notice = AnnouncingRecordStore.Written(records, results);
             return results;
         }, cancellationToken);
+    }
+
+    private long? _legacyHorizon;
+    private bool _legacyHorizonRead;
+
+    /// <summary>
+    /// Gives each record stored before keys began with the source's time its key of then (<see cref="DedupeKeys"/>), so the
+    /// write below finds it as a duplicate. Before the write lock: a key of the old shape is never written again, so
+    /// whether one is stored does not change while this request waits.
+    /// </summary>
+    private async Task AdoptLegacyKeysAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
+    {
+        if (!_legacyHorizonRead)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var horizon = Command(connection, $"SELECT MAX(lastoccurredat) FROM {DedupeKeys.HorizonTable}");
+            _legacyHorizon = await horizon.ExecuteScalarAsync(cancellationToken) is long latest ? latest : null;
+            _legacyHorizonRead = true;
+        }
+        var candidates = records.Where(r => DedupeKeys.MayBeStoredUnderLegacyKey(r, _legacyHorizon)).ToList();
+        if (candidates.Count == 0) return;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var lookup = Command(connection, "SELECT DedupeKey FROM record_dedupe WHERE DedupeKey = ANY($1)",
+                         Array(candidates.Select(r => r.LegacyDedupeKey!).ToArray())))
+        await using (var reader = await lookup.ExecuteReaderAsync(cancellationToken))
+        {
+            var stored = new HashSet<string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken)) stored.Add(reader.GetString(0));
+            foreach (var record in candidates)
+                if (stored.Contains(record.LegacyDedupeKey!)) record.DedupeKey = record.LegacyDedupeKey!;
+        }
     }
 
     /// <summary>The records whose dedupe key no earlier record of the batch has (all of them, as a rule).</summary>

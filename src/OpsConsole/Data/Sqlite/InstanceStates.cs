@@ -38,6 +38,26 @@ internal static class InstanceStates
         WHERE InstanceKey = ?1
         """;
 
+    /// <summary>
+    /// <see cref="MergeSql"/> for a row whose category, severity and failing flag stay as stored (the batch's record is
+    /// not current, or says what the row says): SQLite rewrites every partial index of the table when an UPDATE sets
+    /// the column of their WHERE (IsFailing), and every index on a column it sets, whatever the values. On a store of
+    /// 2 M instances each of those entries sits on its own page, so the full merge dirtied one more random index page per record.
+    /// </summary>
+    public const string MergeKeepingClassSql = """
+        UPDATE instance_states SET
+            DisplayName = ?4,
+            Location = COALESCE(?5, Location),
+            Identity = COALESCE(?12, Identity),
+            LastMessage = IIF(?16, ?9, LastMessage),
+            LastRecordId = IIF(?16, ?10, LastRecordId),
+            LastSeenAt = IIF(?16, ?11, LastSeenAt),
+            FailureCount = FailureCount + ?13,
+            FirstFailureAt = COALESCE(MIN(FirstFailureAt, ?14), FirstFailureAt, ?14),
+            LastFailureAt = COALESCE(MAX(LastFailureAt, ?15), LastFailureAt, ?15)
+        WHERE InstanceKey = ?1
+        """;
+
     public const string InstanceRecordsSql = """
         SELECT Id, InstanceKey, Kind, Source, InstanceName, Location, Category, Severity, IsFailure, Message, OccurredAt, Identity
         FROM records WHERE InstanceKey = ?1 ORDER BY OccurredAt, Id
@@ -62,6 +82,7 @@ internal static class InstanceStates
         public RawStatement Stored { get; } = new(connection, StoredSql);
         public RawStatement Insert { get; } = new(connection, InsertSql);
         public RawStatement Merge { get; } = new(connection, MergeSql);
+        public RawStatement MergeKeepingClass { get; } = new(connection, MergeKeepingClassSql);
         public RawStatement InstanceRecords { get; } = new(connection, InstanceRecordsSql);
         public RawStatement Delete { get; } = new(connection, DeleteSql);
         // data_version moves only when another connection commits; this connection's own commits leave it.
@@ -96,6 +117,7 @@ internal static class InstanceStates
             Stored.Dispose();
             Insert.Dispose();
             Merge.Dispose();
+            MergeKeepingClass.Dispose();
             InstanceRecords.Dispose();
             Delete.Dispose();
         }
@@ -136,8 +158,10 @@ internal static class InstanceStates
         {
             var delta = batch.Deltas[i];
             var candidate = delta.Current;
-            var current = Merge(delta, statements.Lookup(candidate.InstanceKey), failingChanged);
-            var command = current is null ? statements.Insert : statements.Merge;
+            var stored = statements.Lookup(candidate.InstanceKey);
+            var current = Merge(delta, stored, failingChanged);
+            var command = current is null ? statements.Insert
+                : current is false || SameClass(stored!.Value, candidate) ? statements.MergeKeepingClass : statements.Merge;
             batch.Rows.Bind(command, i);
             command.Bind(LastRecordIdParameter, records[(int)candidate.Id].Id);
             if (current is { } isCurrent) command.Bind(16, isCurrent);
@@ -148,6 +172,9 @@ internal static class InstanceStates
                     candidate.IsFailure, candidate.Category, candidate.Severity));
         }
     }
+
+    private static bool SameClass(Stored stored, Candidate candidate) =>
+        stored.Failing == candidate.IsFailure && stored.Category == candidate.Category && stored.Severity == candidate.Severity;
 
     private static Stored? ReadStored(Statements statements, string instanceKey)
     {

@@ -64,23 +64,26 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             for (var i = 0; i < records.Count; i++)
             {
                 var record = records[i];
-                rows.Bind(writer.Insert, i);
-                // No RETURNING reader per row: the insert either added one row (its rowid is the id) or hit the dedupe key.
-                if (writer.Insert.Execute() == 1)
+                // Stored before keys began with the source's time: the duplicate of that record, under its key then.
+                var stored = DedupeKeys.MayBeStoredUnderLegacyKey(record, writer.LegacyHorizon) ? Stored(writer.Existing, record.LegacyDedupeKey!) : null;
+                if (stored is not null) record.DedupeKey = record.LegacyDedupeKey!;
+                else
                 {
-                    var id = SQLitePCL.raw.sqlite3_last_insert_rowid(writer.Connection.Handle);
-                    record.Id = id;
-                    results[i] = new StoredRecord(id, Duplicate: false, Updated: false);
-                    counts.Add(record.Category, record.IsFailure, record.ReceivedAt, 1);
-                    continue;
+                    rows.Bind(writer.Insert, i);
+                    // No RETURNING reader per row: the insert either added one row (its rowid is the id) or hit the dedupe key.
+                    if (writer.Insert.Execute() == 1)
+                    {
+                        var id = SQLitePCL.raw.sqlite3_last_insert_rowid(writer.Connection.Handle);
+                        record.Id = id;
+                        results[i] = new StoredRecord(id, Duplicate: false, Updated: false);
+                        counts.Add(record.Category, record.IsFailure, record.ReceivedAt, 1);
+                        continue;
+                    }
+                    stored = Stored(writer.Existing, record.DedupeKey);
                 }
 
                 duplicates = true;
-                writer.Existing.Bind(1, record.DedupeKey);
-                writer.Existing.Read();
-                var existingId = writer.Existing.Long(0);
-                var existingCount = writer.Existing.Long(1);
-                writer.Existing.Reset();
+                var (existingId, existingCount) = stored!.Value;
                 record.Id = existingId;
                 // A repeated Kubernetes Event (or ACA row) with a higher count is the same fact seen more often.
                 var updated = record.OccurrenceCount > existingCount && UpdateOccurrence(writer.Connection, transaction, existingId, record);
@@ -97,6 +100,16 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             WriteCounts(writer, counts);
             return results;
         }, cancellationToken);
+    }
+
+    /// <summary>The id and occurrence count of the record stored under <paramref name="dedupeKey"/>, if any.</summary>
+    private static (long Id, long Count)? Stored(RawStatement existing, string dedupeKey)
+    {
+        existing.Bind(1, dedupeKey);
+        if (!existing.Read()) return null;
+        var stored = (existing.Long(0), existing.Long(1));
+        existing.Reset();
+        return stored;
     }
 
     public async Task<IReadOnlySet<string>> UpdateClassificationAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken)
@@ -439,9 +452,10 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
     /// <summary>The writer connection and its statements, prepared once.</summary>
     internal sealed class Writer : IDisposable
     {
-        private Writer(SqliteConnection connection)
+        private Writer(SqliteConnection connection, long? legacyHorizon)
         {
             Connection = connection;
+            LegacyHorizon = legacyHorizon;
             Insert = new RawStatement(connection, InsertSql + " ON CONFLICT (DedupeKey) DO NOTHING");
             Existing = new RawStatement(connection, "SELECT Id, OccurrenceCount FROM records WHERE DedupeKey = ?1");
             Classification = new RawStatement(connection, "SELECT Category, Severity, IsFailure, ReceivedAt FROM records WHERE Id = ?1");
@@ -457,6 +471,9 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         }
 
         public SqliteConnection Connection { get; }
+
+        /// <summary>The latest source time among records stored with hash-only dedupe keys (<see cref="DedupeKeys"/>); null when none were.</summary>
+        public long? LegacyHorizon { get; }
         public RawStatement Insert { get; }
         public RawStatement Existing { get; }
         public RawStatement Classification { get; }
@@ -472,18 +489,25 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             var connection = await connections.OpenAsync(cancellationToken);
             try
             {
-                await using (var cache = connection.CreateCommand())
-                {
-                    cache.CommandText = connections.WriterCachePragma;
-                    await cache.ExecuteNonQueryAsync(cancellationToken);
-                }
-                return new Writer(connection);
+                await using var command = connection.CreateCommand();
+                command.CommandText = connections.WriterCachePragma;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                return new Writer(connection, await LegacyHorizonAsync(command, cancellationToken));
             }
             catch
             {
                 await connection.DisposeAsync();
                 throw;
             }
+        }
+
+        /// <summary>The horizon its migration wrote; a schema made without migrations has no table and no stored keys of the old shape.</summary>
+        private static async Task<long?> LegacyHorizonAsync(SqliteCommand command, CancellationToken cancellationToken)
+        {
+            command.CommandText = $"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{DedupeKeys.HorizonTable}'";
+            if (await command.ExecuteScalarAsync(cancellationToken) is null) return null;
+            command.CommandText = $"SELECT LastOccurredAt FROM {DedupeKeys.HorizonTable}";
+            return await command.ExecuteScalarAsync(cancellationToken) is long horizon ? horizon : null;
         }
 
         public void Dispose()

@@ -75,8 +75,17 @@ public sealed class EventRecord
     /// <summary>For a derived (pattern) record, the ids of the records it was derived from, comma separated.</summary>
     public string? DerivedFrom { get; set; }
 
-    /// <summary>Hash of source identity, timestamp and content; the same fact posted twice is stored once.</summary>
+    /// <summary>
+    /// Hash of source identity, timestamp and content, after the source's time when the item has one
+    /// (<see cref="DedupeKeys.Timed"/>); the same fact posted twice is stored once.
+    /// </summary>
     public required string DedupeKey { get; set; }
+
+    /// <summary>
+    /// For a key that starts with the source's time: the same fact's key as stored before keys did (the hash alone), which
+    /// a record re-sent from that time may still be stored under (see <see cref="DedupeKeys"/>). Not stored.
+    /// </summary>
+    public string? LegacyDedupeKey { get; set; }
 
     /// <summary>Names of fields that were cut to the configured length, comma separated.</summary>
     public string? Truncated { get; set; }
@@ -104,6 +113,7 @@ internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventR
         builder.ToTable("records");
         builder.HasKey(r => r.Id);
         builder.Ignore(r => r.Parts);
+        builder.Ignore(r => r.LegacyDedupeKey);
         builder.HasIndex(r => r.DedupeKey).IsUnique();
         // The instance timeline and ?instance= pages (both newest first by the source's time, then id).
         builder.HasIndex(r => new { r.InstanceKey, r.OccurredAt });

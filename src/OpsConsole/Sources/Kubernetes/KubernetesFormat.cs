@@ -182,6 +182,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
             // A waiting state carries no time of its own; when the last termination is not reported either,
             // the restart count is what tells one back-off from the next.
             record.DedupeKey = $"{record.DedupeKey}:{restarts}";
+            if (record.LegacyDedupeKey is not null) record.LegacyDedupeKey = $"{record.LegacyDedupeKey}:{restarts}";
         }
         else if (state?.Obj("terminated") is { } terminated)
         {

@@ -30,6 +30,11 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
         if (sourceTime is { } time && !SourceTime.InRange(time))
             throw new PayloadException(item.Item, "time", $"The item's time {time:O} is not {SourceTime.RangeText}.");
         var raw = item.Raw;
+        var hash = identity is null
+            ? Hash([format, instanceKey, entry], JsonMarshal.GetRawUtf8Value(item.Element), timed: true, sourceTime?.ToUnixTimeMilliseconds())
+            : Hash([format, identity], default);
+        // Keyed by the source's time first when there is one, so new records' keys land at a few places of the unique index, not all over it.
+        var timedKey = identity is null && sourceTime is not null;
         var record = new EventRecord
         {
             Kind = Kind,
@@ -44,9 +49,8 @@ public sealed class ParseContext(string kind, DateTimeOffset receivedAt, Func<st
             ReceivedAt = ReceivedAt,
             LastSeenAt = sourceTime ?? ReceivedAt,
             RawJson = raw,
-            DedupeKey = identity is null
-                ? Hash([format, instanceKey, entry], JsonMarshal.GetRawUtf8Value(item.Element), timed: true, sourceTime?.ToUnixTimeMilliseconds())
-                : Hash([format, identity], default),
+            DedupeKey = timedKey ? DedupeKeys.Timed(sourceTime!.Value, hash) : hash,
+            LegacyDedupeKey = timedKey ? hash : null,
         };
         Records.Add(record);
         return record;
