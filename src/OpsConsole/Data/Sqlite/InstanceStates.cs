@@ -20,21 +20,26 @@ internal static class InstanceStates
 
     public const string StoredSql = "SELECT LastSeenAt, IsFailing, Category, Severity FROM instance_states WHERE InstanceKey = ?1";
 
-    // ?16 is decided in C# by Supersedes; the statement only applies it.
-    public const string MergeSql = """
+    // What both merges set: names, the current record's message and time (when ?16 says the batch's record is current) and
+    // the failure counts. ?16 is decided in C# by Supersedes; the statements only apply it.
+    private const string MergeSetSql = """
+        DisplayName = ?4,
+        Location = COALESCE(?5, Location),
+        Identity = COALESCE(?12, Identity),
+        LastMessage = IIF(?16, ?9, LastMessage),
+        LastRecordId = IIF(?16, ?10, LastRecordId),
+        LastSeenAt = IIF(?16, ?11, LastSeenAt),
+        FailureCount = FailureCount + ?13,
+        FirstFailureAt = COALESCE(MIN(FirstFailureAt, ?14), FirstFailureAt, ?14),
+        LastFailureAt = COALESCE(MAX(LastFailureAt, ?15), LastFailureAt, ?15)
+        """;
+
+    public const string MergeSql = $"""
         UPDATE instance_states SET
-            DisplayName = ?4,
-            Location = COALESCE(?5, Location),
-            Identity = COALESCE(?12, Identity),
-            Category = IIF(?16, ?6, Category),
-            Severity = IIF(?16, ?7, Severity),
-            IsFailing = IIF(?16, ?8, IsFailing),
-            LastMessage = IIF(?16, ?9, LastMessage),
-            LastRecordId = IIF(?16, ?10, LastRecordId),
-            LastSeenAt = IIF(?16, ?11, LastSeenAt),
-            FailureCount = FailureCount + ?13,
-            FirstFailureAt = COALESCE(MIN(FirstFailureAt, ?14), FirstFailureAt, ?14),
-            LastFailureAt = COALESCE(MAX(LastFailureAt, ?15), LastFailureAt, ?15)
+        Category = IIF(?16, ?6, Category),
+        Severity = IIF(?16, ?7, Severity),
+        IsFailing = IIF(?16, ?8, IsFailing),
+        {MergeSetSql}
         WHERE InstanceKey = ?1
         """;
 
@@ -44,17 +49,9 @@ internal static class InstanceStates
     /// the column of their WHERE (IsFailing), and every index on a column it sets, whatever the values. On a store of
     /// 2 M instances each of those entries sits on its own page, so the full merge dirtied one more random index page per record.
     /// </summary>
-    public const string MergeKeepingClassSql = """
+    public const string MergeKeepingClassSql = $"""
         UPDATE instance_states SET
-            DisplayName = ?4,
-            Location = COALESCE(?5, Location),
-            Identity = COALESCE(?12, Identity),
-            LastMessage = IIF(?16, ?9, LastMessage),
-            LastRecordId = IIF(?16, ?10, LastRecordId),
-            LastSeenAt = IIF(?16, ?11, LastSeenAt),
-            FailureCount = FailureCount + ?13,
-            FirstFailureAt = COALESCE(MIN(FirstFailureAt, ?14), FirstFailureAt, ?14),
-            LastFailureAt = COALESCE(MAX(LastFailureAt, ?15), LastFailureAt, ?15)
+        {MergeSetSql}
         WHERE InstanceKey = ?1
         """;
 
