@@ -70,7 +70,7 @@ public sealed partial class SourceProfilesTests : IClassFixture<OpsConsoleFactor
     [Fact]
     public void Payload_shapes_and_rule_files_follow_the_registration_list()
     {
-        Assert.Equal(["kubernetes", "docker", "container-apps", "simple"], SourceProfiles.FormatsFor(PayloadFormats.Container).Select(f => f.Name));
+        Assert.Equal(["kubernetes", "docker", "docker-inspect", "container-apps", "simple"], SourceProfiles.FormatsFor(PayloadFormats.Container).Select(f => f.Name));
         Assert.Equal(["nova", "maas", "simple"], SourceProfiles.FormatsFor(PayloadFormats.Vm).Select(f => f.Name));
 
         var files = SourceProfiles.RulesFiles;

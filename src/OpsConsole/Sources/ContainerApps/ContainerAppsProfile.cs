@@ -19,6 +19,7 @@ public sealed class ContainerAppsProfile : ISourceProfile
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new ContainerAppsSystemLogFormat()];
     public string RulesFile => "Sources/ContainerApps/rules.yaml";
     public string VocabularyFile => "Sources/ContainerApps/vocabulary.yaml";
+    public string FallbackRulesFile => "Sources/ContainerApps/fallback.rules.yaml";
 
     public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) => SourceProfiles.NameSegments(instanceKey, 1, App, Revision);
 

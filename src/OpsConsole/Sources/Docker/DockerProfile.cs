@@ -7,7 +7,7 @@ using OpsConsole.Sources.Containers;
 
 namespace OpsConsole.Sources.Docker;
 
-/// <summary>Docker engine events (<c>docker events --format '{{json .}}'</c>); the host is named at ingestion.</summary>
+/// <summary>Docker engine events (<c>docker events --format '{{json .}}'</c>) and container inspections (<c>docker inspect</c>); the host is named at ingestion.</summary>
 public sealed class DockerProfile : ISourceProfile
 {
     public const string SourceName = "docker";
@@ -21,7 +21,7 @@ public sealed class DockerProfile : ISourceProfile
         new(SourceName, "container-exits", OpsConsole.Features.Ingestion.Parsing.PayloadFormats.Container, Host, DockerCollector.Create);
     public string Kind => PayloadFormats.Container;
     string ISourceProfile.KeyPrefix => KeyPrefix;
-    public IReadOnlyList<IPayloadFormat> Formats { get; } = [new DockerEventFormat()];
+    public IReadOnlyList<IPayloadFormat> Formats { get; } = [new DockerEventFormat(), new DockerInspectFormat()];
     public string RulesFile => "Sources/Docker/rules.yaml";
     public string VocabularyFile => "Sources/Docker/vocabulary.yaml";
     public string FallbackRulesFile => "Sources/Docker/fallback.rules.yaml";

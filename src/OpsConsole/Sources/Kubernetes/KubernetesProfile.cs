@@ -28,6 +28,7 @@ public sealed class KubernetesProfile : ISourceProfile
     public const string RunsToCompletionHint = "runs-to-completion";
 
     public string VocabularyFile => "Sources/Kubernetes/vocabulary.yaml";
+    public string FallbackRulesFile => "Sources/Kubernetes/fallback.rules.yaml";
 
     /// <summary>A Warning event: the component that sent it says something went wrong.</summary>
     public bool MarkedAsError(EventRecord record) =>
