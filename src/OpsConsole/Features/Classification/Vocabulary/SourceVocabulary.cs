@@ -44,6 +44,9 @@ public sealed class VocabularyTable
     // An exact value longer than every identifier cannot be one (a long message is not hashed for nothing).
     private readonly int _longestIdentifier;
 
+    // Most values an exact table is asked about are none of its identifiers: the sieve says so before a lookup.
+    private readonly ValueSieve _sieve;
+
     public string Name { get; }
     public bool IsExact { get; }
 
@@ -68,6 +71,7 @@ public sealed class VocabularyTable
         _lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!exact) _phrases = new PhraseSearch(_entries.Keys);
         _longestIdentifier = _entries.Keys.Max(k => k.Length);
+        _sieve = ValueSieve.Of(_entries.Keys);
         _passes = [.. _entries.Values.Select(e => e.Pass).Distinct()];
     }
 
@@ -101,11 +105,11 @@ public sealed class VocabularyTable
     {
         entry = null!;
         var trimmed = value.AsSpan().Trim();
-        if (trimmed.Length <= _longestIdentifier && _lookup.TryGetValue(trimmed, out entry!)) return true;
+        if (trimmed.Length <= _longestIdentifier && _sieve.MayHold(trimmed) && _lookup.TryGetValue(trimmed, out entry!)) return true;
         // Exception classes often arrive qualified ("nova.exception.NoValidHost"); the class name is what the table keys.
         var dot = trimmed.LastIndexOf('.');
         return dot > 0 && dot < trimmed.Length - 1 && trimmed.Length - dot - 1 <= _longestIdentifier && !trimmed.Contains(' ')
-               && _lookup.TryGetValue(trimmed[(dot + 1)..], out entry!);
+               && _sieve.MayHold(trimmed[(dot + 1)..]) && _lookup.TryGetValue(trimmed[(dot + 1)..], out entry!);
     }
 
     /// <summary>A phrase table's leftmost (then longest) phrase in <paramref name="text"/>, and the text it matched there.</summary>
