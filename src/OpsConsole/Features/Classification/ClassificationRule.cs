@@ -22,11 +22,11 @@ public readonly record struct Classification(string Category, string Severity, s
 /// <summary>One validated rule with its matchers compiled; tests conditions cheapest first.</summary>
 public sealed class ClassificationRule
 {
-    private readonly (string Name, Func<EventRecord, string?> Field, ValueMatcher Matcher)[] _textConditions;
-    private readonly (string Name, Func<EventRecord, int?> Field, (int From, int To)[] Ranges)[] _numberConditions;
+    private readonly (string Name, RecordField Field, ValueMatcher Matcher)[] _textConditions;
+    private readonly (string Name, RecordField Field, (int From, int To)[] Ranges)[] _numberConditions;
     private readonly bool? _hasExitCode;
     private readonly string[]? _hints;
-    private readonly (string Name, Func<EventRecord, string?> Field, ValueMatcher Matcher)[] _unindexedText;
+    private readonly (string Name, RecordField Field, ValueMatcher Matcher)[] _unindexedText;
     private readonly MessagePattern? _message;
     private readonly MessagePattern? _messageAlso;
     private readonly MessagePattern? _messageNot;
@@ -61,10 +61,10 @@ public sealed class ClassificationRule
         KeysOnMessage = when.Message is not null;
         AppliesToMarked = Category != Taxonomy.None || KeysOnMessage;
 
-        var text = new List<(string, Func<EventRecord, string?>, ValueMatcher)>();
+        var text = new List<(string, RecordField, ValueMatcher)>();
         void AddText(string name, List<string>? values)
         {
-            if (values is { Count: > 0 }) text.Add((name, RecordFields.Get(name), new ValueMatcher(values)));
+            if (values is { Count: > 0 }) text.Add((name, RecordFields.Field(name), new ValueMatcher(values)));
         }
         AddText("kind", when.Kind);
         AddText("source", when.Source);
@@ -78,9 +78,9 @@ public sealed class ClassificationRule
         _textConditions = [.. text];
         _unindexedText = [.. text.Where(c => c.Item3.Exact is null)];
 
-        var numbers = new List<(string, Func<EventRecord, int?>, (int, int)[])>();
-        if (when.ExitCode is { Count: > 0 }) numbers.Add(("exitCode", r => r.ExitCode, ParseRanges(when.ExitCode, "exitCode")));
-        if (when.HttpCode is { Count: > 0 }) numbers.Add(("httpCode", r => r.HttpCode, ParseRanges(when.HttpCode, "httpCode")));
+        var numbers = new List<(string, RecordField, (int, int)[])>();
+        if (when.ExitCode is { Count: > 0 }) numbers.Add(("exitCode", RecordField.ExitCode, ParseRanges(when.ExitCode, "exitCode")));
+        if (when.HttpCode is { Count: > 0 }) numbers.Add(("httpCode", RecordField.HttpCode, ParseRanges(when.HttpCode, "httpCode")));
         _numberConditions = [.. numbers];
 
         _hasExitCode = when.HasExitCode;
@@ -117,7 +117,7 @@ public sealed class ClassificationRule
         _unindexedText.Length == 0 && _numberConditions.Length == 0 && _hints is null ? _message?.Pairs : null;
 
     /// <summary>The number conditions (exitCode, httpCode) with their ranges, for a <see cref="RuleIndex"/>.</summary>
-    internal IEnumerable<(string Field, Func<EventRecord, int?> Read, IReadOnlyList<(int From, int To)> Ranges)> NumberConditions =>
+    internal IEnumerable<(string Name, RecordField Field, IReadOnlyList<(int From, int To)> Ranges)> NumberConditions =>
         _numberConditions.Select(c => (c.Name, c.Field, (IReadOnlyList<(int, int)>)c.Ranges));
 
     /// <summary>The rule's <c>hasExitCode</c> condition, if it has one.</summary>
@@ -138,9 +138,9 @@ public sealed class ClassificationRule
     {
         result = default;
         foreach (var (_, field, matcher) in indexed ? _unindexedText : _textConditions)
-            if (!matcher.Matches(field(record))) return false;
+            if (!matcher.Matches(RecordFields.Read(record, field))) return false;
         foreach (var (_, field, ranges) in _numberConditions)
-            if (!InRanges(field(record), ranges)) return false;
+            if (!InRanges(RecordFields.Number(record, field), ranges)) return false;
         if (_hasExitCode is { } has && has != record.ExitCode.HasValue) return false;
         if (_hints is not null && !HasAnyHint(record.Hints, _hints)) return false;
 
@@ -175,9 +175,9 @@ public sealed class ClassificationRule
         // Written into a stack buffer (grown from the shared pool only for a long match): one string made per record.
         var text = new EvidenceText(stackalloc char[128]);
         foreach (var (name, field, _) in _textConditions)
-            if (name is not "kind" and not "source") text.Part(name, field(record));
+            if (name is not "kind" and not "source") text.Part(name, RecordFields.Read(record, field));
         foreach (var (name, field, _) in _numberConditions)
-            text.Part(name, RecordFields.Text(field(record)));
+            text.Part(name, RecordFields.Text(RecordFields.Number(record, field)));
         if (_hasExitCode == true && _numberConditions.Length == 0) text.Part("exitCode", RecordFields.Text(record.ExitCode));
         if (_hints is not null) text.Part("hint", record.Hints);
         if (matched is { } range) text.Part("message~", record.Message.AsSpan()[range], quoted: true);

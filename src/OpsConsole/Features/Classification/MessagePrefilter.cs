@@ -41,8 +41,8 @@ public sealed class MessagePrefilter
         var literals = new List<string>();
         foreach (var alternative in SplitTopLevel(pattern))
         {
-            if (LongestRequiredLiteral(alternative) is not { } literal) return null;
-            literals.Add(literal);
+            if (RequiredLiterals(alternative) is not { } required) return null;
+            literals.AddRange(required);
         }
         return literals.Count > 0 ? new MessagePrefilter([.. literals.Distinct(StringComparer.OrdinalIgnoreCase)]) : null;
     }
@@ -69,6 +69,41 @@ public sealed class MessagePrefilter
         }
         parts.Add(pattern[start..]);
         return parts;
+    }
+
+    /// <summary>
+    /// Literals one of which every match of a sequence (one alternative) contains, or null: its longest required run
+    /// of plain characters or, when it has none of three characters ("\b50[0234] (internal|bad gateway)"), the literals
+    /// of a group every match passes through, each of whose alternatives needs one.
+    /// </summary>
+    private static IReadOnlyList<string>? RequiredLiterals(string sequence)
+    {
+        if (LongestRequiredLiteral(sequence) is { } literal) return [literal];
+        for (var i = 0; i < sequence.Length; i++)
+        {
+            switch (sequence[i])
+            {
+                case '\\':
+                    i++;
+                    break;
+                case '[':
+                    i = EndOfClass(sequence, i);
+                    break;
+                case '(':
+                    var close = EndOfGroup(sequence, i);
+                    if (close < 0) return null;
+                    // A group made optional by a quantifier, and look-arounds, options and named groups, are not required text.
+                    var optional = close + 1 < sequence.Length && sequence[close + 1] is '?' or '*' or '{';
+                    if (!optional && i + 1 < close && sequence[i + 1] != '?')
+                    {
+                        var inner = SplitTopLevel(sequence[(i + 1)..close]).Select(RequiredLiterals).ToList();
+                        if (inner.All(l => l is not null)) return [.. inner.SelectMany(l => l!)];
+                    }
+                    i = close;
+                    break;
+            }
+        }
+        return null;
     }
 
     /// <summary>

@@ -51,15 +51,17 @@ internal sealed class RuleIndex
 
     /// <summary>
     /// The rules a number field narrows: those with no condition on it, plus, per value some rule's ranges hold, the
-    /// rules holding it. A rule's ranges never hold a missing value or one no rule names, so those get <c>Unconstrained</c>.
+    /// rules holding it (<c>Accepting[value - Lowest]</c>, null where no rule's ranges hold the value). A rule's ranges
+    /// never hold a missing value or one no rule names, so those get <c>Unconstrained</c>. An array rather than a
+    /// dictionary: exit codes and HTTP statuses lie close together, and indexing one costs less than hashing it.
     /// </summary>
-    private sealed record NumberIndex(Func<EventRecord, int?> Read, ulong[] Unconstrained, FrozenDictionary<int, ulong[]> Accepting);
+    private sealed record NumberIndex(RecordField Field, ulong[] Unconstrained, int Lowest, ulong[]?[] Accepting);
 
-    // Beyond this many values (a range such as 1-65535) a number field is left to the rules themselves.
+    // Beyond this span of values (a range such as 1-65535) a number field is left to the rules themselves.
     private const int MostIndexedNumbers = 4096;
 
     /// <summary>The rules one field narrows: those that name none of its values, plus those naming the record's value.</summary>
-    private sealed record FieldIndex(Func<EventRecord, string?> Read, ulong[] Unconstrained, FrozenDictionary<string, ulong[]> Accepting);
+    private sealed record FieldIndex(RecordField Field, ulong[] Unconstrained, FrozenDictionary<string, ulong[]> Accepting, ValueSieve Sieve);
 
     /// <summary>Per tier, the rules it holds (a mask over <see cref="_rules"/>).</summary>
     private readonly ulong[][] _tiers;
@@ -91,7 +93,7 @@ internal sealed class RuleIndex
             var unconstrained = Mask(i => values[i] is null);
             var accepting = values.OfType<IReadOnlyList<string>>().SelectMany(v => v).Distinct(StringComparer.OrdinalIgnoreCase)
                 .ToFrozenDictionary(v => v, v => Or(unconstrained, Mask(i => values[i]?.Contains(v, StringComparer.OrdinalIgnoreCase) == true)), StringComparer.OrdinalIgnoreCase);
-            fields.Add(new FieldIndex(RecordFields.Get(name), unconstrained, accepting));
+            fields.Add(new FieldIndex(RecordFields.Field(name), unconstrained, accepting, ValueSieve.Of(accepting.Keys)));
         }
         _fields = [.. fields];
 
@@ -100,16 +102,18 @@ internal sealed class RuleIndex
         _withoutExitCode = Mask(i => _rules[i].HasExitCode != true);
 
         var numbers = new List<NumberIndex>();
-        foreach (var name in _rules.SelectMany(r => r.NumberConditions).Select(c => c.Field).Distinct(StringComparer.Ordinal))
+        foreach (var name in _rules.SelectMany(r => r.NumberConditions).Select(c => c.Name).Distinct(StringComparer.Ordinal))
         {
-            var conditions = _rules.Select(r => r.NumberConditions.Where(c => c.Field == name).Select(c => ((int From, int To)[]?)[.. c.Ranges]).FirstOrDefault()).ToArray();
-            var read = _rules.SelectMany(r => r.NumberConditions).First(c => c.Field == name).Read;
-            var held = conditions.OfType<(int From, int To)[]>().SelectMany(r => r).Sum(r => (long)r.To - r.From + 1);
-            if (held > MostIndexedNumbers) continue;
+            var conditions = _rules.Select(r => r.NumberConditions.Where(c => c.Name == name).Select(c => ((int From, int To)[]?)[.. c.Ranges]).FirstOrDefault()).ToArray();
+            var field = _rules.SelectMany(r => r.NumberConditions).First(c => c.Name == name).Field;
+            var ranges = conditions.OfType<(int From, int To)[]>().SelectMany(r => r).ToList();
+            var (lowest, highest) = (ranges.Min(r => (long)r.From), ranges.Max(r => (long)r.To));
+            if (highest - lowest + 1 > MostIndexedNumbers) continue;
             var unconstrained = Mask(i => conditions[i] is null);
-            var values = conditions.OfType<(int From, int To)[]>().SelectMany(r => r).SelectMany(r => Enumerable.Range(r.From, r.To - r.From + 1)).Distinct();
-            var accepting = values.ToFrozenDictionary(v => v, v => Or(unconstrained, Mask(i => conditions[i]?.Any(r => v >= r.From && v <= r.To) == true)));
-            numbers.Add(new NumberIndex(read, unconstrained, accepting));
+            var accepting = new ulong[]?[highest - lowest + 1];
+            foreach (var v in ranges.SelectMany(r => Enumerable.Range(r.From, r.To - r.From + 1)).Distinct())
+                accepting[v - lowest] = Or(unconstrained, Mask(i => conditions[i]?.Any(r => v >= r.From && v <= r.To) == true));
+            numbers.Add(new NumberIndex(field, unconstrained, (int)lowest, accepting));
         }
         _numbers = [.. numbers];
     }
@@ -149,10 +153,12 @@ internal sealed class RuleIndex
     {
         _all.CopyTo(candidates);
         foreach (var field in _fields)
-            And(candidates, field.Read(record) is { } value && field.Accepting.TryGetValue(value, out var accepting) ? accepting : field.Unconstrained);
+            And(candidates, RecordFields.Read(record, field.Field) is { } value && field.Sieve.MayHold(value)
+                && field.Accepting.TryGetValue(value, out var accepting) ? accepting : field.Unconstrained);
 
         foreach (var number in _numbers)
-            And(candidates, number.Read(record) is { } value && number.Accepting.TryGetValue(value, out var accepting) ? accepting : number.Unconstrained);
+            And(candidates, RecordFields.Number(record, number.Field) is { } value && (uint)(value - number.Lowest) < (uint)number.Accepting.Length
+                && number.Accepting[value - number.Lowest] is { } accepting ? accepting : number.Unconstrained);
 
         if (record.Message is null) And(candidates, _withoutMessage);
         And(candidates, record.ExitCode.HasValue ? _withExitCode : _withoutExitCode);

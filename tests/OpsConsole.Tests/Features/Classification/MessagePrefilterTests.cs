@@ -11,6 +11,8 @@ public sealed class MessagePrefilterTests
     [InlineData(@"169\.254\.169\.254|cloud-init", "169.254.169.254|cloud-init")]
     [InlineData("quota exceeded|exceeds? (the )?quota", "quota exceeded|exceed")]
     [InlineData("timeouts+ here", "timeouts")]
+    // No run of three in the second alternative: the group it must pass through names its literals.
+    [InlineData(@"status\W*5\d\d|\b50[0234] (internal|bad gateway|gateway time(out)?)", "status|internal|bad gateway|gateway time")]
     public void Names_the_longest_literal_every_alternative_needs(string pattern, string literals)
     {
         var prefilter = MessagePrefilter.For(pattern);
@@ -26,6 +28,9 @@ public sealed class MessagePrefilterTests
     [InlineData("(?x) spaced out pattern")] // nor options that change what a space means
     [InlineData("(?-i)CaseSensitive")]
     [InlineData("a.b.c")]
+    [InlineData(@"\b50[0234] (internal|bad gateway)?")] // an optional group is not required text
+    [InlineData(@"\b50[0234] (?!internal)")] // nor a look-ahead that must fail
+    [InlineData(@"\b50[0234] (internal|ab)")] // an alternative of the group with no literal
     public void Declines_a_pattern_it_cannot_read_whole(string pattern) => Assert.Null(MessagePrefilter.For(pattern));
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class PhraseGroup
     private readonly record struct Candidate(string Phrase, int Table, bool WordEnd, VocabularyEntry Entry);
 
     private readonly VocabularySlot[] _tables;
-    private readonly (string Name, Func<EventRecord, string?> Read)[] _fields;
+    private readonly (string Name, RecordField Field)[] _fields;
 
     /// <summary>Per table, the fields it looks in (indices into <see cref="_fields"/>), in its own order.</summary>
     private readonly int[][] _fieldsOf;
@@ -61,7 +61,7 @@ public sealed class PhraseGroup
         _tables = tables;
         _bySlotIndex = new VocabularySlot?[tables.Max(t => t.Index) + 1];
         foreach (var table in tables) _bySlotIndex[table.Index] = table;
-        var fields = new List<(string Name, Func<EventRecord, string?> Read)>();
+        var fields = new List<(string Name, RecordField Field)>();
         _fieldsOf = new int[tables.Length][];
         for (var t = 0; t < tables.Length; t++)
         {
@@ -121,7 +121,7 @@ public sealed class PhraseGroup
         var found = 0UL; // bit t: table t has a hit in some field
         for (var f = 0; f < _fields.Length; f++)
         {
-            if (_fields[f].Read(record) is not { Length: > 0 } text) continue;
+            if (RecordFields.Read(record, _fields[f].Field) is not { Length: > 0 } text) continue;
             if (Ascii.IsValid(text)) found |= SearchText(scan, text, f, stamp);
             else
                 for (var t = 0; t < _tables.Length; t++)
@@ -144,7 +144,7 @@ public sealed class PhraseGroup
                 var at = t * _fields.Length + f;
                 if (scan.HitStamps[at] != stamp) continue;
                 var hit = scan.Hits[at];
-                scan.Set(slot, new VocabularyMatch(slot.Source, slot.Table, hit.Entry, _fields[f].Name, _fields[f].Read(record)![hit.Start..hit.End]));
+                scan.Set(slot, new VocabularyMatch(slot.Source, slot.Table, hit.Entry, _fields[f].Name, RecordFields.Read(record, _fields[f].Field)![hit.Start..hit.End]));
                 break;
             }
         }

@@ -14,7 +14,11 @@ namespace OpsConsole.Features.Classification.Vocabulary;
 public enum VocabularyPass { Specific, Generic, Healthy, HealthyState }
 
 /// <summary>One upstream identifier and what it means in the taxonomy.</summary>
-public sealed record VocabularyEntry(string Identifier, string Category, string Severity, IReadOnlyDictionary<string, string> Facts);
+public sealed record VocabularyEntry(string Identifier, string Category, string Severity, IReadOnlyDictionary<string, string> Facts)
+{
+    /// <summary>The pass it decides in (<see cref="SourceVocabulary.PassOf"/>), set by its table: asked for every table a record reaches.</summary>
+    internal VocabularyPass Pass { get; init; }
+}
 
 /// <summary>Which entry of which table matched, and the record field and value it was found in.</summary>
 public readonly record struct VocabularyMatch(string Source, VocabularyTable Table, VocabularyEntry Entry, string Field, string Value)
@@ -32,13 +36,16 @@ public readonly record struct VocabularyMatch(string Source, VocabularyTable Tab
 /// <summary>One table of a vocabulary, compiled: a case-insensitive dictionary (exact) or one phrase search (word).</summary>
 public sealed class VocabularyTable
 {
-    private readonly (string Name, Func<EventRecord, string?> Read)[] _fields;
+    private readonly (string Name, RecordField Field)[] _fields;
     private readonly Dictionary<string, VocabularyEntry> _entries;
     private readonly Dictionary<string, VocabularyEntry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly PhraseSearch? _phrases;
 
     // An exact value longer than every identifier cannot be one (a long message is not hashed for nothing).
     private readonly int _longestIdentifier;
+
+    // Most values an exact table is asked about are none of its identifiers: the sieve says so before a lookup.
+    private readonly ValueSieve _sieve;
 
     public string Name { get; }
     public bool IsExact { get; }
@@ -58,13 +65,14 @@ public sealed class VocabularyTable
         IsExact = exact;
         IsGeneric = generic;
         LookIn = lookIn;
-        _fields = [.. lookIn.Select(f => RecordFields.TryGet(f, out var read) ? (f, read) : throw new InvalidOperationException(f))];
+        _fields = [.. lookIn.Select(f => RecordFields.TryGet(f, out var field) ? (f, field) : throw new InvalidOperationException(f))];
         _entries = new Dictionary<string, VocabularyEntry>(StringComparer.OrdinalIgnoreCase);
-        foreach (var entry in entries) _entries[exact ? entry.Identifier : NormalisePhrase(entry.Identifier)] = entry;
+        foreach (var entry in entries) _entries[exact ? entry.Identifier : NormalisePhrase(entry.Identifier)] = entry with { Pass = SourceVocabulary.PassOf(this, entry) };
         _lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!exact) _phrases = new PhraseSearch(_entries.Keys);
         _longestIdentifier = _entries.Keys.Max(k => k.Length);
-        _passes = [.. _entries.Values.Select(e => SourceVocabulary.PassOf(this, e)).Distinct()];
+        _sieve = ValueSieve.Of(_entries.Keys);
+        _passes = [.. _entries.Values.Select(e => e.Pass).Distinct()];
     }
 
     // A table with no entry of a pass is not scanned in that pass (a phrase scan is the costly part of classifying).
@@ -72,8 +80,8 @@ public sealed class VocabularyTable
 
     public bool Has(VocabularyPass pass) => Array.IndexOf(_passes, pass) >= 0;
 
-    /// <summary>The fields it looks in, in order, with their readers.</summary>
-    internal IReadOnlyList<(string Name, Func<EventRecord, string?> Read)> Fields => _fields;
+    /// <summary>The fields it looks in, in order.</summary>
+    internal IReadOnlyList<(string Name, RecordField Field)> Fields => _fields;
 
     /// <summary>A phrase table's phrases (normalised: trimmed, single-spaced, lower case) with their entries.</summary>
     internal IEnumerable<(string Phrase, VocabularyEntry Entry)> Phrases => _entries.Select(e => (e.Key, e.Value));
@@ -82,7 +90,7 @@ public sealed class VocabularyTable
     {
         foreach (var (field, read) in _fields)
         {
-            if (read(record) is not { Length: > 0 } value) continue;
+            if (RecordFields.Read(record, read) is not { Length: > 0 } value) continue;
             if (IsExact ? TryExact(value, out var entry) : TryPhrase(value, out entry, out value))
             {
                 match = new VocabularyMatch(source, this, entry, field, value);
@@ -97,11 +105,11 @@ public sealed class VocabularyTable
     {
         entry = null!;
         var trimmed = value.AsSpan().Trim();
-        if (trimmed.Length <= _longestIdentifier && _lookup.TryGetValue(trimmed, out entry!)) return true;
+        if (trimmed.Length <= _longestIdentifier && _sieve.MayHold(trimmed) && _lookup.TryGetValue(trimmed, out entry!)) return true;
         // Exception classes often arrive qualified ("nova.exception.NoValidHost"); the class name is what the table keys.
         var dot = trimmed.LastIndexOf('.');
         return dot > 0 && dot < trimmed.Length - 1 && trimmed.Length - dot - 1 <= _longestIdentifier && !trimmed.Contains(' ')
-               && _lookup.TryGetValue(trimmed[(dot + 1)..], out entry!);
+               && _sieve.MayHold(trimmed[(dot + 1)..]) && _lookup.TryGetValue(trimmed[(dot + 1)..], out entry!);
     }
 
     /// <summary>A phrase table's leftmost (then longest) phrase in <paramref name="text"/>, and the text it matched there.</summary>

@@ -5,7 +5,7 @@ namespace OpsConsole.Features.Classification.Vocabulary;
 /// <summary>One vocabulary table as a rule set consults it: the source it speaks for and its place in a <see cref="VocabularyScan"/>.</summary>
 public sealed record VocabularySlot(string Source, VocabularyTable Table, int Index)
 {
-    public VocabularyPass PassOf(VocabularyEntry entry) => SourceVocabulary.PassOf(Table, entry);
+    public VocabularyPass PassOf(VocabularyEntry entry) => entry.Pass;
 }
 
 /// <summary>
