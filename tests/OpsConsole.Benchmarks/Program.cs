@@ -10,7 +10,8 @@ using OpsConsole.Benchmarks;
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- retention [expired records] [--provider postgres]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] [--reads]   (builds or reuses $TMPDIR/opsconsole-bench/records-N.db; --reads: priming and read APIs only)
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] --only reclassification   (its last row alone, on a built store)
-// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] --only ingest   (ingest at that size vs a fresh file and the WAL after idle, on a built store)
+// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] --only ingest [--cold]   (ingest at that size vs a fresh file and the WAL after idle, on a built store;
+//     --cold: the OS page cache emptied before the big store's console starts, which needs root)
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] --reads --provider postgres   (the same store copied into a kept cluster, $TMPDIR/opsconsole-bench/records-N.pg)
 return args.FirstOrDefault() switch
 {
@@ -23,7 +24,7 @@ return args.FirstOrDefault() switch
     "parse" => ParseBenchmark.Run(Arg(1, 200_000)),
     "records" when Postgres() && args.Contains("--reads") => await PostgresRecordsBenchmark.RunAsync(Arg(1, 1_000_000)),
     "records" when Postgres() => Usage(),
-    "records" => await RecordsBenchmark.RunAsync(Arg(1, 1_000_000), readsOnly: args.Contains("--reads"), reclassificationOnly: Option("--only") == "reclassification", ingestOnly: Option("--only") == "ingest"),
+    "records" => await RecordsBenchmark.RunAsync(Arg(1, 1_000_000), readsOnly: args.Contains("--reads"), reclassificationOnly: Option("--only") == "reclassification", ingestOnly: Option("--only") == "ingest", cold: args.Contains("--cold")),
     "retention" => await RetentionBenchmark.RunAsync(Arg(1, 1_000_000), Postgres()),
     _ => Usage(),
 };
@@ -44,6 +45,6 @@ static int RunClassifier(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres [--statements]] | classifier [BenchmarkDotNet options] | classify [records] | parse [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records] [--reads | --only reclassification | --only ingest] | records [records] --reads --provider postgres | retention [expired records] [--provider postgres]");
+    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres [--statements]] | classifier [BenchmarkDotNet options] | classify [records] | parse [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records] [--reads | --only reclassification | --only ingest] [--cold] | records [records] --reads --provider postgres | retention [expired records] [--provider postgres]");
     return 2;
 }

@@ -94,15 +94,18 @@ public sealed class RunningConsole : IAsyncDisposable
         return line is null ? null : double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Bytes the console's processes read and wrote (Linux /proc/&lt;pid&gt;/io: rchar, wchar, page cache hits included).</summary>
-    public readonly record struct Io(long Read, long Written)
+    /// <summary>
+    /// Bytes the console's processes read and wrote (Linux /proc/&lt;pid&gt;/io: rchar, wchar, page cache hits included),
+    /// and of the reads those the OS fetched from the disk (read_bytes: what a cold page cache costs).
+    /// </summary>
+    public readonly record struct Io(long Read, long Written, long FromDisk)
     {
-        public static readonly Io Zero = new(0, 0);
+        public static readonly Io Zero = new(0, 0, 0);
 
-        public static Io operator -(Io a, Io b) => new(a.Read - b.Read, a.Written - b.Written);
+        public static Io operator -(Io a, Io b) => new(a.Read - b.Read, a.Written - b.Written, a.FromDisk - b.FromDisk);
 
         public string PerRecord(long records) =>
-            $"console read {Read / 1024.0 / records:F1} kB and wrote {Written / 1024.0 / records:F1} kB per record";
+            $"console read {Read / 1024.0 / records:F1} kB ({FromDisk / 1024.0 / records:F1} kB from the disk) and wrote {Written / 1024.0 / records:F1} kB per record";
     }
 
     /// <summary>What the console's process (and any it started) has read and written so far.</summary>
@@ -116,7 +119,7 @@ public sealed class RunningConsole : IAsyncDisposable
             try
             {
                 var lines = File.ReadAllLines($"/proc/{pid}/io");
-                total = new Io(total.Read + Field(lines, "rchar"), total.Written + Field(lines, "wchar"));
+                total = new Io(total.Read + Field(lines, "rchar"), total.Written + Field(lines, "wchar"), total.FromDisk + Field(lines, "read_bytes"));
             }
             catch (IOException) { }
         }

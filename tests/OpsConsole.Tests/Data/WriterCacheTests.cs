@@ -1,4 +1,5 @@
 using OpsConsole.Data.Sqlite;
+using OpsConsole.Features.Records;
 
 namespace OpsConsole.Tests.Data;
 
@@ -42,35 +43,128 @@ public sealed class WriterCacheTests
         return (database, unpooled);
     }
 
-    /// <summary>What a connection's page cache holds once it has read the whole dedupe-key index and nothing else.</summary>
-    private static async Task<long> DedupeIndexBytesAsync(string connectionString)
+    private static readonly string Raw = "{\"log\":\"" + new string('x', 300) + "\"}";
+
+    /// <summary>
+    /// One record for each of the <paramref name="instances"/> (numbers), <paramref name="minutesAgo"/> minutes before now,
+    /// with time-ordered dedupe keys as the parsers give them; every third instance failing.
+    /// </summary>
+    private static List<EventRecord> Senders(IEnumerable<int> instances, int minutesAgo, string round) => [.. instances.Select(i =>
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
-        await connection.OpenAsync();
-        await using var scan = connection.CreateCommand();
-        scan.CommandText = "SELECT COUNT(*) FROM records INDEXED BY IX_records_DedupeKey";
-        await scan.ExecuteScalarAsync();
-        SQLitePCL.raw.sqlite3_db_status(connection.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_USED, out var used, out _, 0);
-        return used;
+        var at = DateTimeOffset.UtcNow.AddMinutes(-minutesAgo).AddMilliseconds(i);
+        var instance = $"docker/warm/instance-{i:D6}";
+        var failing = i % 3 == 0;
+        return new EventRecord
+        {
+            Kind = "container", Source = "docker", Format = "test", Entry = "die", InstanceKey = instance, InstanceName = instance,
+            OccurredAt = at, ReceivedAt = at, LastSeenAt = at, Category = failing ? "exit.app-error" : "exit.clean", Severity = failing ? "error" : "info",
+            IsFailure = failing, RawJson = Raw, DedupeKey = DedupeKeys.Timed(at, $"{round}-{i}"),
+        };
+    })];
+
+    /// <summary>Every twelfth of the fleet's instances: the newest senders, scattered over its key order and its state rows.</summary>
+    private static readonly int[] Newest = [.. Enumerable.Range(0, 500).Select(i => i * 12 + 5)];
+
+    /// <summary>
+    /// A store of 6,000 instances with a record each, written 500 per batch two hours ago, then one more record from each
+    /// of the <see cref="Newest"/> senders. Opened again unpooled (a pooled connection keeps its page cache for the next opener).
+    /// </summary>
+    private static async Task<(MigratedDatabase Database, string Unpooled)> FleetAsync()
+    {
+        var database = await MigratedDatabase.CreateAsync();
+        var unpooled = database.ConnectionString + ";Pooling=False";
+        using var store = new SqliteRecordStore(new SqliteConnectionFactory(unpooled));
+        for (var first = 0; first < 6_000; first += 500) await store.WriteAsync(Senders(Enumerable.Range(first, 500), 120, "stored"), CancellationToken.None);
+        await store.WriteAsync(Senders(Newest, 10, "newest"), CancellationToken.None);
+        return (database, unpooled);
+    }
+
+    /// <summary>Pages the store's writer read from the file (SQLite's cache misses) while it wrote <paramref name="records"/>.</summary>
+    private static async Task<long> PagesReadWritingAsync(SqliteRecordStore store, List<EventRecord> records)
+    {
+        var before = store.WriterPagesRead();
+        await store.WriteAsync(records, CancellationToken.None);
+        return store.WriterPagesRead() - before;
     }
 
     [Fact]
-    public async Task Warming_reads_the_dedupe_key_index_into_a_fresh_writer_cache()
+    public async Task Warming_reads_the_pages_the_newest_senders_next_records_write()
     {
-        var (database, unpooled) = await StoreOfAsync(40);
+        var (database, unpooled) = await FleetAsync();
         await using var _ = database;
-        var index = await DedupeIndexBytesAsync(unpooled);
         var connections = new SqliteConnectionFactory(unpooled, writerCacheSizeMb: 64);
-
+        // The newest senders send again: new records at the end of their timelines, merged into their state rows.
         using var cold = new SqliteRecordStore(connections);
-        await cold.WriteAsync([.. WalTests.Batch(1, 0).Take(1)], CancellationToken.None);
+        await cold.WriteAsync(Senders([9_000], 1, "open"), CancellationToken.None);
+        var coldReads = await PagesReadWritingAsync(cold, Senders(Newest, 1, "next"));
+        cold.Dispose();
         using var warmed = new SqliteRecordStore(connections);
-        var bytes = await warmed.WarmWriterCacheAsync(CancellationToken.None);
+        var warm = await warmed.WarmWriterCacheAsync(CancellationToken.None);
+        var warmReads = await PagesReadWritingAsync(warmed, Senders(Newest, 0, "again"));
 
-        // One insert reads only the paths it walks; the warm-up read every page of the index.
-        Assert.True(cold.WriterCacheBytes() < index, $"{cold.WriterCacheBytes()} bytes after one insert, the index {index}");
-        Assert.True(bytes >= index, $"{bytes} bytes after warming, the index {index}");
-        Assert.Equal(bytes, warmed.WriterCacheBytes());
+        Assert.True(warm.Instances >= 500, $"{warm.Instances} instances warmed");
+        // Cold, the writer read each instance's state row, its index entries and its timeline's last leaf from the file.
+        Assert.True(coldReads >= 100, $"{coldReads} pages read cold");
+        Assert.True(warmReads * 10 <= coldReads, $"{warmReads} pages read after warming, {coldReads} cold");
+    }
+
+    [Fact]
+    public async Task Warming_stops_at_three_quarters_of_the_writer_cache_and_reads_only_the_newest_records()
+    {
+        var (database, unpooled) = await FleetAsync();
+        await using var _ = database;
+        // The smallest cache (1 MB): the warm-up stops at its bound long before the 6,000 instances' pages are read.
+        var small = new SqliteConnectionFactory(unpooled, cacheSizeMb: 1, writerCacheSizeMb: 1);
+        using (var store = new SqliteRecordStore(small))
+        {
+            var warm = await store.WarmWriterCacheAsync(CancellationToken.None);
+            // SQLite counts its page headers in the cache's use, past the pages' own bytes the limit is in.
+            Assert.True(warm.Bytes <= small.WriterCacheBytes * 5 / 4, $"{warm.Bytes} bytes in a {small.WriterCacheBytes}-byte cache");
+            Assert.True(warm.Instances < 6_000, $"{warm.Instances} instances warmed");
+        }
+
+        // A cache larger than the whole store: the newest records read stop at as many as the cache has pages (12,288 at 64 MB and 4 kB pages).
+        var large = new SqliteConnectionFactory(unpooled, writerCacheSizeMb: 64);
+        using var few = new SqliteRecordStore(large);
+        for (var round = 0; round < 30; round++) await few.WriteAsync(Senders(Newest, 0, $"round-{round}"), CancellationToken.None);
+        using var reopened = new SqliteRecordStore(large);
+        var bounded = await reopened.WarmWriterCacheAsync(CancellationToken.None);
+        Assert.True(bounded.RecordsRead <= large.WriterCacheBytes * 3 / 4 / 4096 + SqliteRecordStore.WarmRecordsPerStep, $"{bounded.RecordsRead} records read");
+        Assert.True(bounded.RecordsRead < 21_500, $"{bounded.RecordsRead} of 21,500 records read");
+    }
+
+    [Fact]
+    public async Task Warming_starts_only_once_the_console_has_started()
+    {
+        var (database, unpooled) = await FleetAsync();
+        await using var _ = database;
+        using var store = new SqliteRecordStore(new SqliteConnectionFactory(unpooled, writerCacheSizeMb: 64));
+        var lifetime = new Lifetime();
+        using var warmer = new WriterCacheWarmer(store, lifetime, Microsoft.Extensions.Logging.Abstractions.NullLogger<WriterCacheWarmer>.Instance);
+
+        // The host's start-up (and /healthz after it) never waits for the warm-up: it begins once the server listens.
+        await warmer.StartAsync(CancellationToken.None);
+        Assert.Equal(0, store.WriterCacheBytes());
+
+        lifetime.Started();
+        await warmer.ExecuteTask!;
+        Assert.True(store.WriterCacheBytes() > 0);
+        await warmer.StopAsync(CancellationToken.None);
+    }
+
+    private sealed class Lifetime : Microsoft.Extensions.Hosting.IHostApplicationLifetime
+    {
+        private readonly CancellationTokenSource _started = new();
+
+        public CancellationToken ApplicationStarted => _started.Token;
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void Started() => _started.Cancel();
+
+        public void StopApplication()
+        {
+        }
     }
 
     [Fact]
@@ -80,7 +174,7 @@ public sealed class WriterCacheTests
         await using var _ = database;
         var connections = new SqliteConnectionFactory(unpooled, writerCacheSizeMb: 64);
         using var store = new SqliteRecordStore(connections);
-        var warmed = await store.WarmWriterCacheAsync(CancellationToken.None);
+        var warmed = (await store.WarmWriterCacheAsync(CancellationToken.None)).Bytes;
         await store.WriteAsync(WalTests.Batch(1, 0), CancellationToken.None);
         Assert.True(new FileInfo(database.FilePath + "-wal").Length > 0);
 

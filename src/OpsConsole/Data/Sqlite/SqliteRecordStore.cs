@@ -251,46 +251,91 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         return new StorageFigures(records, oldest, connections.BytesOnDisk());
     }
 
-    /// <summary>Dedupe keys read per step of <see cref="WarmWriterCacheAsync"/>: a few leaf pages of their index.</summary>
-    internal const int WarmKeysPerStep = 256;
+    /// <summary>Newest records read per step of <see cref="WarmWriterCacheAsync"/> for the instances that sent them.</summary>
+    internal const int WarmRecordsPerStep = 2_000;
 
     /// <summary>
-    /// Reads the dedupe-key index into the writer's page cache, in slices like a rebuild's (an ingest request that queues
-    /// ends the slice), until the index is read or the cache is three quarters full. Every ingested record
-    /// inserts into that index at a random place: at 10 M records a console fresh from start-up found almost none of
-    /// those pages in its cache, read each from the file inside the write transaction, and ingested at a quarter of a
-    /// fresh file's rate. Gives the writer's cache in bytes afterwards.
+    /// Reads into the writer's page cache the pages the next ingested records write (<see cref="HotPages"/>): the ends
+    /// of the time- and id-ordered indexes, then, newest senders first, each instance's state row, its partial-index
+    /// entries and the end of its timeline, until the cache is three quarters full (Database:WriterCacheSizeMb) or the
+    /// newest records read number as many as the cache has pages: bounded by the cache, never by the records stored.
+    /// A fleet's next records come mostly from the instances that sent last. The instance keys and a first pass of the
+    /// same seeks run on a connection of their own, outside the write lock, so pages a cold start reads from the disk
+    /// arrive in the OS cache there; the writer then copies them in slices like a rebuild's (an ingest request that
+    /// queues ends the slice). At 10 M records a console fresh from start-up read those pages from the file inside its
+    /// write transactions and ingested at 0.55 of a fresh file's rate when the OS cache was cold as well.
     /// </summary>
-    public async Task<long> WarmWriterCacheAsync(CancellationToken cancellationToken)
+    public async Task<WarmedCache> WarmWriterCacheAsync(CancellationToken cancellationToken)
     {
-        long cacheBytes = 0;
-        string? after = "";
-        while (after is not null)
+        var budget = connections.WriterCacheBytes * 3 / 4;
+        var now = DateTimeOffset.UtcNow;
+        await using var reader = await connections.OpenAsync(cancellationToken);
+        using var readerPages = new HotPages(reader);
+        readerPages.Ends(now);
+        var cacheBytes = await InWriteTransactionAsync((writer, _) =>
         {
-            (after, cacheBytes) = await InWriteTransactionAsync((writer, _) =>
+            writer.HotPages.Ends(now);
+            return CacheBytes(writer.Connection);
+        }, cancellationToken, Operations.Warm);
+
+        using var newest = new RawStatement(reader, $"SELECT Id, InstanceKey FROM records WHERE Id < ?1 ORDER BY Id DESC LIMIT {WarmRecordsPerStep}");
+        var pageBytes = PageBytes(reader);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        long before = long.MaxValue, scanned = 0;
+        var instances = 0;
+        while (cacheBytes < budget && scanned < budget / pageBytes)
+        {
+            var keys = new List<string>();
+            newest.Bind(1, before);
+            var read = 0;
+            while (newest.Read())
             {
-                var started = Stopwatch.GetTimestamp();
-                var next = after;
-                long bytes;
-                do
+                read++;
+                before = newest.Long(0);
+                if (seen.Add(newest.Text(1)!)) keys.Add(newest.Text(1)!);
+            }
+            if (read == 0) break;
+            scanned += read;
+            foreach (var key in keys) readerPages.Instance(key);
+
+            var next = 0;
+            while (next < keys.Count && cacheBytes < budget)
+            {
+                var from = next;
+                (next, cacheBytes) = await InWriteTransactionAsync((writer, _) =>
                 {
-                    // The key WarmKeysPerStep keys on: SQLite walks the index up to it, and the leaves it passes stay in the cache.
-                    writer.WarmStep.Bind(1, next);
-                    var more = writer.WarmStep.Read();
-                    next = more ? writer.WarmStep.Text(0) : null;
-                    writer.WarmStep.Reset();
-                    bytes = CacheBytes(writer.Connection);
-                    if (bytes >= connections.WriterCacheBytes * 3 / 4) next = null;
-                }
-                while (next is not null && SliceGoesOn(started));
-                return (next, bytes);
-            }, cancellationToken, Operations.Warm);
+                    var started = Stopwatch.GetTimestamp();
+                    var i = next;
+                    do writer.HotPages.Instance(keys[i++]);
+                    while (i < keys.Count && SliceGoesOn(started));
+                    return (i, CacheBytes(writer.Connection));
+                }, cancellationToken, Operations.Warm);
+                instances += next - from;
+            }
         }
-        return cacheBytes;
+        return new WarmedCache(cacheBytes, instances, scanned);
+    }
+
+    /// <summary>What <see cref="WarmWriterCacheAsync"/> left: the writer's cache in bytes, the instances whose pages it read and the newest records it read for them.</summary>
+    public sealed record WarmedCache(long Bytes, int Instances, long RecordsRead);
+
+    private static long PageBytes(SqliteConnection connection)
+    {
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA page_size";
+        return Convert.ToInt64(pragma.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>The writer connection's page cache in use, in bytes (for tests and the warm-up's log line).</summary>
     internal long WriterCacheBytes() => BetweenWrites(Operations.Warm, () => _writer is null ? 0 : CacheBytes(_writer.Connection), CancellationToken.None);
+
+    /// <summary>Pages the writer connection has read from the file since it opened (SQLite's cache misses; for tests).</summary>
+    internal long WriterPagesRead() => BetweenWrites(Operations.Warm, () =>
+    {
+        if (_writer is null) return 0L;
+        SQLitePCL.raw.sqlite3_db_status(_writer.Connection.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_MISS, out var misses, out _, 0);
+        return misses;
+    }, CancellationToken.None);
 
     private static long CacheBytes(SqliteConnection connection)
     {
@@ -467,7 +512,6 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             FailureHour = new RawStatement(connection, FailureHourSql);
             States = new InstanceStates.Statements(connection);
             DeleteRecord = new RawStatement(connection, "DELETE FROM records WHERE Id = ?1");
-            WarmStep = new RawStatement(connection, $"SELECT DedupeKey FROM records WHERE DedupeKey > ?1 ORDER BY DedupeKey LIMIT 1 OFFSET {WarmKeysPerStep - 1}");
         }
 
         public SqliteConnection Connection { get; }
@@ -482,7 +526,11 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         public RawStatement FailureHour { get; }
         public InstanceStates.Statements States { get; }
         public RawStatement DeleteRecord { get; }
-        public RawStatement WarmStep { get; }
+
+        /// <summary>The warm-up's seeks (<see cref="WarmWriterCacheAsync"/>), prepared when it first runs on this connection.</summary>
+        public HotPages HotPages => _hotPages ??= new HotPages(Connection);
+
+        private HotPages? _hotPages;
 
         public static async Task<Writer> OpenAsync(SqliteConnectionFactory connections, CancellationToken cancellationToken)
         {
@@ -520,7 +568,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             FailureHour.Dispose();
             States.Dispose();
             DeleteRecord.Dispose();
-            WarmStep.Dispose();
+            _hotPages?.Dispose();
             Connection.Dispose();
         }
     }
