@@ -108,38 +108,15 @@ internal sealed class HotPages : IDisposable
         return true;
     }
 
-    private static void Seek(RawStatement entry, string? first, string? second, long rowid)
+    /// <summary>Binds the values in order (text, an integer, or NULL) and reads the one row the seek finds, if any.</summary>
+    private static void Seek(RawStatement entry, params ReadOnlySpan<object?> values)
     {
-        entry.Bind(1, first);
-        entry.Bind(2, second);
-        entry.Bind(3, rowid);
-        Step(entry);
-    }
-
-    private static void Seek(RawStatement entry, long? first, long rowid)
-    {
-        entry.Bind(1, first);
-        entry.Bind(2, rowid);
-        Step(entry);
-    }
-
-    private static void Seek(RawStatement entry, string? first, long? second, long rowid)
-    {
-        entry.Bind(1, first);
-        entry.Bind(2, second);
-        entry.Bind(3, rowid);
-        Step(entry);
-    }
-
-    private static void Seek(RawStatement entry, string? first, long rowid)
-    {
-        entry.Bind(1, first);
-        entry.Bind(2, rowid);
-        Step(entry);
-    }
-
-    private static void Step(RawStatement entry)
-    {
+        // A few boxed integers per instance warmed: the warm-up is bounded by the cache, and one seek stays one method.
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] is long number) entry.Bind(i + 1, number);
+            else entry.Bind(i + 1, (string?)values[i]);
+        }
         entry.Read();
         entry.Reset();
     }
