@@ -1,5 +1,4 @@
 using OpsConsole.Features.Ingestion.Parsing;
-using OpsConsole.Features.Records;
 
 namespace OpsConsole.Sources.Docker;
 
@@ -23,15 +22,15 @@ public sealed class DockerEventFormat : IPayloadFormat
         var action = node.Text("Action") ?? node.Text("status") ?? throw node.Missing("Action");
         var id = actor?.Str("ID") ?? node.Str("id") ?? throw node.Missing("Actor.ID");
         var type = node.Str("Type") ?? "container";
-        var name = attributes?.Name("name") ?? (id.Length > 12 ? id[..12] : id);
-        var host = context.Query("host") ?? "local";
+        var name = DockerProfile.NameOrShortId(attributes?.Name("name"), id);
+        var host = DockerProfile.HostOf(context);
         var time = node.UnixTime("timeNano") ?? node.Time("time");
 
-        var (key, parts) = type == "container"
-            ? ($"{DockerProfile.KeyPrefix}/{host}/{name}", new IdentityPart[] { new(DockerProfile.Host, host), new(DockerProfile.Container, name) })
-            : ($"{DockerProfile.KeyPrefix}/{host}/{type}/{name}", [new(DockerProfile.Host, host), new(type, name)]);
+        var (key, display, parts) = type == "container"
+            ? DockerProfile.ContainerInstance(host, name)
+            : ($"{DockerProfile.KeyPrefix}/{host}/{type}/{name}", $"{host}/{type} {name}", [new(DockerProfile.Host, host), new(type, name)]);
         var record = context.Add(node, SourceName, "docker-event", (action.IndexOf(':') is >= 0 and var colon ? action[..colon] : action).Trim(), key,
-            type == "container" ? $"{host}/{name}" : $"{host}/{type} {name}", parts, time);
+            display, parts, time);
         record.Reason = action;
         record.State = action.StartsWith("health_status", StringComparison.Ordinal) ? action[(action.IndexOf(':') + 1)..].Trim() : action;
         record.Location = host;

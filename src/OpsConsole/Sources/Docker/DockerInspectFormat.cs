@@ -1,5 +1,4 @@
 using OpsConsole.Features.Ingestion.Parsing;
-using OpsConsole.Features.Records;
 
 namespace OpsConsole.Sources.Docker;
 
@@ -19,10 +18,9 @@ public sealed class DockerInspectFormat : IPayloadFormat
     {
         var state = node.RequiredObj("State");
         var id = node.Str("Id") ?? node.RequiredStr("ID");
-        var name = node.Str("Name")?.TrimStart('/') is { Length: > 0 } named ? named : id.Length > 12 ? id[..12] : id;
-        var host = context.Query("host") ?? "local";
-        var key = $"{DockerProfile.KeyPrefix}/{host}/{name}";
-        IdentityPart[] parts = [new(DockerProfile.Host, host), new(DockerProfile.Container, name)];
+        var name = DockerProfile.NameOrShortId(node.Str("Name")?.TrimStart('/'), id);
+        var host = DockerProfile.HostOf(context);
+        var (key, display, parts) = DockerProfile.ContainerInstance(host, name);
         // API < 1.21 has no Status, only the flags.
         var status = state.Str("Status") ?? (state.Bool("Running") == true ? "running" : state.Bool("Restarting") == true ? "restarting" : "exited");
         var error = state.Str("Error") is { Length: > 0 } text ? text : null;
@@ -30,7 +28,7 @@ public sealed class DockerInspectFormat : IPayloadFormat
         var ended = status is "exited" or "dead" or "restarting" || (status == "created" && error is not null);
         var time = (ended ? RealTime(state, "FinishedAt") : null) ?? RealTime(state, "StartedAt") ?? RealTime(node, "Created");
 
-        var record = context.Add(node, DockerProfile.SourceName, Name, "state", key, $"{host}/{name}", parts, time);
+        var record = context.Add(node, DockerProfile.SourceName, Name, "state", key, display, parts, time);
         record.State = status;
         record.Location = host;
         // A running container's ExitCode is left over from before it started; only an ended one states an exit.
@@ -42,7 +40,7 @@ public sealed class DockerInspectFormat : IPayloadFormat
         if (state.Obj("Health") is { } health && health.Str("Status") is { Length: > 0 } healthStatus)
         {
             var last = health.Array("Log").Select(probe => (PayloadNode?)probe).LastOrDefault();
-            var check = context.Add(health, DockerProfile.SourceName, Name, "health_status", key, $"{host}/{name}", parts,
+            var check = context.Add(health, DockerProfile.SourceName, Name, "health_status", key, display, parts,
                 (last is { } probe ? RealTime(probe, "End") : null) ?? time);
             check.Reason = $"health_status: {healthStatus}";
             check.State = healthStatus;

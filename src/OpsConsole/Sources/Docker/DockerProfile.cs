@@ -26,6 +26,18 @@ public sealed class DockerProfile : ISourceProfile
     public string VocabularyFile => "Sources/Docker/vocabulary.yaml";
     public string FallbackRulesFile => "Sources/Docker/fallback.rules.yaml";
 
+    /// <summary>
+    /// The host a payload's records belong to (<c>?host=</c>, else "local") and a container's instance on it: events and
+    /// inspections of one container must land on the same instance, so both formats take key, name and parts from here.
+    /// </summary>
+    internal static string HostOf(ParseContext context) => context.Query("host") ?? "local";
+
+    internal static (string Key, string Name, IdentityPart[] Parts) ContainerInstance(string host, string name) =>
+        ($"{KeyPrefix}/{host}/{name}", $"{host}/{name}", [new(Host, host), new(Container, name)]);
+
+    /// <summary>A container's name, else the short form of its id (the first 12 hex digits, as the CLI shows it).</summary>
+    internal static string NameOrShortId(string? name, string id) => name is { Length: > 0 } ? name : id.Length > 12 ? id[..12] : id;
+
     public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) => SourceProfiles.NameSegments(instanceKey, 1, Host, Container);
 
     public IReadOnlyDictionary<string, string> Placeholders { get; } = new Dictionary<string, string>
