@@ -292,7 +292,8 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             {
                 read++;
                 before = newest.Long(0);
-                if (seen.Add(newest.Text(1)!)) keys.Add(newest.Text(1)!);
+                var key = newest.Text(1)!;
+                if (seen.Add(key)) keys.Add(key);
             }
             if (read == 0) break;
             scanned += read;
