@@ -47,13 +47,6 @@ public static class RecordFields
     public static RecordField Field(string name) =>
         ByName.TryGetValue(name, out var field) ? field : throw new ArgumentOutOfRangeException(nameof(name), name, "not a record field");
 
-    /// <summary>The reader of a field by name, for code that keeps one (see <see cref="Read"/> for the per-record path).</summary>
-    public static Func<EventRecord, string?> Get(string name)
-    {
-        var field = Field(name);
-        return record => Read(record, field);
-    }
-
     /// <summary>The field's value in the record (a number field as its invariant text).</summary>
     public static string? Read(EventRecord record, RecordField field) => field switch
     {
