@@ -52,9 +52,20 @@ public sealed class DockerProfile : ISourceProfile
         if (parts.Count < 2) return;
         values.Set(Host, parts[0].Value);
         values.Set(Container, parts[^1].Value);
-        values.Set("image", item is { } docker && docker.TryGetProperty("Actor", out var actor) && actor.ValueKind == JsonValueKind.Object
-            && actor.TryGetProperty("Attributes", out var attributes) ? PlaceholderValues.Text(attributes, "image") : PlaceholderValues.Text(item, "from"));
+        values.Set("image", ImageOf(item));
     }
+
+    /// <summary>
+    /// The image reference the container was created from: events name it in <c>Actor.Attributes.image</c> (before API
+    /// 1.22 in <c>from</c>); an inspection in <c>Config.Image</c>, since its top-level <c>Image</c> is only the digest.
+    /// </summary>
+    private static string? ImageOf(JsonElement? item) =>
+        Child(item, "Actor") is { } actor ? PlaceholderValues.Text(Child(actor, "Attributes"), "image")
+        : Child(item, "Config") is { } config ? PlaceholderValues.Text(config, "Image")
+        : PlaceholderValues.Text(item, "from");
+
+    private static JsonElement? Child(JsonElement? element, string property) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var child) && child.ValueKind == JsonValueKind.Object ? child : null;
 
     public Type InstanceView(IReadOnlyList<IdentityPart> parts) => typeof(ExitHistoryView);
 
