@@ -18,7 +18,12 @@ namespace OpsConsole.Features.Classification.Vocabulary;
 /// </summary>
 public sealed class PhraseGroup
 {
-    private readonly record struct Candidate(string Phrase, int Table, bool WordEnd, VocabularyEntry Entry);
+    /// <summary>
+    /// One phrase as the search tries it; <c>Next</c>: the key of its characters after the first key, 0 when
+    /// it is too short to have one. The phrases sharing a first key ("failed to …", "the requested URL returned error: …")
+    /// run to dozens in a table, and comparing that second key turns most of them down without comparing the phrase.
+    /// </summary>
+    private readonly record struct Candidate(string Phrase, int Table, bool WordEnd, VocabularyEntry Entry, ulong Next = 0);
 
     private readonly VocabularySlot[] _tables;
     private readonly (string Name, RecordField Field)[] _fields;
@@ -81,6 +86,8 @@ public sealed class PhraseGroup
 
         var phrases = tables.SelectMany((slot, t) => slot.Table.Phrases.Select(p => new Candidate(p.Phrase, t, IsWordChar(p.Phrase[^1]), p.Entry))).ToList();
         _keyLength = Math.Min(4, phrases.Min(p => p.Phrase.Length));
+        // A key always has its 0x20 bits set (see Key), so no second key is 0.
+        phrases = [.. phrases.Select(p => p.Phrase.Length >= 2 * _keyLength ? p with { Next = Key(p.Phrase.AsSpan(_keyLength, _keyLength)) } : p)];
         for (var c = (char)0; c < 128; c++)
             if (IsWordChar(c)) _classes[c] = CharClass.Word;
         foreach (var p in phrases)
@@ -222,12 +229,15 @@ public sealed class PhraseGroup
     /// <summary>Tries the phrases that begin like the text at <paramref name="at"/>; returns the tables still waiting for a match.</summary>
     private ulong TryPhrasesAt(VocabularyScan scan, ReadOnlySpan<char> span, int[]? origin, int at, Candidate[] candidates, int field, ulong waiting, int stamp)
     {
+        // The text's second key here, if it has one: a candidate that has one too and differs cannot be here.
+        var next = at + 2 * _keyLength <= span.Length ? Key(span.Slice(at + _keyLength, _keyLength)) : 0;
         foreach (var candidate in candidates)
         {
             var bit = 1UL << candidate.Table;
             if ((waiting & bit) == 0) continue;
             var end = at + candidate.Phrase.Length;
-            if (end > span.Length || !span.Slice(at, candidate.Phrase.Length).Equals(candidate.Phrase, StringComparison.OrdinalIgnoreCase)) continue;
+            if (end > span.Length || (candidate.Next != 0 && candidate.Next != next)
+                || !span.Slice(at, candidate.Phrase.Length).Equals(candidate.Phrase, StringComparison.OrdinalIgnoreCase)) continue;
             if (candidate.WordEnd && end < span.Length && IsWordChar(span[end])) continue;
             waiting &= ~bit;
             var (start, stop) = PhraseSearch.Found(origin, at, end);
@@ -243,11 +253,17 @@ public sealed class PhraseGroup
         scan.HitStamps[table * _fields.Length + field] = stamp;
     }
 
-    /// <summary>Up to four characters, upper-cased (ASCII), as one number.</summary>
+    /// <summary>
+    /// Up to four characters as one number, each with its 0x20 bit set: 'A' and 'a' give one key, as an ordinal
+    /// comparison ignoring case needs; the few other characters that fold together ('@' and '`', '[' and '{') only
+    /// give a key more candidates, which the comparison then turns down. Four characters (every group's key so far)
+    /// are one unaligned read, without a branch on each character's case.
+    /// </summary>
     private static ulong Key(ReadOnlySpan<char> chars)
     {
+        if (chars.Length == 4) return MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(chars)) | 0x0020_0020_0020_0020UL;
         ulong key = 0;
-        foreach (var c in chars) key = (key << 16) | (uint)(char.IsAsciiLetterLower(c) ? c - 32 : c);
+        for (var i = 0; i < chars.Length; i++) key |= (ulong)(chars[i] | 0x20) << (16 * i);
         return key;
     }
 
