@@ -492,8 +492,10 @@ public static class RecordsBenchmark
         var startedAt = new List<double>();
         var clockAt = new List<DateTime>();
         var timings = new List<string>();
+        var heap = new HeapSamples();
         var n = 0;
         string state;
+        long done;
         do
         {
             var body = string.Join(",", Enumerable.Range(0, 50).Select(i =>
@@ -508,23 +510,71 @@ public static class RecordsBenchmark
             latencies.Add(watch.Elapsed.TotalMilliseconds);
             using var progress = System.Text.Json.JsonDocument.Parse(await console.Http.GetStringAsync("/api/v1/reclassify"));
             state = progress.RootElement.GetProperty("state").GetString()!;
-            // The first request of a fresh process pays for JIT compilation of the ingest path; it is shown on its own.
-            if (state == "done" && latencies.Count > 1)
-            {
-                var warm = latencies.Skip(1).ToList();
-                return new Row("reclassification with ingest going on",
-                    $"{progress.RootElement.GetProperty("done").GetInt64()} records in {run.Elapsed.TotalSeconds:F0} s; {latencies.Count} ingest requests: " +
-                    $"first (cold) {latencies[0]:F0} ms, then slowest {warm.Max():F0} ms, p95 {Percentile(warm, 0.95):F0} ms; " +
-                    await SlowWritesAsync(console.Http) + "; slowest at " +
-                    string.Join(", ", Enumerable.Range(1, latencies.Count - 1).OrderByDescending(i => latencies[i]).Take(3)
-                        .Select(i => $"{startedAt[i]:F1} s = {clockAt[i]:HH:mm:ss.fff} UTC ({latencies[i]:F0} ms: {timings[i]})")) + $"; cold: {timings[0]}" +
-                    $"; runtime pauses ≥ 50 ms: {Joined(pauses)}", "slowest ≤ 200 ms");
-            }
-        } while (run.Elapsed < TimeSpan.FromMinutes(30) && (state == "running" || run.Elapsed < TimeSpan.FromSeconds(60)));
+            done = progress.RootElement.GetProperty("done").GetInt64();
+            await heap.SampleAsync(console, run.Elapsed);
+        // The first request of a fresh process pays for JIT compilation of the ingest path; it is shown on its own.
+        } while (!(state == "done" && latencies.Count > 1) && run.Elapsed < ReclassificationCap && (state == "running" || run.Elapsed < TimeSpan.FromSeconds(60)));
+
         // Unfinished (a loaded machine gives the run's slices less time): what the ingest requests waited so far still counts.
-        var sofar = latencies.Skip(1).DefaultIfEmpty(0).ToList();
-        return new Row("reclassification with ingest going on", $"ended '{state}' after {run.Elapsed.TotalSeconds:F0} s; {latencies.Count} ingest requests: " +
-            $"slowest {sofar.Max():F0} ms, p95 {Percentile(sofar, 0.95):F0} ms after the first; " + await SlowWritesAsync(console.Http), "slowest ≤ 200 ms");
+        var warm = latencies.Skip(1).DefaultIfEmpty(0).ToList();
+        var ending = state == "done" ? $"{done} records in {run.Elapsed.TotalSeconds:F0} s" : $"ended '{state}' after {run.Elapsed.TotalSeconds:F0} s ({done} records done)";
+        var slowest = Enumerable.Range(1, latencies.Count - 1).OrderByDescending(i => latencies[i]).Take(3)
+            .Select(i => $"{startedAt[i]:F1} s = {clockAt[i]:HH:mm:ss.fff} UTC ({latencies[i]:F0} ms: {timings[i]})");
+        return new Row("reclassification with ingest going on",
+            $"{ending}; {latencies.Count} ingest requests: first (cold) {latencies[0]:F0} ms, then slowest {warm.Max():F0} ms, p95 {Percentile(warm, 0.95):F0} ms; " +
+            await SlowWritesAsync(console.Http) + $"; {heap}; slowest at " + string.Join(", ", slowest) + $"; cold: {timings[0]}" +
+            $"; runtime pauses ≥ 50 ms: {LongPauses(pauses)}", "slowest ≤ 200 ms");
+    }
+
+    /// <summary>How long the reclassification row lets the run go on: at 10 M records on a loaded machine 30 min did not finish it.</summary>
+    private static readonly TimeSpan ReclassificationCap = TimeSpan.FromMinutes(45);
+
+    /// <summary>
+    /// The console's managed heap during the run, sampled every few seconds from its /metrics (the GC's total memory
+    /// and the working set): whether what the run or the ingest keeps alive grows with it.
+    /// </summary>
+    private sealed class HeapSamples
+    {
+        private static readonly TimeSpan Every = TimeSpan.FromSeconds(10);
+        private readonly List<(double Seconds, double Heap, double WorkingSet)> _samples = [];
+        private TimeSpan _last = -Every;
+
+        public async Task SampleAsync(RunningConsole console, TimeSpan elapsed)
+        {
+            if (elapsed - _last < Every) return;
+            _last = elapsed;
+            _samples.Add((elapsed.TotalSeconds, await console.MetricAsync("dotnet_total_memory_bytes"), await console.MetricAsync("process_working_set_bytes")));
+        }
+
+        public override string ToString()
+        {
+            if (_samples.Count == 0) return "managed heap not sampled";
+            static string Mb(double bytes) => $"{bytes / 1_048_576:F0}";
+            var third = _samples.Count / 3;
+            return $"managed heap MB (GC total memory) first {Mb(_samples[0].Heap)}, median {Mb(_samples.Select(s => s.Heap).Order().ElementAt(_samples.Count / 2))}, " +
+                   $"max {Mb(_samples.Max(s => s.Heap))}, last {Mb(_samples[^1].Heap)}, by thirds of the run {string.Join("/", Enumerable.Range(0, 3).Select(t => Mb(_samples.Skip(t * third).Take(Math.Max(third, 1)).Max(s => s.Heap))))} " +
+                   $"(max of each); working set max {Mb(_samples.Max(s => s.WorkingSet))} MB";
+        }
+    }
+
+    /// <summary>The runtime pauses the console logged: how many, and those of 200 ms or more in full (at 10 M the ones of 50 ms or more were hundreds).</summary>
+    private static string LongPauses(List<string> lines)
+    {
+        lock (lines)
+        {
+            if (lines.Count == 0) return "none";
+            var paused = lines.Where(l => l.Contains("paused every thread", StringComparison.Ordinal)).ToList();
+            var longest = paused.Where(l => PauseMilliseconds(l) >= 200).ToList();
+            var other = lines.Where(l => !l.Contains("paused every thread", StringComparison.Ordinal)).ToList();
+            return $"{paused.Count} collections, {longest.Count} of them ≥ 200 ms" + (longest.Count == 0 ? "" : $": {string.Join(" | ", longest)}") +
+                   (other.Count == 0 ? "" : $"; other: {string.Join(" | ", other)}");
+        }
+    }
+
+    private static double PauseMilliseconds(string line)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"paused every thread for (\d+) ms");
+        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 
     /// <summary>The message of one of the console's JSON log lines (the line itself when it is not one).</summary>
@@ -539,11 +589,6 @@ public static class RecordsBenchmark
         {
             return line.Trim();
         }
-    }
-
-    private static string Joined(List<string> lines)
-    {
-        lock (lines) return lines.Count == 0 ? "none" : string.Join(" | ", lines);
     }
 
     /// <summary>From the console's write-lock histograms: how many transactions of each kind held the writer, or waited for it, over 100 ms.</summary>

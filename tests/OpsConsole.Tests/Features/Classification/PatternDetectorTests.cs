@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Features.Classification.Patterns;
+using OpsConsole.Features.Records;
 
 namespace OpsConsole.Tests.Features.Classification;
 
@@ -55,6 +56,31 @@ public sealed class PatternDetectorTests : ClockedConsole
         await api.PostOkAsync("/api/v1/container-exits", DockerDie(1, Clock.Now, name: "later"));
         await watcher.WhenIdleAsync(CancellationToken.None);
         Assert.Equal(1, detector.TrackedInstances);
+    }
+
+    [Fact]
+    public async Task More_instances_failing_within_the_window_than_it_tracks_leave_the_most_recently_touched()
+    {
+        // A detector of its own: the console's is the watcher's, which may prime it at the same moment.
+        var detector = ActivatorUtilities.CreateInstance<CrashLoopDetector>(Factory.Services);
+        await detector.PrimeAsync(CancellationToken.None);
+        var failures = CrashLoopDetector.MaxTrackedInstances + CrashLoopDetector.MaxTrackedInstances / 2;
+        var id = 0L;
+        EventRecord Exit(string instance) => new()
+        {
+            Id = ++id, Kind = "container", Source = "ci", Format = "simple", Entry = "exit", InstanceKey = instance, InstanceName = instance,
+            ExitCode = 1, Category = "exit.app-error", OccurredAt = Clock.Now, DedupeKey = $"k{id}", RawJson = "{}",
+        };
+        for (var first = 0; first < failures; first += 1_000)
+        {
+            await detector.DetectAsync([.. Enumerable.Range(first, 1_000).Select(i => Exit($"ci/c{i}"))], "v", CancellationToken.None);
+            Clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        Assert.InRange(detector.TrackedInstances, CrashLoopDetector.TrimmedTo, CrashLoopDetector.MaxTrackedInstances);
+        // The newest instance kept its window: two more exits within it make three, a loop.
+        var newest = $"ci/c{failures - 1}";
+        Assert.Equal(newest, Assert.Single(await detector.DetectAsync([Exit(newest), Exit(newest)], "v", CancellationToken.None)).InstanceKey);
     }
 
     private static string DockerDie(int exitCode, DateTimeOffset at, string name = "flaky") => JsonSerializer.Serialize(new

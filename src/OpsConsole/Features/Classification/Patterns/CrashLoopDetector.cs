@@ -21,7 +21,11 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
     public const string RuleId = "pattern-crash-loop";
     public const string Category = "restart.crash-loop";
 
-    private const int MaxTrackedInstances = 100_000;
+    /// <summary>Windows kept at most; past it the least recently touched go, down to <see cref="TrimmedTo"/>.</summary>
+    internal const int MaxTrackedInstances = 100_000;
+
+    /// <summary>What a trim leaves: a quarter below the bound, so the next trim (a pass over every window) is 25 k new instances away, not one batch.</summary>
+    internal const int TrimmedTo = MaxTrackedInstances / 4 * 3;
 
     /// <summary>How often windows of quiet instances are swept out.</summary>
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
@@ -137,11 +141,21 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
         return Expression.Lambda<Func<EventRecord, bool>>(body, record);
     }
 
-    /// <summary>Forgets instances with nothing inside the window of the newest failure seen.</summary>
+    /// <summary>
+    /// Forgets instances with nothing inside the window of the newest failure seen, then, while more are left than
+    /// <see cref="TrimmedTo"/>, the least recently touched. Instances failing within the window can outnumber the bound
+    /// (the records benchmark's reclassification row posts 50 new instances per request, back to back, for half an hour):
+    /// kept, they were a heap of small objects for each full collection to mark, and the trim's pass over all of them ran
+    /// after every batch.
+    /// </summary>
     private void Trim(TimeSpan window)
     {
         var newest = _windows.Values.Max(w => w.Newest);
         foreach (var key in _windows.Where(w => w.Value.Newest < Before(newest, window)).Select(w => w.Key).ToList())
+            _windows.Remove(key);
+        var excess = _windows.Count - TrimmedTo;
+        if (excess <= 0) return;
+        foreach (var key in _windows.OrderBy(w => w.Value.TouchedAt).Take(excess).Select(w => w.Key).ToList())
             _windows.Remove(key);
     }
 
