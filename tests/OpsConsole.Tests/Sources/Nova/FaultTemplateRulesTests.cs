@@ -1,6 +1,5 @@
 using OpsConsole.Features.Classification;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using OpsConsole.Tests.Features.Classification;
 
 namespace OpsConsole.Tests.Sources.Nova;
 
@@ -41,10 +40,6 @@ public sealed class FaultTemplateRulesTests
         Assert.Equal(id is null ? [] : [id], matching);
     }
 
-    private static List<RuleDefinition> Rules()
-    {
-        var yaml = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).IgnoreUnmatchedProperties().Build();
-        var file = IncidentClassifier.ShippedRuleFiles().Single(f => f.Origin == "Sources/Nova/fallback.rules.yaml");
-        return [.. yaml.Deserialize<RuleFile>(file.Yaml).Rules.Where(r => r.Id!.StartsWith("nova-fault-template-", StringComparison.Ordinal))];
-    }
+    private static List<RuleDefinition> Rules() =>
+        [.. ShippedMessagePatterns.Rules("Sources/Nova/fallback.rules.yaml").Where(r => r.Id!.StartsWith("nova-fault-template-", StringComparison.Ordinal))];
 }
