@@ -65,12 +65,20 @@ public sealed class RuntimePausesTests
         {
             // More blocked work items than pool threads: the pool grows by starvation, which is logged to every host. Past
             // its minimum (a console raises it: ThreadPoolFloor) and past the threads it has already, or no item would wait.
+            // The pool also grows on its own (other tests' work, hill climbing), so while no starvation has been heard,
+            // each second blocks another wave past the threads it has by then.
             using var release = new ManualResetEventSlim();
             ThreadPool.GetMinThreads(out var minimum, out _);
-            var blocked = Enumerable.Range(0, Math.Max(minimum, ThreadPool.ThreadCount) + 12).Select(_ => Task.Run(() => release.Wait(TimeSpan.FromSeconds(30)))).ToArray();
+            var blocked = new List<Task>();
+            void BlockWave() => blocked.AddRange(Enumerable.Range(0, Math.Max(minimum, ThreadPool.ThreadCount) + 12)
+                .Select(_ => Task.Run(() => release.Wait(TimeSpan.FromSeconds(40)))));
             // Polled on this thread without awaiting: a continuation would queue behind the blocked items.
             var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (throwing.Calls == 0 && DateTime.UtcNow < deadline) Thread.Sleep(100);
+            for (var polls = 0; throwing.Calls == 0 && DateTime.UtcNow < deadline; polls++)
+            {
+                if (polls % 10 == 0) BlockWave();
+                Thread.Sleep(100);
+            }
             release.Set();
             await Task.WhenAll(blocked);
             Assert.True(throwing.Calls > 0, "the starved pool was reported to the host's logger, which threw");
