@@ -9,10 +9,11 @@ using OpsConsole.Benchmarks;
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- panels [panels] [records/s] [seconds]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- retention [expired records] [--provider postgres]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] [--reads]   (builds or reuses $TMPDIR/opsconsole-bench/records-N.db; --reads: priming and read APIs only)
-// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] --only reclassification   (its last row alone, on a built store)
+// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] --only reclassification [--minutes N]   (its last row alone, on a built store; --minutes: a cap shorter than 45)
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] --only ingest [--cold]   (ingest at that size vs a fresh file and the WAL after idle, on a built store;
 //     --cold: the OS page cache emptied before the big store's console starts, which needs root)
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- records [records] --reads --provider postgres   (the same store copied into a kept cluster, $TMPDIR/opsconsole-bench/records-N.pg)
+if (Option("--minutes") is { } minutes) RecordsBenchmark.ReclassificationCap = TimeSpan.FromMinutes(double.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture));
 return args.FirstOrDefault() switch
 {
     "failing-list" => await FailingListBenchmark.RunAsync(Arg(1, 1_000_000)),

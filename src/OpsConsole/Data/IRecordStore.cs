@@ -1,4 +1,5 @@
 using OpsConsole.Features.Records;
+using OpsConsole.Features.SourceHealth;
 
 namespace OpsConsole.Data;
 
@@ -50,4 +51,12 @@ public interface IRecordStore
     Task ReleaseFreeSpaceAsync(CancellationToken cancellationToken);
 
     Task<StorageFigures> StorageFiguresAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves senders' sightings (<see cref="SourceActivity"/>), each merged into its stored row
+    /// (<see cref="SourceOrigin.MergedInto"/>, minutes up to <paramref name="hourAgo"/> dropped), in one short write
+    /// transaction taken like an ingest request's: a save beside the write path would hold the database's write lock
+    /// outside the store's queue and stall the ingest transaction that meets it.
+    /// </summary>
+    Task SaveSourceOriginsAsync(IReadOnlyList<SourceOrigin> sightings, long hourAgo, CancellationToken cancellationToken);
 }

@@ -40,6 +40,9 @@ public sealed class AnnouncingRecordStore(IRecordStore store, ICommitFeed notice
 
     public Task<StorageFigures> StorageFiguresAsync(CancellationToken cancellationToken) => store.StorageFiguresAsync(cancellationToken);
 
+    public Task SaveSourceOriginsAsync(IReadOnlyList<Features.SourceHealth.SourceOrigin> sightings, long hourAgo, CancellationToken cancellationToken) =>
+        store.SaveSourceOriginsAsync(sightings, hourAgo, cancellationToken);
+
     public Task<IReadOnlyList<(long Hour, int Failures)>> FailuresPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         store.FailuresPerHourAsync(since, cancellationToken);
 

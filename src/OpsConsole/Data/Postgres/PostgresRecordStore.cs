@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using OpsConsole.Data.Notices;
 using OpsConsole.Features.Records;
+using OpsConsole.Features.SourceHealth;
 using static OpsConsole.Data.InstanceStateRules;
 
 namespace OpsConsole.Data.Postgres;
@@ -454,6 +455,36 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
     }
 
     /// <summary>Merges each instance's batch into its stored row or adds the row, by <see cref="InstanceStateRules.Merge"/>.</summary>
+    private const string StoredOriginsSql = """
+        SELECT Source, Origin, Kind, LastSeenAt, LastHour FROM source_origins
+        WHERE (Source, Origin) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        """;
+
+    private const string SaveOriginsSql = """
+        INSERT INTO source_origins (Source, Origin, Kind, LastSeenAt, LastHour) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
+        ON CONFLICT (Source, Origin) DO UPDATE SET Kind = excluded.Kind, LastSeenAt = excluded.LastSeenAt, LastHour = excluded.LastHour
+        """;
+
+    /// <summary>Read and merged under the cluster-wide write lock, so two nodes saving the same sender take turns and neither count is lost.</summary>
+    public Task SaveSourceOriginsAsync(IReadOnlyList<SourceOrigin> sightings, long hourAgo, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(async tx =>
+        {
+            var stored = new Dictionary<(string Source, string Origin), SourceOrigin>();
+            await using (var reader = await tx.ReadAsync(cancellationToken, BatchCommand(StoredOriginsSql,
+                             Array(sightings.Select(s => s.Source).ToArray()), Array(sightings.Select(s => s.Origin).ToArray()))))
+                while (await reader.ReadAsync(cancellationToken))
+                    stored[(reader.GetString(0), reader.GetString(1))] = new SourceOrigin
+                    {
+                        Source = reader.GetString(0), Origin = reader.GetString(1), Kind = reader.GetString(2),
+                        LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), LastHour = Text(reader, 4),
+                    };
+            var merged = sightings.Select(s => s.MergedInto(stored.GetValueOrDefault((s.Source, s.Origin)), hourAgo)).ToList();
+            tx.BeforeCommit.Add(BatchCommand(SaveOriginsSql, Array(merged.Select(m => m.Source).ToArray()), Array(merged.Select(m => m.Origin).ToArray()),
+                Array(merged.Select(m => m.Kind).ToArray()), Array(merged.Select(m => m.LastSeenAt.ToUnixTimeMilliseconds()).ToArray()),
+                Array(merged.Select(m => m.LastHour).ToArray())));
+            return 0;
+        }, cancellationToken);
+
     private static void WriteStates(WriteTransaction tx, IReadOnlyList<Delta> deltas, Dictionary<string, Stored> stored)
     {
         var inserts = new List<Delta>();

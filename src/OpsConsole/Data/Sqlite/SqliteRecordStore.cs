@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 using OpsConsole.Features.Records;
+using OpsConsole.Features.SourceHealth;
 using OpsConsole.Infrastructure;
 
 namespace OpsConsole.Data.Sqlite;
@@ -251,6 +252,36 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         return new StorageFigures(records, oldest, connections.BytesOnDisk());
     }
 
+    public Task SaveSourceOriginsAsync(IReadOnlyList<SourceOrigin> sightings, long hourAgo, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync((writer, _) =>
+        {
+            // One row per sender, read and written on the writer's own statements: the queue is the ingest requests'.
+            var statements = writer.SourceOrigins;
+            foreach (var sighting in sightings)
+            {
+                statements.Stored.Bind(1, sighting.Source);
+                statements.Stored.Bind(2, sighting.Origin);
+                SourceOrigin? stored = null;
+                if (statements.Stored.Read())
+                {
+                    stored = new SourceOrigin
+                    {
+                        Source = sighting.Source, Origin = sighting.Origin, Kind = statements.Stored.Text(0)!,
+                        LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(statements.Stored.Long(1)), LastHour = statements.Stored.Text(2),
+                    };
+                    statements.Stored.Reset();
+                }
+                var merged = sighting.MergedInto(stored, hourAgo);
+                statements.Save.Bind(1, merged.Source);
+                statements.Save.Bind(2, merged.Origin);
+                statements.Save.Bind(3, merged.Kind);
+                statements.Save.Bind(4, merged.LastSeenAt.ToUnixTimeMilliseconds());
+                statements.Save.Bind(5, merged.LastHour);
+                statements.Save.Execute();
+            }
+            return 0;
+        }, cancellationToken, Operations.Sources);
+
     /// <summary>Newest records read per step of <see cref="WarmWriterCacheAsync"/> for the instances that sent them.</summary>
     internal const int WarmRecordsPerStep = 2_000;
 
@@ -421,6 +452,7 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
         public const string Vacuum = "vacuum";
         public const string Warm = "warm";
         public const string Truncate = "truncate";
+        public const string Sources = "sources";
         public const string Checkpoint = "checkpoint";
         public const string CheckpointPastLimit = "checkpoint-past-limit";
     }
@@ -533,6 +565,11 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
 
         private HotPages? _hotPages;
 
+        /// <summary>The sender rows' statements (<see cref="SaveSourceOriginsAsync"/>), prepared when it first runs on this connection.</summary>
+        public SourceOriginStatements SourceOrigins => _sourceOrigins ??= new SourceOriginStatements(Connection);
+
+        private SourceOriginStatements? _sourceOrigins;
+
         public static async Task<Writer> OpenAsync(SqliteConnectionFactory connections, CancellationToken cancellationToken)
         {
             var connection = await connections.OpenAsync(cancellationToken);
@@ -570,7 +607,24 @@ public sealed class SqliteRecordStore(SqliteConnectionFactory connections, Stora
             States.Dispose();
             DeleteRecord.Dispose();
             _hotPages?.Dispose();
+            _sourceOrigins?.Dispose();
             Connection.Dispose();
+        }
+    }
+
+    internal sealed class SourceOriginStatements(SqliteConnection connection) : IDisposable
+    {
+        public RawStatement Stored { get; } = new(connection, "SELECT Kind, LastSeenAt, LastHour FROM source_origins WHERE Source = ?1 AND Origin = ?2");
+
+        public RawStatement Save { get; } = new(connection, """
+            INSERT INTO source_origins (Source, Origin, Kind, LastSeenAt, LastHour) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT (Source, Origin) DO UPDATE SET Kind = excluded.Kind, LastSeenAt = excluded.LastSeenAt, LastHour = excluded.LastHour
+            """);
+
+        public void Dispose()
+        {
+            Stored.Dispose();
+            Save.Dispose();
         }
     }
 

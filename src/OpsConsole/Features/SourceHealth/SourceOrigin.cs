@@ -18,6 +18,19 @@ public sealed class SourceOrigin
 
     /// <summary>Records per minute when last saved, as "unixMinute:count" pairs joined by commas (see <see cref="MinuteCounts"/>); null when none.</summary>
     public string? LastHour { get; set; }
+
+    /// <summary>
+    /// This sighting merged into the <paramref name="stored"/> row (null: none yet): the later sighting's time and kind,
+    /// and each minute after <paramref name="hourAgo"/> with the larger count (every node counts every node's records, so
+    /// the larger is the one that saw more of them).
+    /// </summary>
+    public SourceOrigin MergedInto(SourceOrigin? stored, long hourAgo) => stored is null ? this : new SourceOrigin
+    {
+        Source = Source, Origin = Origin,
+        Kind = LastSeenAt > stored.LastSeenAt ? Kind : stored.Kind,
+        LastSeenAt = LastSeenAt > stored.LastSeenAt ? LastSeenAt : stored.LastSeenAt,
+        LastHour = MinuteCounts.Larger(stored.LastHour, LastHour, after: hourAgo),
+    };
 }
 
 /// <summary>The text form of <see cref="SourceOrigin.LastHour"/>: at most an hour of minutes, so a row stays small.</summary>

@@ -71,5 +71,8 @@ public sealed class ReclassifierRebuildTests : IDisposable
         public Task ReleaseFreeSpaceAsync(CancellationToken cancellationToken) => store.ReleaseFreeSpaceAsync(cancellationToken);
 
         public Task<StorageFigures> StorageFiguresAsync(CancellationToken cancellationToken) => store.StorageFiguresAsync(cancellationToken);
+
+        public Task SaveSourceOriginsAsync(IReadOnlyList<OpsConsole.Features.SourceHealth.SourceOrigin> sightings, long hourAgo, CancellationToken cancellationToken) =>
+            store.SaveSourceOriginsAsync(sightings, hourAgo, cancellationToken);
     }
 }

@@ -35,7 +35,7 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
         using var committed = new CommittedRecords(feed, _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>(), NullLogger<CommittedRecords>.Instance);
-        var activity = new SourceActivity(committed, _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>(),
+        var activity = new SourceActivity(committed, _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>(), Store,
             new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
         await activity.StartAsync(CancellationToken.None);
         try
@@ -65,7 +65,7 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         var databases = _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
         using var committed = new CommittedRecords(feed, databases, NullLogger<CommittedRecords>.Instance);
-        SourceActivity Activity() => new(committed, databases,
+        SourceActivity Activity() => new(committed, databases, Store,
             new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
 
         var before = Activity();
@@ -107,7 +107,7 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         var databases = _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
         using var committed = new CommittedRecords(feed, databases, NullLogger<CommittedRecords>.Instance);
-        SourceActivity Activity() => new(committed, databases, new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
+        SourceActivity Activity() => new(committed, databases, Store, new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
 
         // Published only, never stored: whatever the restarted activity counts can only come from the saved rows. (The
         // origin sorts after the silent "quiet-host" the test above expects first on this shared database.)
@@ -160,12 +160,15 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         // WebApplicationFactory can stop a minimal-hosting app twice at once; one stop disposes the services while the
         // other still runs this service's StopAsync (a CI run failed on exactly that).
         var services = new ServiceCollection().AddLogging()
-            .AddDbContextFactory<OpsDbContext>(o => o.UseSqlite("Data Source=:memory:")).BuildServiceProvider();
+            .AddDbContextFactory<OpsDbContext>(o => o.UseSqlite("Data Source=:memory:"))
+            .AddSingleton(_ => Npgsql.NpgsqlDataSource.Create("Host=127.0.0.1;Database=never-reached"))
+            .AddSingleton<IRecordStore>(sp => new OpsConsole.Data.Postgres.PostgresRecordStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()))
+            .BuildServiceProvider();
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
         var databases = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         using var committed = new CommittedRecords(feed, databases, NullLogger<CommittedRecords>.Instance);
-        var activity = new SourceActivity(committed, databases, new StaticOptions(new SourcesOptions()), clock);
+        var activity = new SourceActivity(committed, databases, services.GetRequiredService<IRecordStore>(), new StaticOptions(new SourcesOptions()), clock);
         await activity.StartAsync(CancellationToken.None);
         feed.Publish(new CommitNotice(CommitKinds.Records, 1, 1, null) { Records = [Record("docker/late-host/web", clock.Now)] });
         await services.DisposeAsync();
@@ -182,7 +185,7 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         var databases = _factory.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         var feed = new InProcessCommitFeed(NullLogger<InProcessCommitFeed>.Instance);
         using var committed = new CommittedRecords(feed, databases, NullLogger<CommittedRecords>.Instance);
-        var activity = new SourceActivity(committed, databases,
+        var activity = new SourceActivity(committed, databases, Store,
             new StaticOptions(new SourcesOptions { SilentAfter = TimeSpan.FromMinutes(15) }), clock);
         await activity.StartAsync(CancellationToken.None);
         var first = clock.Now;
@@ -219,6 +222,8 @@ public sealed class SourceActivityTests : IClassFixture<OpsConsoleFactory>
         }
         Assert.Equal(clock.Now.ToUnixTimeMilliseconds(), await SavedAt());
     }
+
+    private IRecordStore Store => _factory.Services.GetRequiredService<IRecordStore>();
 
     private static EventRecord Record(string key, DateTimeOffset at) => new()
     {
