@@ -623,7 +623,7 @@ public static class RecordsBenchmark
         // The server's own time for a request (parse to commit), against what the client saw.
         var requests = Value("opsconsole_ingest_batch_duration_seconds_count{kind=\"container\"}");
         var pipelineFast = Value("opsconsole_ingest_batch_duration_seconds_bucket{kind=\"container\",le=\"0.128\"}");
-        return $"writer held > 100 ms: {Over("hold", "ingest")}, {Over("hold", "reclassify")}, {Over("hold", "rebuild")}, {Over("hold", "checkpoint")}, {Over("hold", "checkpoint-past-limit")}; " +
+        return $"writer held > 100 ms: {Over("hold", "ingest")}, {Over("hold", "reclassify")}, {Over("hold", "rebuild")}, {Over("hold", "checkpoint")}, {Over("hold", "checkpoint-past-limit")}, {Over("hold", "warm")}, {Over("hold", "sources")}, {Over("hold", "ef")}; " +
                $"ingest waited > 100 ms: {Over("wait", "ingest")}; commit > 100 ms: {Over("commit", "ingest")}, {Over("commit", "reclassify")}, {Over("commit", "rebuild")}; " +
                $"ingest pipeline > 128 ms: {requests - pipelineFast:F0}/{requests:F0}; checkpoints > 100 ms: {Checkpoints("background")}, " +
                $"{Checkpoints("truncate")}, {Checkpoints("between-slices")}; gen2 GCs {Value("dotnet_collection_count_total{generation=\"2\"}"):F0}; " +

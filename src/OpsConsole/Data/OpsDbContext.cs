@@ -35,6 +35,45 @@ public class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbCo
     public DbSet<Features.Notifications.NotificationDelivery> NotificationDeliveries => Set<Features.Notifications.NotificationDelivery>();
     public DbSet<Features.Notifications.StoredChannel> NotificationChannels => Set<Features.Notifications.StoredChannel>();
 
+    /// <summary>
+    /// On SQLite every save holds the record store's write lock (<see cref="Sqlite.SqliteRecordStore.BesideWritesAsync"/>):
+    /// the audit log, acknowledgements, silences, notifications, keys and users write beside ingestion, and a save that
+    /// took SQLite's write lock outside that queue stalled the ingest transaction it met. Nothing here opens a
+    /// transaction of its own around a save (one would keep SQLite's lock past the store's).
+    /// </summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
+        !Database.IsSqlite() ? base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken)
+            : Sqlite.SqliteRecordStore.BesideWritesAsync(async () =>
+            {
+                SavingBesideWrites = true;
+                try
+                {
+                    return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+                }
+                finally
+                {
+                    SavingBesideWrites = false;
+                }
+            }, cancellationToken);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        !Database.IsSqlite() ? base.SaveChanges(acceptAllChangesOnSuccess)
+            : Sqlite.SqliteRecordStore.BesideWrites(() =>
+            {
+                SavingBesideWrites = true;
+                try
+                {
+                    return base.SaveChanges(acceptAllChangesOnSuccess);
+                }
+                finally
+                {
+                    SavingBesideWrites = false;
+                }
+            });
+
+    /// <summary>Whether a save of this context holds the store's write lock now: its statements must not queue for it again (<see cref="Sqlite.EfWriteInterceptor"/>).</summary>
+    internal bool SavingBesideWrites { get; private set; }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

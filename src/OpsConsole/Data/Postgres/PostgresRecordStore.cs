@@ -465,25 +465,31 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         ON CONFLICT (Source, Origin) DO UPDATE SET Kind = excluded.Kind, LastSeenAt = excluded.LastSeenAt, LastHour = excluded.LastHour
         """;
 
+    /// <summary>Senders saved per write transaction: up to Sources:MaxTracked of them are due at once after a start-up.</summary>
+    internal const int SourceOriginsPerTransaction = 500;
+
     /// <summary>Read and merged under the cluster-wide write lock, so two nodes saving the same sender take turns and neither count is lost.</summary>
-    public Task SaveSourceOriginsAsync(IReadOnlyList<SourceOrigin> sightings, long hourAgo, CancellationToken cancellationToken) =>
-        InWriteTransactionAsync(async tx =>
-        {
-            var stored = new Dictionary<(string Source, string Origin), SourceOrigin>();
-            await using (var reader = await tx.ReadAsync(cancellationToken, BatchCommand(StoredOriginsSql,
-                             Array(sightings.Select(s => s.Source).ToArray()), Array(sightings.Select(s => s.Origin).ToArray()))))
-                while (await reader.ReadAsync(cancellationToken))
-                    stored[(reader.GetString(0), reader.GetString(1))] = new SourceOrigin
-                    {
-                        Source = reader.GetString(0), Origin = reader.GetString(1), Kind = reader.GetString(2),
-                        LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), LastHour = Text(reader, 4),
-                    };
-            var merged = sightings.Select(s => s.MergedInto(stored.GetValueOrDefault((s.Source, s.Origin)), hourAgo)).ToList();
-            tx.BeforeCommit.Add(BatchCommand(SaveOriginsSql, Array(merged.Select(m => m.Source).ToArray()), Array(merged.Select(m => m.Origin).ToArray()),
-                Array(merged.Select(m => m.Kind).ToArray()), Array(merged.Select(m => m.LastSeenAt.ToUnixTimeMilliseconds()).ToArray()),
-                Array(merged.Select(m => m.LastHour).ToArray())));
-            return 0;
-        }, cancellationToken);
+    public async Task SaveSourceOriginsAsync(IReadOnlyList<SourceOrigin> sightings, long hourAgo, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in sightings.Chunk(SourceOriginsPerTransaction))
+            await InWriteTransactionAsync(async tx =>
+            {
+                var stored = new Dictionary<(string Source, string Origin), SourceOrigin>();
+                await using (var reader = await tx.ReadAsync(cancellationToken, BatchCommand(StoredOriginsSql,
+                                 Array(chunk.Select(s => s.Source).ToArray()), Array(chunk.Select(s => s.Origin).ToArray()))))
+                    while (await reader.ReadAsync(cancellationToken))
+                        stored[(reader.GetString(0), reader.GetString(1))] = new SourceOrigin
+                        {
+                            Source = reader.GetString(0), Origin = reader.GetString(1), Kind = reader.GetString(2),
+                            LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), LastHour = Text(reader, 4),
+                        };
+                var merged = chunk.Select(s => s.MergedInto(stored.GetValueOrDefault((s.Source, s.Origin)), hourAgo)).ToList();
+                tx.BeforeCommit.Add(BatchCommand(SaveOriginsSql, Array(merged.Select(m => m.Source).ToArray()), Array(merged.Select(m => m.Origin).ToArray()),
+                    Array(merged.Select(m => m.Kind).ToArray()), Array(merged.Select(m => m.LastSeenAt.ToUnixTimeMilliseconds()).ToArray()),
+                    Array(merged.Select(m => m.LastHour).ToArray())));
+                return 0;
+            }, cancellationToken);
+    }
 
     private static void WriteStates(WriteTransaction tx, IReadOnlyList<Delta> deltas, Dictionary<string, Stored> stored)
     {
