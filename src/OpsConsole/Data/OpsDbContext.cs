@@ -39,10 +39,11 @@ public class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbCo
     /// On SQLite every save holds the record store's write lock (<see cref="Sqlite.SqliteRecordStore.BesideWritesAsync"/>):
     /// the audit log, acknowledgements, silences, notifications, keys and users write beside ingestion, and a save that
     /// took SQLite's write lock outside that queue stalled the ingest transaction it met. Nothing here opens a
-    /// transaction of its own around a save (one would keep SQLite's lock past the store's).
+    /// transaction of its own around a save (one would keep SQLite's lock past the store's). A save with nothing to write
+    /// does not queue: SilenceSweeper's two saves every 15 s were 163 of the 10 M reclassification row's holds, all empty.
     /// </summary>
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
-        !Database.IsSqlite() ? base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken)
+        !Database.IsSqlite() || !ChangeTracker.HasChanges() ? base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken)
             : Sqlite.SqliteRecordStore.BesideWritesAsync(async () =>
             {
                 SavingBesideWrites = true;
@@ -57,7 +58,7 @@ public class OpsDbContext(DbContextOptions<OpsDbContext> options) : IdentityDbCo
             }, cancellationToken);
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        !Database.IsSqlite() ? base.SaveChanges(acceptAllChangesOnSuccess)
+        !Database.IsSqlite() || !ChangeTracker.HasChanges() ? base.SaveChanges(acceptAllChangesOnSuccess)
             : Sqlite.SqliteRecordStore.BesideWrites(() =>
             {
                 SavingBesideWrites = true;
