@@ -7,8 +7,8 @@ namespace OpsConsole.Features.Classification;
 /// <summary>
 /// The pairs of adjacent characters a text holds, ignoring ASCII case, as a 512-bit set (a pair's bit is a hash of it,
 /// so two pairs may share one). A spelling with a pair the message's set lacks is not in the message, so a rule's
-/// literal search — a record's candidates run a dozen or more — is ruled out by eight AND operations. For ASCII texts
-/// only: outside ASCII, case folding is the regex's.
+/// literal search — a record's candidates run a dozen or more — is ruled out by eight AND operations. For texts
+/// <see cref="AsciiAlike"/> only: other case folding is the regex's.
 /// </summary>
 [InlineArray(Words)]
 internal struct CharPairs
@@ -72,27 +72,27 @@ internal struct CharPairs
 }
 
 /// <summary>
-/// A record's message as its message rules read it: whether it is ASCII (read once, not by every rule), and its
+/// A record's message as its message rules read it: whether it is <see cref="AsciiAlike"/> (read once, not by every rule), and its
 /// <see cref="CharPairs"/>, made when the first rule needs them (reading the message once costs about what two or
 /// three literal searches of it do; a record decided by a structured field never pays it).
 /// </summary>
 internal struct RecordMessage(string? text)
 {
-    private byte _ascii; // 0: not read yet, 1: ASCII, 2: not (or no message)
+    private byte _ascii; // 0: not read yet, 1: ASCII-alike, 2: not (or no message)
 
-    /// <summary>Whether the message is ASCII, read at the first ask: a record a structured field decides never reads it.</summary>
+    /// <summary>Whether the message is ASCII-alike (<see cref="AsciiAlike.ForLiterals"/>), read at the first ask: a record a structured field decides never reads it.</summary>
     public bool Ascii
     {
         get
         {
-            if (_ascii == 0) _ascii = text is not null && System.Text.Ascii.IsValid(text) ? (byte)1 : (byte)2;
+            if (_ascii == 0) _ascii = text is not null && AsciiAlike.ForLiterals(text) ? (byte)1 : (byte)2;
             return _ascii == 1;
         }
     }
     private bool _paired;
     private CharPairs _pairs;
 
-    /// <summary>False only when the message, ASCII, holds none of the <paramref name="spellings"/> (their <see cref="CharPairs"/>).</summary>
+    /// <summary>False only when the message, ASCII-alike, holds none of the <paramref name="spellings"/> (their <see cref="CharPairs"/>).</summary>
     public bool MayHoldAny(ReadOnlySpan<CharPairs> spellings)
     {
         if (!Ascii) return true;

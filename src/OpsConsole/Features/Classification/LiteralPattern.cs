@@ -113,17 +113,17 @@ public sealed class LiteralPattern
     }
 
     /// <summary>
-    /// The regex's match in <paramref name="message"/>, or null when this cannot say: outside ASCII the regex's case
+    /// The regex's match in <paramref name="message"/>, or null when this cannot say: beyond <see cref="AsciiAlike"/> text the regex's case
     /// folding (a Kelvin sign is a 'k' to it) is not an ordinal comparison's, so such a message goes to the regex.
     /// </summary>
     public bool? TryMatch(string message, out string matched)
     {
-        var found = TryMatch(message, Ascii.IsValid(message), out var range);
+        var found = TryMatch(message, AsciiAlike.ForLiterals(message), out var range);
         matched = found == true ? message[range] : "";
         return found;
     }
 
-    /// <summary>As above, for a message already known to be ASCII or not; the match as its place in the message.</summary>
+    /// <summary>As above, for a message already known to be ASCII-alike or not; the match as its place in the message.</summary>
     internal bool? TryMatch(string message, bool ascii, out Range matched)
     {
         matched = default;

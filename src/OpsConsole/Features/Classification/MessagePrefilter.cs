@@ -24,12 +24,13 @@ public sealed class MessagePrefilter
     }
 
     /// <summary>
-    /// False only when the pattern cannot match <paramref name="message"/>. Outside ASCII the regex's case folding
-    /// (a Kelvin sign is a 'k' to it) is not what an ordinal comparison does, so such a message always goes to the regex.
+    /// False only when the pattern cannot match <paramref name="message"/>. Beyond <see cref="AsciiAlike"/> text the
+    /// regex's case folding (a Kelvin sign is a 'k' to it) is not what an ordinal comparison does, so such a message
+    /// always goes to the regex.
     /// </summary>
-    public bool MayMatch(string message) => MayMatch(message, Ascii.IsValid(message));
+    public bool MayMatch(string message) => MayMatch(message, AsciiAlike.ForLiterals(message));
 
-    /// <summary>As above, for a message already known to be ASCII or not.</summary>
+    /// <summary>As above, for a message already known to be ASCII-alike (<see cref="AsciiAlike"/>) or not.</summary>
     internal bool MayMatch(string message, bool ascii) => !ascii || message.AsSpan().IndexOfAny(_literals) >= 0;
 
     /// <summary>The prefilter of a case-insensitive pattern, or null when some match of it may hold no literal this can name.</summary>

@@ -30,6 +30,8 @@ public sealed class CharPairsTests
     {
         Assert.True(MayHold("\u212Aill signal", "zzzz")); // case folding outside ASCII is the regex's
         Assert.False(new RecordMessage("\u212Aill").Ascii);
+        Assert.False(new RecordMessage("resize \u2192 \u212Aill").Ascii); // an arrow, then a Kelvin sign
+        Assert.True(new RecordMessage("resize compute1 \u2192 compute2").Ascii); // an arrow is no letter to either
     }
 
     /// <summary>The filter may only rule out what the regex cannot find: every shipped pattern over every known text.</summary>

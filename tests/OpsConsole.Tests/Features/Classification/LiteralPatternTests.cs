@@ -89,4 +89,17 @@ public sealed class LiteralPatternTests
     [Fact]
     public void Leaves_a_message_outside_ascii_to_the_regex() =>
         Assert.Null(LiteralPattern.For("kill")!.TryMatch("\u212Aill", out _)); // a Kelvin sign is a 'k' to a case-insensitive regex
+
+    [Theory]
+    [InlineData("resize compute1 \u2192 compute2: OOM-Kill", true, "OOM-Kill")] // an arrow is no letter to any comparison
+    [InlineData("\u201cdone\u201d \u2192 idle", false, "")]
+    public void Reads_a_message_whose_other_characters_match_no_letter_as_ascii(string message, bool found, string matched)
+    {
+        var pattern = LiteralPattern.For("oom[-_ ]?kill")!;
+        Assert.Equal(found, pattern.TryMatch(message, out var text));
+        Assert.Equal(matched, text);
+        // What the regex finds there.
+        var regex = new System.Text.RegularExpressions.Regex("oom[-_ ]?kill", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant).Match(message);
+        Assert.Equal((regex.Success, regex.Value), (found, matched));
+    }
 }

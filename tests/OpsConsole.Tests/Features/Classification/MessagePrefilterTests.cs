@@ -40,6 +40,7 @@ public sealed class MessagePrefilterTests
         Assert.False(prefilter.MayMatch("nothing to see"));
         Assert.True(prefilter.MayMatch("OOM KILL"));
         Assert.True(prefilter.MayMatch("\u212Aill")); // a Kelvin sign is a 'k' to a case-insensitive regex
+        Assert.False(prefilter.MayMatch("done \u2192 idle")); // an arrow is no letter to either
     }
 
     [Fact]

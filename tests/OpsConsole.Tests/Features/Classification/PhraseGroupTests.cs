@@ -90,7 +90,9 @@ public sealed class PhraseGroupTests
         {
             if (PhraseGroup.For(slots) is not { } group) continue;
             var phraseSlots = slots.Where(s => !s.Table.IsExact).ToArray();
-            foreach (var text in texts.Concat(texts.Select(t => t.ToUpperInvariant())).Concat(texts.Select(t => t.Replace(" ", "  "))))
+            // With characters beyond ASCII that match no letter (an arrow, typographic quotes), which the group reads too.
+            foreach (var text in texts.Concat(texts.Select(t => t.ToUpperInvariant())).Concat(texts.Select(t => t.Replace(" ", "  ")))
+                         .Concat(texts.Select(t => "\u201c" + t.Replace(" ", "\u2192") + "\u201d")).Concat(texts.Select(t => t.Replace(":", " \u2192"))))
             {
                 var record = Record(text, reason: text, errorCode: text);
                 var scan = VocabularyScan.Start(index);

@@ -14,7 +14,7 @@ namespace OpsConsole.Features.Classification.Vocabulary;
 /// the few that begin with punctuation, at that character), so the pass looks up the first characters found there in
 /// one table of all phrases instead of running each table's multi-substring search over the whole text: with a dozen
 /// tables of tens to hundreds of phrases, those searches were most of the time spent classifying a long message.
-/// Texts outside ASCII go to each table's own search, whose case folding this pass does not repeat.
+/// Texts beyond <see cref="AsciiAlike.ForPhrases"/> go to each table's own search, whose case folding this pass does not repeat.
 /// </summary>
 public sealed class PhraseGroup
 {
@@ -129,7 +129,7 @@ public sealed class PhraseGroup
         for (var f = 0; f < _fields.Length; f++)
         {
             if (RecordFields.Read(record, _fields[f].Field) is not { Length: > 0 } text) continue;
-            if (Ascii.IsValid(text)) found |= SearchText(scan, text, f, stamp);
+            if (AsciiAlike.ForPhrases(text)) found |= SearchText(scan, text, f, stamp);
             else
                 for (var t = 0; t < _tables.Length; t++)
                     if ((_tablesIn[f] & (1UL << t)) != 0 && _tables[t].Table.TryPhraseAt(text, out var entry, out var start, out var end))
@@ -191,7 +191,7 @@ public sealed class PhraseGroup
         {
             // A phrase begins where a word does, or at punctuation some phrase begins with; most places are neither,
             // and of the rest most begin like no phrase (the bitmap of first characters says so without a lookup).
-            var kind = _classes[span[at]];
+            var kind = span[at] < 128 ? _classes[span[at]] : CharClass.Other;
             var isWord = kind == CharClass.Word;
             var mayBegin = isWord ? !previousIsWord : kind == CharClass.PhraseStart;
             previousIsWord = isWord;
