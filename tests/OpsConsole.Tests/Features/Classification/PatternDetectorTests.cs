@@ -87,6 +87,32 @@ public sealed class PatternDetectorTests : ClockedConsole
         Assert.Equal(newest, Assert.Single(await detector.DetectAsync([Exit(newest), Exit(newest)], "v", CancellationToken.None)).InstanceKey);
     }
 
+    [Fact]
+    public async Task One_batch_of_a_backlog_finds_the_loops_its_records_find_one_by_one()
+    {
+        // Three exits within two minutes, then one half an hour later: a loop at the third, whether the sender posts the
+        // backlog at once or each exit as it happens.
+        var minutes = new[] { 0, 1, 2, 30 };
+        var batched = ActivatorUtilities.CreateInstance<CrashLoopDetector>(Factory.Services);
+        var oneByOne = ActivatorUtilities.CreateInstance<CrashLoopDetector>(Factory.Services);
+        await batched.PrimeAsync(CancellationToken.None);
+        await oneByOne.PrimeAsync(CancellationToken.None);
+        var exits = minutes.Select((m, i) => new EventRecord
+        {
+            Id = i + 1, Kind = "container", Source = "ci", Format = "simple", Entry = "exit", InstanceKey = "ci/backlog", InstanceName = "backlog",
+            ExitCode = 1, Category = "exit.app-error", OccurredAt = Clock.Now.AddMinutes(m - 30), DedupeKey = $"k{i}", RawJson = "{}",
+        }).ToList();
+
+        var fromBatch = await batched.DetectAsync(exits, "v", CancellationToken.None);
+        var fromEach = new List<EventRecord>();
+        foreach (var exit in exits) fromEach.AddRange(await oneByOne.DetectAsync([exit], "v", CancellationToken.None));
+
+        var loop = Assert.Single(fromBatch);
+        Assert.Equal(exits[2].OccurredAt, loop.OccurredAt);
+        Assert.Equal("1,2,3", loop.DerivedFrom);
+        Assert.Equal([(loop.OccurredAt, loop.DerivedFrom)], fromEach.Select(l => (l.OccurredAt, l.DerivedFrom)));
+    }
+
     private static string DockerDie(int exitCode, DateTimeOffset at, string name = "flaky") => JsonSerializer.Serialize(new
     {
         Type = "container", Action = "die", scope = "local", time = at.ToUnixTimeSeconds(), timeNano = at.ToUnixTimeMilliseconds() * 1_000_000,

@@ -42,37 +42,40 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
         if (!_primed) await PrimeAsync(cancellationToken);
         var settings = options.CurrentValue;
         ExpireQuietInstances(settings.CrashLoopWindow);
-        var touched = new Dictionary<string, EventRecord>(StringComparer.Ordinal);
+        var found = new List<EventRecord>();
+        // Each failure is judged by the window ending at its own time, in the source's time order: one batch holding
+        // minutes of a sender's backlog finds the same loops as the same records sent one by one. Judged once per
+        // batch at its newest failure, three quick exits followed by a late one showed no loop.
         foreach (var record in written.OrderBy(r => r.OccurredAt))
         {
             if (record.Category == Category)
             {
                 Window(record.InstanceKey).NoteLoop(record.OccurredAt);
+                continue;
             }
-            else if (IsRestartFailure(record))
-            {
-                Window(record.InstanceKey).Add(record.OccurredAt, record.Id);
-                touched[record.InstanceKey] = record;
-            }
-        }
-
-        var found = new List<EventRecord>();
-        foreach (var (key, newest) in touched)
-        {
-            var rule = SourceProfiles.For(newest.Source, newest.Kind).CrashLoop;
-            var (window, threshold) = (rule.Window ?? settings.CrashLoopWindow, rule.Threshold ?? settings.CrashLoopExits);
-            var failures = _windows[key].Within(Before(newest.OccurredAt, window), newest.OccurredAt, out var loopAlreadyShown);
-            if (loopAlreadyShown || failures.Count < threshold) continue;
-
-            _windows[key].NoteLoop(newest.OccurredAt);
-            var what = rule.Noun;
-            found.Add(DerivedRecord.Create(InstanceIdentity.Of(newest), Category, "critical", RuleId,
-                $"{failures.Count} {what} within {window.TotalSeconds:0} s (threshold {threshold})",
-                $"Crash loop: {failures.Count} {what} of this instance within {Describe(window)}",
-                failures, newest.OccurredAt, rulesetVersion));
+            if (!IsRestartFailure(record)) continue;
+            var window = Window(record.InstanceKey);
+            window.Add(record.OccurredAt, record.Id);
+            if (LoopAt(record, window, settings, rulesetVersion) is { } loop) found.Add(loop);
         }
         if (_windows.Count > MaxTrackedInstances) Trim(settings.CrashLoopWindow);
         return found;
+    }
+
+    /// <summary>The loop record when the window ending at <paramref name="newest"/> holds enough failures and shows no loop yet.</summary>
+    private static EventRecord? LoopAt(EventRecord newest, FailureWindow window, ClassificationOptions settings, string rulesetVersion)
+    {
+        var rule = SourceProfiles.For(newest.Source, newest.Kind).CrashLoop;
+        var (length, threshold) = (rule.Window ?? settings.CrashLoopWindow, rule.Threshold ?? settings.CrashLoopExits);
+        var from = Before(newest.OccurredAt, length);
+        if (window.LoopShownWithin(from, newest.OccurredAt) || window.CountWithin(from, newest.OccurredAt) < threshold) return null;
+
+        window.NoteLoop(newest.OccurredAt);
+        var failures = window.Within(from, newest.OccurredAt);
+        return DerivedRecord.Create(InstanceIdentity.Of(newest), Category, "critical", RuleId,
+            $"{failures.Count} {rule.Noun} within {length.TotalSeconds:0} s (threshold {threshold})",
+            $"Crash loop: {failures.Count} {rule.Noun} of this instance within {Describe(length)}",
+            failures, newest.OccurredAt, rulesetVersion);
     }
 
     /// <summary>A failed restart as the record's source defines it (by default an exit that is not a clean or graceful stop).</summary>
@@ -196,10 +199,17 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
             if (_lastLoop is null || at > _lastLoop) _lastLoop = at;
         }
 
-        public List<long> Within(DateTimeOffset from, DateTimeOffset to, out bool loopAlreadyShown)
+        public bool LoopShownWithin(DateTimeOffset from, DateTimeOffset to) => _lastLoop is { } loop && loop >= from && loop <= to;
+
+        /// <summary>Failures within the range, counted without a list: most failures are checked and make no loop.</summary>
+        public int CountWithin(DateTimeOffset from, DateTimeOffset to)
         {
-            loopAlreadyShown = _lastLoop is { } loop && loop >= from && loop <= to;
-            return _failures.Where(f => f.At >= from && f.At <= to).Select(f => f.Id).ToList();
+            var count = 0;
+            foreach (var (at, _) in _failures) if (at >= from && at <= to) count++;
+            return count;
         }
+
+        public List<long> Within(DateTimeOffset from, DateTimeOffset to) =>
+            _failures.Where(f => f.At >= from && f.At <= to).Select(f => f.Id).ToList();
     }
 }
