@@ -22,6 +22,9 @@ public sealed class RunningConsole : IAsyncDisposable
     public string BaseUrl { get; }
     public HttpClient Http { get; }
 
+    /// <summary>How long the console's process has run.</summary>
+    public TimeSpan Uptime => DateTime.Now - _process.StartTime;
+
     /// <summary>The console's own log line of its start-up steps (StartUpTimeline), once it has listened.</summary>
     public string? StartUpSteps { get; private set; }
 

@@ -26,8 +26,9 @@ internal static class InstanceStateRules
     public sealed record Candidate(long Id, string InstanceKey, string Kind, string Source, string DisplayName, string? Location, string Category,
         string Severity, bool IsFailure, string? Message, DateTimeOffset At, string? Identity)
     {
-        public static Candidate Of(EventRecord r) =>
-            new(r.Id, r.InstanceKey, r.Kind, r.Source, r.InstanceName, r.Location, r.Category, r.Severity, r.IsFailure, r.Message, r.OccurredAt, r.Identity);
+        /// <summary>The record's candidate, under <paramref name="id"/> when given (a batch position before the insert gives the row id).</summary>
+        public static Candidate Of(EventRecord r, long? id = null) =>
+            new(id ?? r.Id, r.InstanceKey, r.Kind, r.Source, r.InstanceName, r.Location, r.Category, r.Severity, r.IsFailure, r.Message, r.OccurredAt, r.Identity);
     }
 
     /// <summary>One instance's current record among several, and its failures.</summary>

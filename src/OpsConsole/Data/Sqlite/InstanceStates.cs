@@ -137,7 +137,7 @@ internal static class InstanceStates
         {
             var states = new Dictionary<string, Delta>(StringComparer.Ordinal);
             for (var i = 0; i < records.Count; i++)
-                if (include is null || include(i)) Accumulate(states, Candidate.Of(records[i]) with { Id = i });
+                if (include is null || include(i)) Accumulate(states, Candidate.Of(records[i], id: i));
             var deltas = states.Values.ToList();
             var rows = new EncodedRows(StateColumns, deltas.Count);
             foreach (var delta in deltas) Add(rows, delta);

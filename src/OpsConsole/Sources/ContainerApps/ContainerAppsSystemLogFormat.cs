@@ -66,9 +66,15 @@ public sealed partial class ContainerAppsSystemLogFormat : IPayloadFormat
         }
     }
 
+    // One row's columns at a time per thread (AddRow keeps none of them): a dictionary made per row, grown twice on the
+    // way to a row's ten columns, was a sixth of what a request of query rows allocated.
+    [ThreadStatic]
+    private static Dictionary<string, string?>? _flatRow;
+
     private static Dictionary<string, string?> ReadFlatRow(PayloadNode row)
     {
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var values = _flatRow ??= new Dictionary<string, string?>(ReadColumns.Set.Count, StringComparer.OrdinalIgnoreCase);
+        values.Clear();
         foreach (var property in row.Element.EnumerateObject()) AddColumn(values, property.Name, property.Value);
         return values;
     }

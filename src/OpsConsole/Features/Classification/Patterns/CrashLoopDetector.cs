@@ -186,8 +186,10 @@ public sealed class CrashLoopDetector(IDbContextFactory<OpsDbContext> databases,
 
         public void Add(DateTimeOffset at, long id)
         {
-            // Priming and the first batch can both bring the same record.
-            if (_failures.Exists(f => f.Id == id)) return;
+            // Priming and the first batch can both bring the same record. A loop, not Exists: a lambda capturing the id
+            // was an allocation per failed exit ingested.
+            foreach (var failure in _failures)
+                if (failure.Id == id) return;
             var index = _failures.Count;
             while (index > 0 && _failures[index - 1].At > at) index--;
             _failures.Insert(index, (at, id));
