@@ -24,6 +24,7 @@ public sealed class AosProfile : ISourceProfile
     public IReadOnlyList<IPayloadFormat> Formats { get; } = [new AosCloudMessageFormat()];
     public string RulesFile => "Sources/Aos/rules.yaml";
     public string VocabularyFile => "Sources/Aos/vocabulary.yaml";
+    public string FallbackRulesFile => "Sources/Aos/fallback.rules.yaml";
 
     public IReadOnlyList<IdentityPart> PartsFromKey(string instanceKey) =>
         instanceKey.Count(c => c == '/') == 4
