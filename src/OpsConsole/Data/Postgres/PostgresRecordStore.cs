@@ -454,7 +454,6 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
         return new StorageFigures(records, oldest, (long)(await size.ExecuteScalarAsync(cancellationToken))!);
     }
 
-    /// <summary>Merges each instance's batch into its stored row or adds the row, by <see cref="InstanceStateRules.Merge"/>.</summary>
     private const string StoredOriginsSql = """
         SELECT Source, Origin, Kind, LastSeenAt, LastHour FROM source_origins
         WHERE (Source, Origin) IN (SELECT * FROM unnest($1::text[], $2::text[]))
@@ -491,6 +490,7 @@ public sealed class PostgresRecordStore(NpgsqlDataSource dataSource, StorageHeal
             }, cancellationToken);
     }
 
+    /// <summary>Merges each instance's batch into its stored row or adds the row, by <see cref="InstanceStateRules.Merge"/>.</summary>
     private static void WriteStates(WriteTransaction tx, IReadOnlyList<Delta> deltas, Dictionary<string, Stored> stored)
     {
         var inserts = new List<Delta>();
