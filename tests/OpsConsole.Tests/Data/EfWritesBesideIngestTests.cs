@@ -20,17 +20,10 @@ public sealed class EfWritesBesideIngestTests
         using var store = new SqliteRecordStore(new SqliteConnectionFactory(database.ConnectionString));
         await using var db = Context(database);
 
-        Task<int>? save = null;
-        var doneDuringTransaction = true;
-        await store.InSlicesAsync("rebuild", 1, (_, _, _) =>
-        {
-            db.AuditLog.Add(new AuditEntry { At = DateTimeOffset.UtcNow, Actor = "tester", Action = "test.saved", Target = "beside" });
-            save = Task.Run(() => db.SaveChangesAsync());
-            Thread.Sleep(200);
-            doneDuringTransaction = save.IsCompleted;
-        }, CancellationToken.None);
+        db.AuditLog.Add(new AuditEntry { At = DateTimeOffset.UtcNow, Actor = "tester", Action = "test.saved", Target = "beside" });
 
-        Assert.False(doneDuringTransaction);
+        Task<int>? save = null;
+        Assert.False(await DoneWhileTheWriterIsHeldAsync(store, () => save = Task.Run(() => db.SaveChangesAsync())));
         Assert.Equal(1, await save!);
     }
 
@@ -62,15 +55,8 @@ public sealed class EfWritesBesideIngestTests
         await db.SaveChangesAsync();
 
         Task<int>? update = null;
-        var doneDuringTransaction = true;
-        await store.InSlicesAsync("rebuild", 1, (_, _, _) =>
-        {
-            update = Task.Run(() => db.Acknowledgements.Where(a => a.InstanceKey == "docker/h/acked").ExecuteDeleteAsync());
-            Thread.Sleep(200);
-            doneDuringTransaction = update.IsCompleted;
-        }, CancellationToken.None);
-
-        Assert.False(doneDuringTransaction);
+        Assert.False(await DoneWhileTheWriterIsHeldAsync(store,
+            () => update = Task.Run(() => db.Acknowledgements.Where(a => a.InstanceKey == "docker/h/acked").ExecuteDeleteAsync())));
         Assert.Equal(1, await update!);
     }
 
@@ -83,26 +69,35 @@ public sealed class EfWritesBesideIngestTests
         var minute = at.ToUnixTimeMilliseconds() / 60_000;
         await store.SaveSourceOriginsAsync([Sighting("edge-a", "unit", at, $"{minute - 2}:3,{minute - 1}:7")], minute - 60, CancellationToken.None);
 
+        // Another node's view: an earlier sighting (kind and time stay), one minute counted higher, one new minute.
         Task? save = null;
-        var doneDuringTransaction = true;
-        await store.InSlicesAsync("rebuild", 1, (_, _, _) =>
-        {
-            // Another node's view: an earlier sighting (kind and time stay), one minute counted higher, one new minute.
-            save = Task.Run(() => store.SaveSourceOriginsAsync(
-                [Sighting("edge-a", "other-kind", at.AddSeconds(-30), $"{minute - 1}:5,{minute - 2}:4,{minute}:1"), Sighting("edge-b", "unit", at, null)],
-                minute - 60, CancellationToken.None));
-            Thread.Sleep(200);
-            doneDuringTransaction = save.IsCompleted;
-        }, CancellationToken.None);
+        Assert.False(await DoneWhileTheWriterIsHeldAsync(store, () => save = Task.Run(() => store.SaveSourceOriginsAsync(
+            [Sighting("edge-a", "other-kind", at.AddSeconds(-30), $"{minute - 1}:5,{minute - 2}:4,{minute}:1"), Sighting("edge-b", "unit", at, null)],
+            minute - 60, CancellationToken.None))));
         await save!;
 
-        Assert.False(doneDuringTransaction);
         await using var db = Context(database);
         var rows = await db.SourceOrigins.AsNoTracking().OrderBy(o => o.Origin).ToListAsync();
         Assert.Equal(["edge-a", "edge-b"], rows.Select(r => r.Origin));
         Assert.Equal(("unit", at), (rows[0].Kind, rows[0].LastSeenAt));
         Assert.Equal($"{minute - 2}:4,{minute - 1}:7,{minute}:1", rows[0].LastHour);
         Assert.Null(rows[1].LastHour);
+    }
+
+    /// <summary>
+    /// Starts a write (<paramref name="start"/>) inside a write transaction that then holds the writer 200 ms more: whether
+    /// the write was done before that transaction ended.
+    /// </summary>
+    private static async Task<bool> DoneWhileTheWriterIsHeldAsync(SqliteRecordStore store, Func<Task> start)
+    {
+        var done = true;
+        await store.InSlicesAsync("rebuild", 1, (_, _, _) =>
+        {
+            var write = start();
+            Thread.Sleep(200);
+            done = write.IsCompleted;
+        }, CancellationToken.None);
+        return done;
     }
 
     internal static SourceOrigin Sighting(string origin, string kind, DateTimeOffset at, string? lastHour) =>
