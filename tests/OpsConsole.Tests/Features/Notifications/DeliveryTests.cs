@@ -37,8 +37,10 @@ public sealed class DeliveryTests
     public async Task A_receiver_that_keeps_failing_is_recorded_with_its_error_and_counted_per_channel()
     {
         await using var receiver = await Receiver.StartAsync(_ => 500);
-        using var console = new NotificationConsole(NotificationConsole.OneChannel("teams", receiver.Url + "/hook"));
-        var before = OpsMetrics.NotificationFailures.WithLabels("ops").Value;
+        // The failure counter is process-wide and other tests' receivers fail too: a channel name of its own keeps the count exact.
+        const string Channel = "teams-always-500";
+        using var console = new NotificationConsole(NotificationConsole.OneChannel("teams", receiver.Url + "/hook", channel: Channel));
+        var before = OpsMetrics.NotificationFailures.WithLabels(Channel).Value;
         await console.ExitAsync("broken-host", "db");
         await console.DispatchAsync();
 
@@ -46,8 +48,8 @@ public sealed class DeliveryTests
         Assert.Equal(NotificationDelivery.Failed, delivery.Status);
         Assert.Equal(4, delivery.Attempts); // the first try and three retries
         Assert.StartsWith("HTTP 500", delivery.Error);
-        Assert.Equal(before + 1, OpsMetrics.NotificationFailures.WithLabels("ops").Value);
+        Assert.Equal(before + 1, OpsMetrics.NotificationFailures.WithLabels(Channel).Value);
         var metrics = await console.CreateClient().GetStringAsync("/metrics");
-        Assert.Contains("opsconsole_notification_failures_total{channel=\"ops\"}", metrics);
+        Assert.Contains($"opsconsole_notification_failures_total{{channel=\"{Channel}\"}}", metrics);
     }
 }

@@ -38,15 +38,15 @@ public sealed class NotificationConsole(Dictionary<string, string?> settings, Ma
         return result.GetProperty("records")[0].GetProperty("instance").GetString()!;
     }
 
-    /// <summary>Settings for one channel named "ops" and one route to it.</summary>
-    public static Dictionary<string, string?> OneChannel(string type, string url, string? secret = null, string? groupWindow = null, string? repeatAfter = null)
+    /// <summary>Settings for one channel (named "ops" unless given) and one route to it.</summary>
+    public static Dictionary<string, string?> OneChannel(string type, string url, string? secret = null, string? groupWindow = null, string? repeatAfter = null, string channel = "ops")
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Notifications:Channels:0:Name"] = "ops",
+            ["Notifications:Channels:0:Name"] = channel,
             ["Notifications:Channels:0:Type"] = type,
             ["Notifications:Channels:0:Url"] = url,
-            ["Notifications:Routes:0:Channel"] = "ops",
+            ["Notifications:Routes:0:Channel"] = channel,
         };
         if (secret is not null) settings["Notifications:Channels:0:Secret"] = secret;
         if (groupWindow is not null) settings["Notifications:Routes:0:GroupWindow"] = groupWindow;
