@@ -4,7 +4,9 @@ namespace OpsConsole.Sources.Docker;
 
 /// <summary>
 /// Docker Engine events (<c>docker events --format '{{json .}}'</c> or <c>GET /events</c>), old engines
-/// (<c>status/id/from</c>) and new ones (<c>Action/Actor</c> only). The host comes from <c>?host=</c>.
+/// (<c>status/id/from</c>) and new ones (<c>Action/Actor</c> only), and the project's container events as
+/// <c>docker compose events --json</c> prints them (<c>action/id/type/attributes</c>, lower case, an RFC 3339 time).
+/// The host comes from <c>?host=</c>.
 /// </summary>
 public sealed class DockerEventFormat : IPayloadFormat
 {
@@ -13,15 +15,16 @@ public sealed class DockerEventFormat : IPayloadFormat
     public string Name => DockerProfile.SourceName;
 
     public bool Matches(PayloadNode node) =>
-        node.IsObject && (node.Has("Action"u8) || node.Has("status"u8)) && (node.Has("Actor"u8) || node.Has("id"u8)) && (node.Has("Type"u8) || node.Has("time"u8));
+        node.IsObject && (node.Has("Action"u8) || node.Has("status"u8) || node.Has("action"u8)) && (node.Has("Actor"u8) || node.Has("id"u8))
+        && (node.Has("Type"u8) || node.Has("time"u8) || node.Has("type"u8));
 
     public void Parse(PayloadNode node, ParseContext context)
     {
         var actor = node.Obj("Actor");
-        var attributes = actor?.Obj("Attributes");
-        var action = node.Text("Action") ?? node.Text("status") ?? throw node.Missing("Action");
+        var attributes = actor?.Obj("Attributes") ?? node.Obj("attributes");
+        var action = node.Text("Action") ?? node.Text("status") ?? node.Text("action") ?? throw node.Missing("Action");
         var id = actor?.Str("ID") ?? node.Str("id") ?? throw node.Missing("Actor.ID");
-        var type = node.Str("Type") ?? "container";
+        var type = node.Str("Type") ?? node.Str("type") ?? "container";
         var name = DockerProfile.NameOrShortId(attributes?.Name("name"), id);
         var host = DockerProfile.HostOf(context);
         var time = node.UnixTime("timeNano") ?? node.Time("time");
