@@ -116,6 +116,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         record.State = ev.Str("type");
         record.Reason = ev.Str("reason");
         record.Message = ev.Str("message");
+        record.ExitCode = PodFailurePolicyExitCode(record.Reason, record.Message);
         record.OccurrenceCount = ev.Int("count") ?? 1;
     }
 
@@ -237,6 +238,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         record.State = ev.Str("type");
         record.Reason = ev.Str("reason");
         record.Message = ev.Str("message") ?? ev.Str("note");
+        record.ExitCode = PodFailurePolicyExitCode(record.Reason, record.Message);
         record.OccurrenceCount = series?.Int("count") ?? ev.Int("count") ?? ev.Int("deprecatedCount") ?? 1;
         record.LastSeenAt = lastSeen ?? record.OccurredAt;
         record.Location = ev.Obj("source")?.Str("host") ?? deprecatedSource?.Str("host") ?? ev.Str("reportingInstance");
@@ -259,6 +261,19 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         }
         return latest;
     }
+
+    /// <summary>
+    /// A Job failed by a FailJob rule on exit codes: the job controller's fixed message names the container's exit code
+    /// ("Container c for pod ns/p failed with exit code 42 matching FailJob rule at index 0"), so the event states an exit.
+    /// A rule on pod conditions names no code.
+    /// </summary>
+    private static int? PodFailurePolicyExitCode(string? reason, string? message) =>
+        reason == "PodFailurePolicy" && message is not null && PodFailurePolicyExit().Match(message) is { Success: true } m
+        && int.TryParse(m.Groups[1].ValueSpan, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var code)
+            ? code : null;
+
+    [GeneratedRegex(@" failed with exit code (-?\d+) matching \w+ rule at index \d+")]
+    private static partial Regex PodFailurePolicyExit();
 
     [GeneratedRegex(@"spec\.(?:initContainers|containers|ephemeralContainers)\{([^}]+)\}")]
     private static partial Regex ContainerInFieldPath();
