@@ -32,16 +32,19 @@ public sealed class DockerEventFormat : IPayloadFormat
         var (key, display, parts) = type == "container"
             ? DockerProfile.ContainerInstance(host, name)
             : ($"{DockerProfile.KeyPrefix}/{host}/{type}/{name}", $"{host}/{type} {name}", [new(DockerProfile.Host, host), new(type, name)]);
-        var record = context.Add(node, SourceName, "docker-event", (action.IndexOf(':') is >= 0 and var colon ? action[..colon] : action).Trim(), key,
-            display, parts, time);
+        // Podman's Docker-compatible API names the exit 'died' and puts the code in containerExitCode (on every event of
+        // the container, so it is read from the exit alone).
+        var died = action is "die" or "died";
+        var entry = died ? "die" : (action.IndexOf(':') is >= 0 and var colon ? action[..colon] : action).Trim();
+        var record = context.Add(node, SourceName, "docker-event", entry, key, display, parts, time);
         record.Reason = action;
         record.State = action.StartsWith("health_status", StringComparison.Ordinal) ? action[(action.IndexOf(':') + 1)..].Trim() : action;
         record.Location = host;
-        if (attributes?.Int("exitCode") is { } exit) record.ExitCode = exit;
+        if ((attributes?.Int("exitCode") ?? (died ? attributes?.Int("containerExitCode") : null)) is { } exit) record.ExitCode = exit;
         if (attributes?.Str("signal") is { } signal) record.Signal = signal;
         record.Message = action switch
         {
-            "die" => $"container {name} exited with code {record.ExitCode} after {attributes?.Str("execDuration") ?? "?"} s",
+            "die" or "died" => $"container {name} exited with code {record.ExitCode} after {attributes?.Str("execDuration") ?? "?"} s",
             "oom" => $"container {name} hit its memory limit (OOM)",
             "kill" => $"container {name} was sent signal {record.Signal}",
             _ => $"container {name}: {action}",

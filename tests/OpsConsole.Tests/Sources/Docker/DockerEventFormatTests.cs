@@ -37,4 +37,22 @@ public sealed class DockerEventFormatTests : IClassFixture<OpsConsoleFactory>
         Assert.Equal("container.probe-failed", health.GetProperty("category").GetString());
         Assert.Equal(new DateTimeOffset(2024, 3, 11, 9, 13, 2, TimeSpan.Zero), health.GetProperty("occurredAt").GetDateTimeOffset());
     }
+
+    [Fact]
+    public async Task Podmans_died_event_is_the_exit_and_its_containerExitCode_the_code()
+    {
+        // Podman's Docker-compatible API: 'died', and containerExitCode on every event (reset to 0 on the remove).
+        const string lines = """
+            {"status":"died","id":"2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70819","Type":"container","Action":"died","Actor":{"ID":"2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70819","Attributes":{"containerExitCode":"139","image":"quay.io/acme/agent:3","name":"agent"}},"scope":"local","time":1689235736,"timeNano":1689235736846535953}
+            {"status":"remove","id":"2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70819","Type":"container","Action":"remove","Actor":{"ID":"2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70819","Attributes":{"containerExitCode":"0","image":"quay.io/acme/agent:3","name":"agent"}},"scope":"local","time":1689235736,"timeNano":1689235736905768245}
+            """;
+        var api = _factory.CreateApiClient();
+        var records = await api.ReadRecordsAsync(await api.PostOkAsync("/api/v1/container-exits?host=podman-1", lines, "application/x-ndjson"));
+
+        var died = Assert.Single(records, r => r.GetProperty("entry").GetString() == "die");
+        Assert.Equal(139, died.GetProperty("exitCode").GetInt32());
+        Assert.Equal("exit.segfault", died.GetProperty("category").GetString());
+        var removed = Assert.Single(records, r => r.GetProperty("entry").GetString() == "remove");
+        Assert.Equal("none", removed.GetProperty("category").GetString());
+    }
 }
