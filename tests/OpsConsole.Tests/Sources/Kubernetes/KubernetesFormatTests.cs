@@ -52,4 +52,30 @@ public sealed class KubernetesFormatTests : IClassFixture<OpsConsoleFactory>
         var byCondition = Assert.Single(records, r => r.GetProperty("instance").GetString() == "k8s/jobs/batch/job/weekly");
         Assert.False(byCondition.TryGetProperty("exitCode", out var code) && code.ValueKind == System.Text.Json.JsonValueKind.Number);
     }
+
+    [Fact]
+    public async Task A_Job_states_how_it_ended_in_its_Failed_or_Complete_condition()
+    {
+        const string jobs = """
+            {"apiVersion": "v1", "kind": "List", "items": [
+              {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "migrate", "namespace": "shop"},
+               "status": {"failed": 5, "conditions": [
+                 {"type": "FailureTarget", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit", "lastTransitionTime": "2025-05-12T02:03:41Z"},
+                 {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit", "lastTransitionTime": "2025-05-12T02:03:41Z"}]}},
+              {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "warmup", "namespace": "shop"},
+               "status": {"succeeded": 1, "conditions": [{"type": "Complete", "status": "True", "lastTransitionTime": "2025-05-12T03:00:41Z"}]}},
+              {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "running", "namespace": "shop"}, "status": {"active": 1}}]}
+            """;
+        var api = _factory.CreateApiClient();
+        var records = await api.ReadRecordsAsync(await api.PostOkAsync("/api/v1/container-exits?cluster=jobs", jobs));
+
+        // One record per ending: FailureTarget is the controller's interim mark of the same failure.
+        var failed = Assert.Single(records, r => r.GetProperty("instance").GetString() == "k8s/jobs/shop/job/migrate");
+        Assert.Equal("BackoffLimitExceeded", failed.GetProperty("reason").GetString());
+        Assert.Equal("restart.crash-loop", failed.GetProperty("category").GetString());
+        Assert.Equal(DateTimeOffset.Parse("2025-05-12T02:03:41Z"), failed.GetProperty("occurredAt").GetDateTimeOffset());
+        var complete = Assert.Single(records, r => r.GetProperty("instance").GetString() == "k8s/jobs/shop/job/warmup");
+        Assert.Equal("none", complete.GetProperty("category").GetString());
+        Assert.DoesNotContain(records, r => r.GetProperty("instance").GetString() == "k8s/jobs/shop/job/running");
+    }
 }
