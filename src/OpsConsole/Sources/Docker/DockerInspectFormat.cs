@@ -34,6 +34,8 @@ public sealed class DockerInspectFormat : IPayloadFormat
         // A running container's ExitCode is left over from before it started; only an ended one states an exit.
         if (ended) record.ExitCode = state.Int("ExitCode");
         if (state.Bool("OOMKilled") == true) record.Reason = "OOMKilled";
+        // Only the daemon writes State.Error (a start or restart it could not do); rules key on the hint, not on how the message reads.
+        if (ended && error is not null) IRecordCorrelation.AddHint(record, DockerProfile.StartErrorHint);
         record.Message = error
                          ?? (ended ? $"container {name} {status} with code {record.ExitCode}" : $"container {name} is {status}");
 

@@ -14,6 +14,8 @@ public sealed class DockerProfile : ISourceProfile
     public const string KeyPrefix = "docker";
     public const string Host = "host";
     public const string Container = "container";
+    /// <summary>Set on an inspected container whose State.Error holds the daemon's own start error.</summary>
+    public const string StartErrorHint = "start-error";
 
     public string Source => SourceName;
 

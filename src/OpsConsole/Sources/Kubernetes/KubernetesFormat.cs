@@ -30,7 +30,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         return kind switch
         {
             not null when !node.TryGetProperty("metadata"u8, out _) && HasString(node, "name"u8) && HasString(node, "reason"u8) => "FlatEvent",
-            "Pod" or "PodList" or "Event" or "EventList" or "List" => kind,
+            "Pod" or "PodList" or "Event" or "EventList" or "List" or "Job" or "JobList" => kind,
             _ when node.TryGetProperty("object"u8, out var inner) && inner.ValueKind == JsonValueKind.Object && HasString(node, "type"u8) => "Watch",
             null when LooksLikePod(node) => "Pod",
             null when LooksLikeEvent(node) => "Event",
@@ -71,6 +71,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
             case "Pod": ParsePod(node, cluster, context); break;
             case "Event": ParseEvent(node, cluster, context); break;
             case "FlatEvent": ParseFlatEvent(node, cluster, context); break;
+            case "Job": ParseJob(node, cluster, context); break;
             case "Watch":
                 // BOOKMARK and ERROR watch events carry no pod or event; they state nothing about a container.
                 var inner = node.RequiredObj("object");
@@ -80,7 +81,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
                     case "Event": ParseEvent(inner, cluster, context); break;
                 }
                 break;
-            case "PodList" or "EventList" or "List":
+            case "PodList" or "EventList" or "JobList" or "List":
                 var listKind = node.Str("kind") ?? "List";
                 var index = 0;
                 foreach (var item in node.Array("items"))
@@ -91,11 +92,13 @@ public sealed partial class KubernetesFormat : IPayloadFormat
                     {
                         case "Pod" or null when listKind is "PodList" or "List": ParsePod(reindexed, cluster, context); break;
                         case "Event" or null when listKind is "EventList" or "List": ParseEvent(reindexed, cluster, context); break;
+                        case "Job" when listKind == "List": ParseJob(reindexed, cluster, context); break;
+                        case "Job" or null when listKind == "JobList": ParseJob(reindexed, cluster, context); break;
                         // A mixed List may hold Deployments or Services; they state no container failure.
                         case not null when listKind == "List": break;
                         case var other:
                             throw new PayloadException(reindexed.Item, $"{reindexed.Path}.kind",
-                                $"Field '{reindexed.Path}.kind' is \"{other}\"; a {listKind} holds only {(listKind == "PodList" ? "Pod" : "Event")} items.");
+                                $"Field '{reindexed.Path}.kind' is \"{other}\"; a {listKind} holds only {listKind[..^4]} items.");
                     }
                 }
                 break;
@@ -116,7 +119,30 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         record.State = ev.Str("type");
         record.Reason = ev.Str("reason");
         record.Message = ev.Str("message");
+        record.ExitCode = PodFailurePolicyExitCode(record.Reason, record.Message);
         record.OccurrenceCount = ev.Int("count") ?? 1;
+    }
+
+    /// <summary>
+    /// A Job (<c>kubectl get job -o json</c>) says how it ended in a condition: Failed with the job controller's reason
+    /// (BackoffLimitExceeded, DeadlineExceeded, PodFailurePolicy…) or Complete. It is filed where the Job's events are.
+    /// A Complete condition without a reason (before 1.31) takes the one the controller gives it since, CompletionsReached.
+    /// </summary>
+    private static void ParseJob(PayloadNode job, string cluster, ParseContext context)
+    {
+        var metadata = job.RequiredObj("metadata");
+        var name = ObjectName("Job", cluster, metadata.Name("namespace") ?? "default", metadata.RequiredName("name"), container: null);
+        foreach (var condition in job.Obj("status")?.Array("conditions") ?? [])
+        {
+            var type = condition.Str("type");
+            if (condition.Str("status") != "True" || type is not ("Failed" or "Complete")) continue;
+            var record = context.Add(condition, SourceName, "k8s-job", "job-condition", name.Key, name.Display, name.Parts,
+                condition.Time("lastTransitionTime"));
+            record.State = type;
+            record.Reason = condition.Str("reason") ?? (type == "Complete" ? "CompletionsReached" : null);
+            record.Message = condition.Str("message");
+            record.ExitCode = PodFailurePolicyExitCode(record.Reason, record.Message);
+        }
     }
 
     private static void ParsePod(PayloadNode pod, string cluster, ParseContext context)
@@ -237,6 +263,7 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         record.State = ev.Str("type");
         record.Reason = ev.Str("reason");
         record.Message = ev.Str("message") ?? ev.Str("note");
+        record.ExitCode = PodFailurePolicyExitCode(record.Reason, record.Message);
         record.OccurrenceCount = series?.Int("count") ?? ev.Int("count") ?? ev.Int("deprecatedCount") ?? 1;
         record.LastSeenAt = lastSeen ?? record.OccurredAt;
         record.Location = ev.Obj("source")?.Str("host") ?? deprecatedSource?.Str("host") ?? ev.Str("reportingInstance");
@@ -259,6 +286,19 @@ public sealed partial class KubernetesFormat : IPayloadFormat
         }
         return latest;
     }
+
+    /// <summary>
+    /// A Job failed by a FailJob rule on exit codes: the job controller's fixed message names the container's exit code
+    /// ("Container c for pod ns/p failed with exit code 42 matching FailJob rule at index 0"), so the event states an exit.
+    /// A rule on pod conditions names no code.
+    /// </summary>
+    private static int? PodFailurePolicyExitCode(string? reason, string? message) =>
+        reason == "PodFailurePolicy" && message is not null && PodFailurePolicyExit().Match(message) is { Success: true } m
+        && int.TryParse(m.Groups[1].ValueSpan, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var code)
+            ? code : null;
+
+    [GeneratedRegex(@" failed with exit code (-?\d+) matching \w+ rule at index \d+")]
+    private static partial Regex PodFailurePolicyExit();
 
     [GeneratedRegex(@"spec\.(?:initContainers|containers|ephemeralContainers)\{([^}]+)\}")]
     private static partial Regex ContainerInFieldPath();

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using OpsConsole.Sources.Docker;
+
 namespace OpsConsole.Tests.Sources.Docker;
 
 /// <summary><c>docker inspect</c> output through the container-exits endpoint.</summary>
@@ -36,5 +39,31 @@ public sealed class DockerInspectFormatTests : IClassFixture<OpsConsoleFactory>
         Assert.Equal(137, exited.GetProperty("exitCode").GetInt32());
         Assert.Equal("exit.oom-killed", exited.GetProperty("category").GetString());
         Assert.Equal(new DateTimeOffset(2024, 5, 2, 9, 30, 0, TimeSpan.Zero), exited.GetProperty("occurredAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Only_a_start_error_the_daemon_kept_in_State_Error_marks_an_exit_128_as_a_failed_start()
+    {
+        const string inspected = """
+            [{"Id": "1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a7988", "Name": "/never-started",
+              "State": {"Status": "created", "Running": false, "ExitCode": 128,
+                        "Error": "driver failed programming external connectivity: Bind for 0.0.0.0:80 failed: port is already allocated",
+                        "StartedAt": "0001-01-01T00:00:00Z", "FinishedAt": "0001-01-01T00:00:00Z"}},
+             {"Id": "8877665544332211887766554433221188776655443322118877665544332211", "Name": "/exits-128",
+              "State": {"Status": "exited", "Running": false, "ExitCode": 128, "Error": "",
+                        "StartedAt": "2024-05-02T09:00:00Z", "FinishedAt": "2024-05-02T09:00:05Z"}}]
+            """;
+        var api = _factory.CreateApiClient();
+        var records = await api.ReadRecordsAsync(await api.PostOkAsync("/api/v1/container-exits?host=edge-128", inspected));
+
+        var failedStart = Assert.Single(records, r => r.GetProperty("instance").GetString() == "docker/edge-128/never-started");
+        Assert.Equal(DockerProfile.StartErrorHint, failedStart.GetProperty("hints").GetString());
+        Assert.Equal("exit.run-command", failedStart.GetProperty("category").GetString());
+        Assert.Equal("docker-start-failed-128", failedStart.GetProperty("ruleId").GetString());
+
+        // The process itself exited 128: no start error, whatever the record's message says.
+        var exited = Assert.Single(records, r => r.GetProperty("instance").GetString() == "docker/edge-128/exits-128");
+        Assert.Equal(JsonValueKind.Null, exited.TryGetProperty("hints", out var hints) ? hints.ValueKind : JsonValueKind.Null);
+        Assert.Equal("exit.invalid-exit-argument", exited.GetProperty("category").GetString());
     }
 }
