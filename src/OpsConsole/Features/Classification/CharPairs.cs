@@ -16,36 +16,60 @@ internal struct CharPairs
     private const int Words = 8;
     private ulong _word;
 
-    public static CharPairs Of(ReadOnlySpan<char> text)
+    public static CharPairs Of(ReadOnlySpan<char> text) => Of(text, out _);
+
+    /// <summary>As above; <paramref name="ascii"/>: whether every character is ASCII, read in the same pass (a record's message rules need both).</summary>
+    public static CharPairs Of(ReadOnlySpan<char> text, out bool ascii)
     {
         var pairs = default(CharPairs);
-        if (text.Length < 2) return pairs;
-        // Read once per record over the whole message: no bounds checks on the words (a bit's word is bit >> 6, below 8).
-        ref var words = ref Unsafe.As<CharPairs, ulong>(ref pairs);
+        ascii = true;
+        if (text.Length == 0) return pairs;
+        ref var chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        if (text.Length < 2)
+        {
+            ascii = chars < 0x80;
+            return pairs;
+        }
+        // A byte per bit, set by a plain store, then packed into the words. Setting bits in the words themselves is a
+        // read, an OR and a write to one of eight words, each read waiting on the last write to its word: 20% slower
+        // on a message of 32-64 characters, 80% on one beyond 128.
+        Span<byte> flags = stackalloc byte[Words * 64]; // zeroed
+        ref var flag = ref MemoryMarshal.GetReference(flags);
         var i = 1;
+        var seen = 0u; // every character OR-ed together: ASCII when no bit above 0x7F is set
         if (Vector256.IsHardwareAccelerated)
         {
             // Sixteen pairs at a time: their bits are hashed in vectors (a third of the scalar loop's work), then set one by one.
             Span<uint> bits = stackalloc uint[16];
-            ref var chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            ref var bit = ref MemoryMarshal.GetReference(bits);
             var fold = Vector256.Create((ushort)0x20); // as Fold does
+            var all = Vector256<ushort>.Zero;
             for (; i + 16 <= text.Length; i += 16)
             {
+                var current = Vector256.LoadUnsafe(ref chars, (nuint)i);
+                all |= current;
                 var (previousLower, previousUpper) = Vector256.Widen(Vector256.LoadUnsafe(ref chars, (nuint)(i - 1)) | fold);
-                var (currentLower, currentUpper) = Vector256.Widen(Vector256.LoadUnsafe(ref chars, (nuint)i) | fold);
-                Bits(previousLower, currentLower).StoreUnsafe(ref MemoryMarshal.GetReference(bits));
-                Bits(previousUpper, currentUpper).StoreUnsafe(ref MemoryMarshal.GetReference(bits), 8);
-                foreach (var bit in bits) Unsafe.Add(ref words, (int)(bit >> 6)) |= 1UL << (int)bit; // a ulong shift counts modulo 64
+                var (currentLower, currentUpper) = Vector256.Widen(current | fold);
+                Bits(previousLower, currentLower).StoreUnsafe(ref bit);
+                Bits(previousUpper, currentUpper).StoreUnsafe(ref bit, 8);
+                for (var k = 0; k < 16; k++) Unsafe.Add(ref flag, Unsafe.Add(ref bit, k)) = 0x80; // a bit is below 512
             }
+            seen = Vector256.GreaterThan(all, Vector256.Create((ushort)0x7F)) != Vector256<ushort>.Zero ? 0x80u : 0u;
         }
-        var previous = Fold(text[i - 1]);
+        var previous = Fold((char)Unsafe.Add(ref chars, i - 1));
+        seen |= chars; // the first character, which the loops read only as the one before another
         for (; i < text.Length; i++)
         {
-            var current = Fold(text[i]);
-            var bit = Bit(previous, current);
-            Unsafe.Add(ref words, (int)(bit >> 6)) |= 1UL << (int)bit;
+            var c = Unsafe.Add(ref chars, i);
+            seen |= c;
+            var current = Fold((char)c);
+            Unsafe.Add(ref flag, Bit(previous, current)) = 0x80;
             previous = current;
         }
+        ascii = seen < 0x80;
+        ref var halves = ref Unsafe.As<CharPairs, uint>(ref pairs);
+        for (var k = 0; k < Words * 2; k++)
+            Unsafe.Add(ref halves, k) = Vector256.LoadUnsafe(ref flag, (nuint)(k * 32)).ExtractMostSignificantBits();
         return pairs;
     }
 
@@ -74,7 +98,8 @@ internal struct CharPairs
 /// <summary>
 /// A record's message as its message rules read it: whether it is <see cref="AsciiAlike"/> (read once, not by every rule), and its
 /// <see cref="CharPairs"/>, made when the first rule needs them (reading the message once costs about what two or
-/// three literal searches of it do; a record decided by a structured field never pays it).
+/// three literal searches of it do; a record decided by a structured field never pays it). When the pairs come first,
+/// the pass that makes them also says whether the message is ASCII, so it is not read again for that.
 /// </summary>
 internal struct RecordMessage(string? text)
 {
@@ -95,12 +120,15 @@ internal struct RecordMessage(string? text)
     /// <summary>False only when the message, ASCII-alike, holds none of the <paramref name="spellings"/> (their <see cref="CharPairs"/>).</summary>
     public bool MayHoldAny(ReadOnlySpan<CharPairs> spellings)
     {
-        if (!Ascii) return true;
         if (!_paired)
         {
-            _pairs = CharPairs.Of(text);
+            if (_ascii == 2 || text is null) return true;
+            _pairs = CharPairs.Of(text, out var ascii);
             _paired = true;
+            // Beyond ASCII, the rarer and slower question whether it is ASCII-alike.
+            if (_ascii == 0) _ascii = ascii || AsciiAlike.ForLiterals(text) ? (byte)1 : (byte)2;
         }
+        if (_ascii != 1) return true;
         foreach (ref readonly var spelling in spellings)
             if (_pairs.MayHold(spelling)) return true;
         return false;

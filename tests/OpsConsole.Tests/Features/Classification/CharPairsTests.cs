@@ -34,6 +34,31 @@ public sealed class CharPairsTests
         Assert.True(new RecordMessage("resize compute1 \u2192 compute2").Ascii); // an arrow is no letter to either
     }
 
+    /// <summary>
+    /// The set of a text is the union of the sets of its pairs, and the ASCII answer made in the same pass is
+    /// <see cref="System.Text.Ascii.IsValid(ReadOnlySpan{char})"/>'s, at every length around the sixteen-pair blocks.
+    /// </summary>
+    [Fact]
+    public void A_text_s_set_is_the_union_of_its_pairs_and_its_ascii_answer_is_exact()
+    {
+        var random = new Random(17);
+        for (var length = 0; length < 70; length++)
+            for (var sample = 0; sample < 20; sample++)
+            {
+                // Mostly ASCII, now and then a character beyond it, in any place (the last one included).
+                var text = new string([.. Enumerable.Range(0, length).Select(_ => random.Next(12) == 0 ? (char)random.Next(0x80, 0x3000) : (char)random.Next(0x20, 0x7F))]);
+                var pairs = CharPairs.Of(text, out var ascii);
+                Assert.Equal(System.Text.Ascii.IsValid(text), ascii);
+                var union = default(CharPairs);
+                for (var i = 1; i < text.Length; i++)
+                {
+                    var pair = CharPairs.Of(text.AsSpan(i - 1, 2));
+                    for (var w = 0; w < 8; w++) union[w] |= pair[w];
+                }
+                for (var w = 0; w < 8; w++) Assert.True(union[w] == pairs[w], $"word {w} of \"{text}\"");
+            }
+    }
+
     /// <summary>The filter may only rule out what the regex cannot find: every shipped pattern over every known text.</summary>
     [Fact]
     public void Never_rules_out_a_shipped_pattern_the_regex_finds()

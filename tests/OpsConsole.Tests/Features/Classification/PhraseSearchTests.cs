@@ -43,4 +43,27 @@ public sealed class PhraseSearchTests
         Assert.True(Find("network(s)", out phrase, out _));
         Assert.Equal("(s)", phrase);
     }
+
+    /// <summary>A plain text (printable ASCII, no two spaces in a row) is its own normalised form and one the phrase tables' one search reads.</summary>
+    [Fact]
+    public void A_plain_text_needs_no_normalising_and_anything_else_is_not_plain()
+    {
+        var scan = VocabularyScan.Start(1);
+        var random = new Random(15);
+        string[] odd = [" ", "  ", "\t", "\n", "\u00A0", "\u00E9", "~", "\u007F", "\u001F"];
+        for (var length = 0; length < 50; length++)
+            for (var sample = 0; sample < 20; sample++)
+            {
+                var text = new string([.. Enumerable.Range(0, length).Select(_ => (char)random.Next(0x21, 0x7F))]);
+                // Something odd (or harmless) at any place: the first, a block's last or first, the last.
+                var at = random.Next(0, length + 1);
+                text = text[..at] + odd[random.Next(odd.Length)] + text[at..];
+                var plain = text.All(c => c is >= ' ' and <= '~') && !text.Contains("  ", StringComparison.Ordinal);
+                Assert.True(plain == PhraseSearch.IsPlain(text), $"\"{text}\"");
+                if (!plain) continue;
+                Assert.True(OpsConsole.Features.Classification.AsciiAlike.ForPhrases(text));
+                Assert.Same(text, PhraseSearch.Normalise(scan, text, out var origin));
+                Assert.Null(origin);
+            }
+    }
 }

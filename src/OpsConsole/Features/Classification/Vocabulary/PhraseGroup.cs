@@ -129,7 +129,9 @@ public sealed class PhraseGroup
         for (var f = 0; f < _fields.Length; f++)
         {
             if (RecordFields.Read(record, _fields[f].Field) is not { Length: > 0 } text) continue;
-            if (AsciiAlike.ForPhrases(text)) found |= SearchText(scan, text, f, stamp);
+            // Most texts are plain: one pass says both that this search may read them and that they need no normalising.
+            if (PhraseSearch.IsPlain(text)) found |= SearchText(scan, text, null, f, stamp);
+            else if (AsciiAlike.ForPhrases(text)) found |= SearchText(scan, PhraseSearch.Normalise(scan, text, out var origin), origin, f, stamp);
             else
                 for (var t = 0; t < _tables.Length; t++)
                     if ((_tablesIn[f] & (1UL << t)) != 0 && _tables[t].Table.TryPhraseAt(text, out var entry, out var start, out var end))
@@ -157,10 +159,12 @@ public sealed class PhraseGroup
         }
     }
 
-    /// <summary>For each table looking in field <paramref name="field"/>, its leftmost (then longest) phrase in <paramref name="text"/>.</summary>
-    private ulong SearchText(VocabularyScan scan, string text, int field, int stamp)
+    /// <summary>
+    /// For each table looking in field <paramref name="field"/>, its leftmost (then longest) phrase in a text, given
+    /// <paramref name="normalised"/> (<see cref="PhraseSearch.Normalise"/>) with its <paramref name="origin"/>.
+    /// </summary>
+    private ulong SearchText(VocabularyScan scan, string normalised, int[]? origin, int field, int stamp)
     {
-        var normalised = PhraseSearch.Normalise(scan, text, out var origin);
         var span = normalised.AsSpan();
         var waiting = _tablesIn[field];
         var last = span.Length - _keyLength; // the last place a key fits

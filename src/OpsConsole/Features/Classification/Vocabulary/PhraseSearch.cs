@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace OpsConsole.Features.Classification.Vocabulary;
 
@@ -56,6 +59,40 @@ public sealed class PhraseSearch
     /// <summary>Where <c>[at, end)</c> of a text's normalised form is in the text, with its own spacing (<paramref name="origin"/> from <see cref="Normalise"/>).</summary>
     internal static (int Start, int End) Found(int[]? origin, int at, int end) =>
         origin is null ? (at, end) : (origin[at], origin[end - 1] + 1);
+
+    /// <summary>
+    /// Whether the text is printable ASCII with no two spaces in a row: then it is its own normalised form
+    /// (<see cref="Normalise"/>) and <see cref="AsciiAlike.ForPhrases"/>, said in one pass instead of three.
+    /// </summary>
+    internal static bool IsPlain(ReadOnlySpan<char> text)
+    {
+        ref var chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && text.Length > 16)
+        {
+            var space = Vector256.Create((ushort)' ');
+            var printable = Vector256.Create((ushort)('~' - ' '));
+            var odd = Vector256<ushort>.Zero;
+            // Each block with the character after each of its own, for two spaces in a row; the last block may
+            // overlap the one before.
+            for (var last = text.Length - 17; ; i += 16)
+            {
+                if (i > last) i = last;
+                var current = Vector256.LoadUnsafe(ref chars, (nuint)i);
+                var next = Vector256.LoadUnsafe(ref chars, (nuint)(i + 1));
+                odd |= Vector256.GreaterThan(current - space, printable) | (Vector256.Equals(current, space) & Vector256.Equals(next, space));
+                if (i == last) break;
+            }
+            i = text.Length - 1; // the last character, which no block had as its own
+            if (odd != Vector256<ushort>.Zero) return false;
+        }
+        for (; i < text.Length; i++)
+        {
+            var c = Unsafe.Add(ref chars, i);
+            if ((uint)(c - ' ') > '~' - ' ' || c == ' ' && i + 1 < text.Length && Unsafe.Add(ref chars, i + 1) == ' ') return false;
+        }
+        return true;
+    }
 
     /// <summary>
     /// The text with every run of white space as one space; <paramref name="origin"/> maps each of its characters back
