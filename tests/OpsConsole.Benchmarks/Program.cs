@@ -4,6 +4,8 @@ using OpsConsole.Benchmarks;
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- ingest [records] [--provider postgres [--statements]]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- classifier
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- classify [records]
+// dotnet run -c Release --project tests/OpsConsole.Benchmarks -- classify-ab <other build's tests/OpsConsole.Benchmarks/bin/Release/net10.0> [rounds] [records per round]
+//     (this build and the other in one process, alternated round by round, thread CPU time: median ratio of the rounds)
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- parse [records]   (the ingest workload split and parsed on one thread: CPU µs per record)
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- failing-list [records]
 // dotnet run -c Release --project tests/OpsConsole.Benchmarks -- panels [panels] [records/s] [seconds]
@@ -22,6 +24,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(Arg(1, 100_000)),
     "classifier" => RunClassifier(args[1..]),
     "classify" => ClassifyBenchmark.Run(Arg(1, 1_000_000)),
+    "classify-ab" when args.Length > 1 => ClassifyAbBenchmark.Run(args[1], Arg(2, 40), Arg(3, 50_000)),
     "parse" => ParseBenchmark.Run(Arg(1, 200_000)),
     "records" when Postgres() && args.Contains("--reads") => await PostgresRecordsBenchmark.RunAsync(Arg(1, 1_000_000)),
     "records" when Postgres() => Usage(),
@@ -46,6 +49,6 @@ static int RunClassifier(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres [--statements]] | classifier [BenchmarkDotNet options] | classify [records] | parse [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records] [--reads | --only reclassification | --only ingest] [--cold] | records [records] --reads --provider postgres | retention [expired records] [--provider postgres]");
+    Console.Error.WriteLine("usage: OpsConsole.Benchmarks ingest [records] [--provider postgres [--statements]] | classifier [BenchmarkDotNet options] | classify [records] | classify-ab <other build's folder> [rounds] [records per round] | parse [records] | failing-list [records] | panels [panels] [records/s] [seconds] | records [records] [--reads | --only reclassification | --only ingest] [--cold] | records [records] --reads --provider postgres | retention [expired records] [--provider postgres]");
     return 2;
 }
