@@ -31,17 +31,11 @@ public static class ClassifyAbBenchmark
             other.Add(o);
             self.Add(s);
             ratios.Add(o / s);
-            Console.WriteLine($"round {round + 1}: other {o:N0} ns/record, this {s:N0}, ratio {o / s:F3}; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+            Console.WriteLine($"round {round + 1}: other {o:N0} ns/record, this {s:N0}, ratio {o / s:F3}; load {Measures.LoadAverage()}");
         }
-        Console.WriteLine($"medians: other {Median(other):N0} ns/record, this {Median(self):N0}; ratio other/this {Median(ratios):F3} (above 1: this build is faster); "
+        Console.WriteLine($"medians: other {Measures.Median(other):N0} ns/record, this {Measures.Median(self):N0}; ratio other/this {Measures.Median(ratios):F3} (above 1: this build is faster); "
             + $"failures in the last round: other {builds[0].Failures:N0}, this {builds[1].Failures:N0}");
         return 0;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     /// <summary>One build's rules, records and pass, loaded from its benchmark output folder.</summary>

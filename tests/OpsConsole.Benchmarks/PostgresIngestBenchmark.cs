@@ -7,6 +7,7 @@ using OpsConsole.Data.Sqlite;
 using OpsConsole.Features.Records;
 using OpsConsole.Tests.Data.Postgres;
 using Microsoft.EntityFrameworkCore;
+using static OpsConsole.Benchmarks.Measures;
 
 namespace OpsConsole.Benchmarks;
 
@@ -187,15 +188,6 @@ public static class PostgresIngestBenchmark
             if (reader.GetDouble(2) * 1000 / records >= 0.05)
                 Console.WriteLine($"  {reader.GetString(0),-5} {reader.GetDouble(2) * 1000 / records,7:F1} µs  {reader.GetInt64(1),6} calls  {reader.GetString(4)}");
     }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     /// <summary>
     /// The rows the store writes, written as plainly as PostgreSQL allows: per batch one statement in one round trip (an
